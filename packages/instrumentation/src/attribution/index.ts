@@ -1,0 +1,1 @@
+export { type Attribution, getAttribution, setAttribution, withAttribution } from './context';

@@ -1,0 +1,2 @@
+export * from './attribution/index';
+export * as semconv from './semconv';

@@ -1,0 +1,86 @@
+import type { PricePeriod, ServiceTier, TokenBucket } from '../prices/types';
+
+/** Token counts in non-overlapping buckets (see `normalizeUsage`). */
+export type BucketUsage = Record<TokenBucket, number>;
+
+/**
+ * Usage as a provider or convention reports it. Which fields overlap depends on `convention`:
+ * - `semconv`: `inputTokens` includes cache reads and writes; `outputTokens` includes reasoning.
+ * - `openai`: `inputTokens` (prompt_tokens) includes cached tokens; output includes reasoning.
+ * - `anthropic`: `inputTokens` excludes cache reads and cache writes.
+ * - `bedrock` (Converse): `inputTokens` excludes cache reads and writes.
+ * - `gemini`: `inputTokens` (promptTokenCount) includes cached; `outputTokens`
+ *   (candidatesTokenCount) excludes thoughts, so `reasoningTokens` are added on top.
+ */
+export type UsageConvention = 'semconv' | 'openai' | 'anthropic' | 'bedrock' | 'gemini';
+
+export interface RawUsage {
+  inputTokens?: number;
+  outputTokens?: number;
+  cacheReadTokens?: number;
+  /** Cache writes with no TTL split: counted as 5-minute writes. */
+  cacheWriteTokens?: number;
+  cacheWrite5mTokens?: number;
+  cacheWrite1hTokens?: number;
+  reasoningTokens?: number;
+}
+
+export interface CostRequest {
+  /** `gen_ai.provider.name` (or an alias of it). */
+  provider: string;
+  /** Response model when known, else request model. */
+  model: string;
+  /** When the call started: epoch milliseconds. */
+  at: number;
+  usage: BucketUsage;
+  serviceTier?: ServiceTier;
+}
+
+/** Identifies the period that priced a call, e.g. `openai/o3-2025-04-16@2025-06-10T00:00:00.000Z`. */
+export interface PeriodRef {
+  id: string;
+  provider: string;
+  model: string;
+  effectiveFrom: string;
+  effectiveTo?: string;
+  source: string;
+}
+
+export type UnpricedReason =
+  | 'unknown_model'
+  | 'no_period' // model known, but no price in force at that instant
+  | 'missing_usage'
+  | 'invalid_usage';
+
+export interface PricedCost {
+  priced: true;
+  costUsd: number;
+  /** USD per bucket; sums to `costUsd`. */
+  breakdown: BucketUsage;
+  period: PeriodRef;
+  /** The model id the price book resolved the request to (after aliases and prefixes). */
+  resolvedModel: string;
+  /** The cliff tier applied (`aboveInputTokens`), if any. */
+  tierAboveInputTokens?: number;
+  serviceTier: ServiceTier;
+  /** Discount percentage applied, if any. */
+  discountPercent?: number;
+}
+
+export interface Unpriced {
+  priced: false;
+  costUsd: null;
+  reason: UnpricedReason;
+  /** Human-readable: names the provider/model/instant or field. */
+  detail: string;
+}
+
+export type CostResult = PricedCost | Unpriced;
+
+/** A resolved period with its owner, as returned by a price lookup. */
+export interface ResolvedPrice {
+  provider: string;
+  model: string;
+  period: PricePeriod;
+  ref: PeriodRef;
+}

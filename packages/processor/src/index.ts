@@ -1,0 +1,3 @@
+export * from './cost/types';
+export * from './metrics/catalog';
+export * from './prices/index';

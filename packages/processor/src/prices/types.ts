@@ -1,0 +1,117 @@
+/**
+ * Price book types: the shape of the shipped per-provider data files (`prices/data/*.json`) and
+ * of a user price file. All prices are USD per 1,000,000 tokens; all instants are ISO-8601 UTC.
+ */
+
+/** Non-overlapping token buckets. Every token of a call lands in exactly one bucket. */
+export type TokenBucket =
+  | 'input' // uncached input
+  | 'cacheRead'
+  | 'cacheWrite5m'
+  | 'cacheWrite1h'
+  | 'output' // output excluding reasoning tokens
+  | 'reasoning'; // reasoning tokens; billed at the output price unless priced apart
+
+export const TOKEN_BUCKETS: readonly TokenBucket[] = [
+  'input',
+  'cacheRead',
+  'cacheWrite5m',
+  'cacheWrite1h',
+  'output',
+  'reasoning',
+];
+
+/** Service tiers that change the price by a multiplier. `standard` is the default (x1). */
+export type ServiceTier = 'standard' | 'batch' | 'flex' | 'priority';
+
+/** USD per 1M tokens for each bucket. `input` and `output` are required. */
+export interface BucketPrices {
+  input: number;
+  output: number;
+  /** Missing: cache reads are billed as uncached input. */
+  cacheRead?: number;
+  /** Missing: 5-minute cache writes are billed as uncached input. */
+  cacheWrite5m?: number;
+  /** Missing: 1-hour cache writes are billed at the 5-minute write price, else as input. */
+  cacheWrite1h?: number;
+  /** Missing: reasoning tokens are billed at the output price. */
+  reasoning?: number;
+}
+
+/**
+ * A long-context cliff: when a request's total input tokens (uncached + cache read + cache writes)
+ * exceed `aboveInputTokens`, *every* token of the request, output included, is billed at `prices`.
+ */
+export interface PriceTier {
+  aboveInputTokens: number;
+  prices: BucketPrices;
+}
+
+/** One dated price period of one model. */
+export interface PricePeriod {
+  /** Inclusive UTC instant, ISO-8601 (`2025-06-10T00:00:00Z` or `2025-06-10`, meaning midnight UTC). */
+  effectiveFrom: string;
+  /** Exclusive UTC instant; missing = open-ended (or until the next period's `effectiveFrom`). */
+  effectiveTo?: string;
+  prices: BucketPrices;
+  /** Cliff tiers, ascending by `aboveInputTokens`. */
+  tiers?: PriceTier[];
+  /** Multipliers on the whole call for non-standard service tiers (e.g. `{ batch: 0.5 }`). */
+  serviceTiers?: Partial<Record<Exclude<ServiceTier, 'standard'>, number>>;
+  /**
+   * Multiplier for Bedrock geo/in-region inference profiles (`us.`, `eu.`, `apac.`, `jp.`, `au.`,
+   * or no prefix) relative to the `global.` profile price in `prices` (e.g. 1.1 for +10%).
+   */
+  regionalUplift?: number;
+  /** Where this price comes from (URL, dataset commit, announcement). Required. */
+  source: string;
+  /** Free text: caveats, approximate dates, disagreements between sources. */
+  note?: string;
+}
+
+/** One model with all its price periods. */
+export interface ModelPrices {
+  /** Canonical id, e.g. `gpt-4o-2024-08-06`, `claude-sonnet-4-5-20250929`. */
+  id: string;
+  /** Other exact ids that are the same model at the same prices (short names, dated snapshots). */
+  aliases?: string[];
+  /** Periods sorted by `effectiveFrom`; they must not overlap. */
+  periods: PricePeriod[];
+}
+
+/**
+ * A moving alias: an id whose target model changes on a date (e.g. `gpt-4o` pointed at
+ * `gpt-4o-2024-05-13`, then at `gpt-4o-2024-08-06`). Used only when the response model is absent.
+ */
+export interface MovingAlias {
+  alias: string;
+  targets: { model: string; effectiveFrom: string; source: string }[];
+}
+
+/** One provider's price file (shipped or user-supplied). */
+export interface ProviderPriceFile {
+  /** `gen_ai.provider.name` value, e.g. `openai`, `anthropic`, `aws.bedrock`, `gcp.gemini`. */
+  provider: string;
+  /** Other provider names priced by this file (e.g. `azure.ai.openai` -> openai, `gcp.vertex_ai`). */
+  providerAliases?: string[];
+  currency: 'USD';
+  models: ModelPrices[];
+  movingAliases?: MovingAlias[];
+}
+
+/** A negotiated discount, as a percentage, with its own effective dates. */
+export interface Discount {
+  provider: string;
+  /** Missing = every model of the provider. A model-specific discount wins over a provider-wide one. */
+  model?: string;
+  percent: number;
+  effectiveFrom: string;
+  effectiveTo?: string;
+  source?: string;
+}
+
+/** A user price file: extra/overriding models per provider, and discounts. */
+export interface UserPriceFile {
+  providers?: ProviderPriceFile[];
+  discounts?: Discount[];
+}

@@ -1,0 +1,10 @@
+import { defineConfig } from 'tsup';
+import { preset } from '../../tsup.preset';
+
+export default defineConfig(
+  preset({
+    index: 'src/index.ts',
+    prices: 'src/prices/index.ts',
+    catalog: 'src/metrics/catalog.ts',
+  }),
+);
