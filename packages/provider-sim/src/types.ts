@@ -1,0 +1,52 @@
+import type { IncomingHttpHeaders } from 'node:http';
+
+/** Providers the simulator answers for. */
+export type SimProvider = 'openai' | 'anthropic' | 'bedrock' | 'gemini';
+
+/** One call the simulator received, as seen by a reply script. */
+export interface SimCall {
+  provider: SimProvider;
+  /** e.g. `chat.completions`, `responses`, `embeddings`, `messages`, `converse`, `invoke`, `generateContent`, `embedContent`. */
+  operation: string;
+  model: string;
+  stream: boolean;
+  method: string;
+  path: string;
+  headers: IncomingHttpHeaders;
+  /** Parsed JSON request body (or undefined). */
+  body: unknown;
+}
+
+/** Token usage the simulator reports, in neutral terms; each provider module renders it in its own convention. */
+export interface SimUsage {
+  /** Uncached input tokens. */
+  input: number;
+  output: number;
+  cacheRead?: number;
+  cacheWrite5m?: number;
+  cacheWrite1h?: number;
+  /** Reasoning tokens (part of output for OpenAI/semconv, `thoughtsTokenCount` for Gemini). */
+  reasoning?: number;
+}
+
+/** What the simulator should answer for one call. */
+export interface SimReply {
+  /** Defaults to a short deterministic text. */
+  text?: string;
+  usage?: SimUsage;
+  /** Model name returned in the response (e.g. a dated snapshot); defaults to the request model. */
+  responseModel?: string;
+  /** Answer with this HTTP error status (e.g. 429, 500) and a provider-shaped error body. */
+  errorStatus?: number;
+  /** For streams: fail after this many chunks have been sent (mid-stream error / dropped connection). */
+  failAfterChunks?: number;
+  /** Omit usage from the response (e.g. a stream without include_usage). */
+  omitUsage?: boolean;
+  /** Delay before answering, in ms. */
+  delayMs?: number;
+  /** Embedding dimension for embedding calls. */
+  dimensions?: number;
+}
+
+/** Decides the reply for a call; the default script derives usage deterministically from the body. */
+export type ReplyScript = (call: SimCall) => SimReply;
