@@ -131,6 +131,33 @@ export const METRICS = define({
       'Reported (invoice) cost divided by provisional cost, per provider and model, per UTC day',
     labels: [L.provider, L.model],
   },
+  reconciledCostDaily: {
+    otelName: 'ai_margin.reconciled.cost.usd',
+    promName: 'ai_margin_reconciled_cost_usd',
+    kind: 'gauge',
+    unit: '{USD}',
+    description:
+      "Cost reported by the provider (invoice / cost report) for one UTC day, written with the day's timestamp",
+    labels: [L.provider, L.model],
+  },
+  provisionalCostDaily: {
+    otelName: 'ai_margin.provisional.cost.usd',
+    promName: 'ai_margin_provisional_cost_usd',
+    kind: 'gauge',
+    unit: '{USD}',
+    description:
+      "Provisional (live-priced) cost for one UTC day as used by reconciliation, with the day's timestamp",
+    labels: [L.provider, L.model],
+  },
+  costCorrection: {
+    otelName: 'ai_margin.cost.correction.usd',
+    promName: 'ai_margin_cost_correction_usd',
+    kind: 'gauge',
+    unit: '{USD}',
+    description:
+      'Reconciliation correction for one UTC day spread over customers pro rata to their provisional cost (reported - provisional)',
+    labels: [L.customer, L.provider],
+  },
   cardinalityOverflow: {
     otelName: 'ai_margin.cardinality.overflow',
     promName: 'ai_margin_cardinality_overflow_total',
