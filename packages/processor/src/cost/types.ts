@@ -65,6 +65,10 @@ export interface PricedCost {
   serviceTier: ServiceTier;
   /** Discount percentage applied, if any. */
   discountPercent?: number;
+  /** Bedrock cross-region prefix of the requested id (`us`, `global`), if any. */
+  geo?: string;
+  /** Regional uplift multiplier applied (Bedrock geo/in-region profiles), if any. */
+  regionalUplift?: number;
 }
 
 export interface Unpriced {

@@ -77,6 +77,8 @@ export interface ModelPrices {
   aliases?: string[];
   /** Periods sorted by `effectiveFrom`; they must not overlap. */
   periods: PricePeriod[];
+  /** Free text about the model (not used for pricing). */
+  note?: string;
 }
 
 /**
@@ -85,7 +87,9 @@ export interface ModelPrices {
  */
 export interface MovingAlias {
   alias: string;
-  targets: { model: string; effectiveFrom: string; source: string }[];
+  targets: { model: string; effectiveFrom: string; source: string; note?: string }[];
+  /** Free text (not used for pricing). */
+  note?: string;
 }
 
 /** One provider's price file (shipped or user-supplied). */
@@ -97,6 +101,10 @@ export interface ProviderPriceFile {
   currency: 'USD';
   models: ModelPrices[];
   movingAliases?: MovingAlias[];
+  /** Free text about the file (not used for pricing). */
+  note?: string;
+  /** Optional JSON Schema reference for editors (ignored). */
+  $schema?: string;
 }
 
 /** A negotiated discount, as a percentage, with its own effective dates. */
@@ -108,10 +116,16 @@ export interface Discount {
   effectiveFrom: string;
   effectiveTo?: string;
   source?: string;
+  /** Free text (not used for pricing). */
+  note?: string;
 }
 
 /** A user price file: extra/overriding models per provider, and discounts. */
 export interface UserPriceFile {
   providers?: ProviderPriceFile[];
   discounts?: Discount[];
+  /** Free text about the file (not used for pricing). */
+  note?: string;
+  /** Optional JSON Schema reference for editors (ignored). */
+  $schema?: string;
 }

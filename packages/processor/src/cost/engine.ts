@@ -1,0 +1,153 @@
+/**
+ * The cost engine: a pure function from a price book and a normalised call to USD, with a
+ * per-bucket breakdown and the period that priced it, or an explicit unpriced reason.
+ */
+import type { InternalResolution, PriceBook } from '../prices/price-book';
+import type { ServiceTier } from '../prices/types';
+import { TOKEN_BUCKETS } from '../prices/types';
+import type { BucketUsage, CostRequest, CostResult, PricedCost, Unpriced } from './types';
+
+type PricedTier = Exclude<ServiceTier, 'standard'>;
+
+/** Service tier names meaning "standard" in provider responses (OpenAI reports `default`). */
+const STANDARD_TIER_NAMES = new Set(['standard', 'default', 'auto']);
+const PRICED_TIERS = new Set<string>(['batch', 'flex', 'priority']);
+
+/** A bucket count: absent is 0; anything not a finite non-negative number is -1 (invalid). */
+function count(value: unknown): number {
+  if (value === undefined) return 0;
+  return typeof value === 'number' && value >= 0 && value < Number.POSITIVE_INFINITY ? value : -1;
+}
+
+function bucketUsd(tokens: number, usdPerMillion: number, multiplier: number): number {
+  return tokens === 0 ? 0 : ((tokens * usdPerMillion) / 1e6) * multiplier;
+}
+
+function unpriced(reason: Unpriced['reason'], detail: string): Unpriced {
+  return { priced: false, costUsd: null, reason, detail };
+}
+
+/**
+ * Prices one call. Never throws.
+ *
+ * - The cliff tier is chosen on total input (input + cache read + both cache writes): above the
+ *   highest exceeded `aboveInputTokens`, every bucket, output included, uses that tier's prices.
+ * - A non-standard service tier multiplies the whole call. When the period has no multiplier for
+ *   the requested tier the call is unpriced (`no_period`, naming the tier): a standard price for
+ *   a batch or priority call would be silently wrong.
+ * - Bedrock: the period's `regionalUplift` multiplies the call unless the id had the `global.` prefix.
+ * - A negotiated discount (model-specific over provider-wide) applies last.
+ * - Each bucket costs tokens × USD-per-1M / 1e6 (× the multipliers); `costUsd` is their sum.
+ */
+export function priceCall(book: PriceBook, req: CostRequest): CostResult {
+  try {
+    return priceUnchecked(book, req);
+  } catch (err) {
+    return unpriced(
+      'invalid_usage',
+      `cannot price call: ${(err as Error)?.message ?? String(err)}`,
+    );
+  }
+}
+
+function priceUnchecked(book: PriceBook, req: CostRequest): CostResult {
+  if (!req || typeof req !== 'object') return unpriced('invalid_usage', 'no cost request');
+  const usage = req.usage as Partial<BucketUsage> | undefined;
+  if (!usage || typeof usage !== 'object') return unpriced('missing_usage', 'no usage on the call');
+  const input = count(usage.input);
+  const cacheRead = count(usage.cacheRead);
+  const cacheWrite5m = count(usage.cacheWrite5m);
+  const cacheWrite1h = count(usage.cacheWrite1h);
+  const output = count(usage.output);
+  const reasoning = count(usage.reasoning);
+  if (
+    input < 0 ||
+    cacheRead < 0 ||
+    cacheWrite5m < 0 ||
+    cacheWrite1h < 0 ||
+    output < 0 ||
+    reasoning < 0
+  ) {
+    const bad = TOKEN_BUCKETS.find((b) => count(usage[b]) < 0)!;
+    return unpriced(
+      'invalid_usage',
+      `usage.${bad} must be a non-negative number, got ${String(usage[bad])}`,
+    );
+  }
+  const totalInput = input + cacheRead + cacheWrite5m + cacheWrite1h;
+  if (typeof req.provider !== 'string' || typeof req.model !== 'string') {
+    return unpriced('unknown_model', 'provider and model must be strings');
+  }
+
+  const found: InternalResolution = book.resolve(req.provider, req.model, req.at);
+  if (!found.found) return unpriced(found.reason, found.detail);
+  const period = found.period;
+
+  let prices = period.prices;
+  let tierAbove: number | undefined;
+  for (const tier of period.tiers) {
+    if (totalInput > tier.aboveInputTokens) {
+      prices = tier.prices;
+      tierAbove = tier.aboveInputTokens;
+    }
+  }
+
+  const requestedTier = (req.serviceTier ?? 'standard') as string;
+  let serviceTier: ServiceTier = 'standard';
+  let multiplier = 1;
+  if (!STANDARD_TIER_NAMES.has(requestedTier)) {
+    if (!PRICED_TIERS.has(requestedTier)) {
+      return unpriced(
+        'no_period',
+        `unknown service tier "${requestedTier}" for ${period.resolved.ref.id}`,
+      );
+    }
+    const m = period.serviceTiers[requestedTier as PricedTier];
+    if (m === undefined) {
+      return unpriced(
+        'no_period',
+        `no "${requestedTier}" service-tier price for ${period.resolved.ref.id} (period has: ${Object.keys(period.serviceTiers).join(', ') || 'standard only'})`,
+      );
+    }
+    serviceTier = requestedTier as PricedTier;
+    multiplier = m;
+  }
+  const uplift =
+    period.regionalUplift !== undefined && found.geo !== 'global'
+      ? period.regionalUplift
+      : undefined;
+  if (uplift !== undefined) multiplier *= uplift;
+  if (found.discountPercent !== undefined) multiplier *= 1 - found.discountPercent / 100;
+
+  // Each bucket: tokens × USD per 1M / 1e6, then the call-wide multiplier.
+  const breakdown: BucketUsage = {
+    input: bucketUsd(input, prices.input, multiplier),
+    cacheRead: bucketUsd(cacheRead, prices.cacheRead, multiplier),
+    cacheWrite5m: bucketUsd(cacheWrite5m, prices.cacheWrite5m, multiplier),
+    cacheWrite1h: bucketUsd(cacheWrite1h, prices.cacheWrite1h, multiplier),
+    output: bucketUsd(output, prices.output, multiplier),
+    reasoning: bucketUsd(reasoning, prices.reasoning, multiplier),
+  };
+  // Summed in TOKEN_BUCKETS order, so summing the breakdown gives exactly costUsd.
+  const costUsd =
+    breakdown.input +
+    breakdown.cacheRead +
+    breakdown.cacheWrite5m +
+    breakdown.cacheWrite1h +
+    breakdown.output +
+    breakdown.reasoning;
+
+  const result: PricedCost = {
+    priced: true,
+    costUsd,
+    breakdown,
+    period: period.resolved.ref,
+    resolvedModel: period.resolved.model,
+    serviceTier,
+  };
+  if (tierAbove !== undefined) result.tierAboveInputTokens = tierAbove;
+  if (found.discountPercent !== undefined) result.discountPercent = found.discountPercent;
+  if (found.geo !== undefined) result.geo = found.geo;
+  if (uplift !== undefined) result.regionalUplift = uplift;
+  return result;
+}
