@@ -1,0 +1,156 @@
+import { parseArgs } from 'node:util';
+import { normalizeUsage, priceCall, type ServiceTier, TOKEN_BUCKETS } from '@ai-margin/processor';
+import type { CommandIO } from '../io';
+import {
+  EXIT,
+  guarded,
+  loadBook,
+  parseAt,
+  parseCount,
+  printJson,
+  requireFlag,
+  table,
+  UsageError,
+  usd,
+} from './shared';
+
+export const COST_HELP = `usage: ai-margin prices cost --provider <gen_ai.provider.name> --model <id> --at <ISO-8601 instant>
+         --input <n> [--cache-read <n>] [--cache-write <n>] [--cache-write-1h <n>] --output <n>
+         [--reasoning <n>] [--service-tier batch|flex|priority] [--prices FILE]... --json
+
+Prices one call at the price in force at --at. Token counts follow the OTel semconv convention:
+  --input           total input tokens, INCLUDING cache reads and cache writes
+  --cache-read      cache-read tokens (part of --input)
+  --cache-write     5-minute cache-write tokens (part of --input)
+  --cache-write-1h  1-hour cache-write tokens (part of --input)
+  --output          output tokens, INCLUDING --reasoning
+  --reasoning       reasoning tokens (part of --output)
+With --json prints one JSON object: { costUsd, period, breakdown, ... }.
+Exit 0 priced; 3 not priced ({"costUsd": null, "reason", "detail"}); 2 bad input.
+`;
+
+const SERVICE_TIERS = ['standard', 'batch', 'flex', 'priority'] as const;
+
+export async function cost(argv: string[], io: CommandIO): Promise<number> {
+  return guarded(io, 'cost', () => {
+    const { values } = parseArgs({
+      args: argv,
+      options: {
+        provider: { type: 'string' },
+        model: { type: 'string' },
+        at: { type: 'string' },
+        input: { type: 'string' },
+        'cache-read': { type: 'string' },
+        'cache-write': { type: 'string' },
+        'cache-write-1h': { type: 'string' },
+        output: { type: 'string' },
+        reasoning: { type: 'string' },
+        'service-tier': { type: 'string' },
+        prices: { type: 'string', multiple: true },
+        json: { type: 'boolean', default: false },
+        help: { type: 'boolean', short: 'h', default: false },
+      },
+      strict: true,
+      allowPositionals: false,
+    });
+    if (values.help) {
+      io.stdout(COST_HELP);
+      return EXIT.ok;
+    }
+    const provider = requireFlag(values.provider, 'provider');
+    const model = requireFlag(values.model, 'model');
+    const atMs = parseAt(requireFlag(values.at, 'at'));
+    const input = parseCount(requireFlag(values.input, 'input'), 'input')!;
+    const output = parseCount(requireFlag(values.output, 'output'), 'output')!;
+    const cacheRead = parseCount(values['cache-read'], 'cache-read') ?? 0;
+    const cacheWrite5m = parseCount(values['cache-write'], 'cache-write') ?? 0;
+    const cacheWrite1h = parseCount(values['cache-write-1h'], 'cache-write-1h') ?? 0;
+    const reasoning = parseCount(values.reasoning, 'reasoning') ?? 0;
+    const tier = values['service-tier'] ?? 'standard';
+    if (!(SERVICE_TIERS as readonly string[]).includes(tier)) {
+      throw new UsageError(`--service-tier: "${tier}" is not one of batch, flex, priority`);
+    }
+    if (cacheRead + cacheWrite5m + cacheWrite1h > input) {
+      throw new UsageError(
+        `--cache-read + --cache-write + --cache-write-1h (${cacheRead + cacheWrite5m + cacheWrite1h}) exceed --input (${input}), which includes them`,
+      );
+    }
+    if (reasoning > output) {
+      throw new UsageError(
+        `--reasoning (${reasoning}) exceeds --output (${output}), which includes it`,
+      );
+    }
+    const normalized = normalizeUsage(
+      {
+        inputTokens: input,
+        outputTokens: output,
+        cacheReadTokens: cacheRead,
+        cacheWrite5mTokens: cacheWrite5m,
+        cacheWrite1hTokens: cacheWrite1h,
+        reasoningTokens: reasoning,
+      },
+      'semconv',
+    );
+    if (!normalized.ok) throw new UsageError(normalized.detail);
+    const book = loadBook(values.prices);
+    const result = priceCall(book, {
+      provider,
+      model,
+      at: atMs,
+      usage: normalized.usage,
+      serviceTier: tier as ServiceTier,
+    });
+    if (!result.priced) {
+      const out = {
+        costUsd: null,
+        reason: result.reason,
+        detail: result.detail,
+        provider,
+        model,
+        at: new Date(atMs).toISOString(),
+      };
+      if (values.json) printJson(io, out);
+      else io.stderr(`not priced (${result.reason}): ${result.detail}\n`);
+      return EXIT.unpriced;
+    }
+    const out: Record<string, unknown> = {
+      costUsd: result.costUsd,
+      currency: 'USD',
+      period: result.period,
+      breakdown: result.breakdown,
+      usage: normalized.usage,
+      provider,
+      model,
+      resolvedModel: result.resolvedModel,
+      at: new Date(atMs).toISOString(),
+      serviceTier: result.serviceTier,
+    };
+    if (result.tierAboveInputTokens !== undefined)
+      out.tierAboveInputTokens = result.tierAboveInputTokens;
+    if (result.geo !== undefined) out.geo = result.geo;
+    if (result.regionalUplift !== undefined) out.regionalUplift = result.regionalUplift;
+    if (result.discountPercent !== undefined) out.discountPercent = result.discountPercent;
+    if (values.json) {
+      printJson(io, out);
+      return EXIT.ok;
+    }
+    const rows = [['  bucket', 'tokens', 'USD']];
+    for (const b of TOKEN_BUCKETS)
+      rows.push([`  ${b}`, String(normalized.usage[b]), usd(result.breakdown[b])]);
+    const extras = [
+      result.tierAboveInputTokens !== undefined
+        ? `long-context tier (input > ${result.tierAboveInputTokens})`
+        : '',
+      result.serviceTier !== 'standard' ? `service tier ${result.serviceTier}` : '',
+      result.regionalUplift !== undefined ? `regional uplift x${result.regionalUplift}` : '',
+      result.discountPercent !== undefined ? `discount ${result.discountPercent}%` : '',
+    ].filter(Boolean);
+    io.stdout(
+      `${usd(result.costUsd)}  ${provider} ${model} at ${out.at}\n` +
+        `  priced by ${result.period.id} (${result.period.source})\n` +
+        (extras.length ? `  ${extras.join(', ')}\n` : '') +
+        `\n${table(rows)}\n`,
+    );
+    return EXIT.ok;
+  });
+}

@@ -1,0 +1,106 @@
+/** Helpers shared by the `ai-margin prices` subcommands. */
+import { PriceBook, PriceFileError, parseInstant } from '@ai-margin/processor';
+import type { CommandIO } from '../io';
+
+/** Exit codes of `ai-margin prices`. */
+export const EXIT = {
+  ok: 0,
+  /** `validate`: the file is invalid. */
+  invalidFile: 1,
+  /** Bad command-line input (missing or malformed flag, unreadable price file). */
+  usage: 2,
+  /** The call cannot be priced (unknown model, no period at that instant). */
+  unpriced: 3,
+} as const;
+
+/** A command-line problem: printed to stderr, exit code 2. */
+export class UsageError extends Error {
+  override name = 'UsageError';
+}
+
+/** Runs a subcommand body, turning UsageError / PriceFileError / parseArgs errors into exit 2. */
+export async function guarded(
+  io: CommandIO,
+  command: string,
+  body: () => Promise<number> | number,
+): Promise<number> {
+  try {
+    return await body();
+  } catch (err) {
+    if (err instanceof UsageError || err instanceof PriceFileError || isParseArgsError(err)) {
+      io.stderr(`ai-margin prices ${command}: ${(err as Error).message}\n`);
+      return EXIT.usage;
+    }
+    throw err;
+  }
+}
+
+function isParseArgsError(err: unknown): boolean {
+  const code = (err as { code?: unknown })?.code;
+  return typeof code === 'string' && code.startsWith('ERR_PARSE_ARGS');
+}
+
+/** The shipped book, or the shipped book with `--prices` files merged over it. */
+export function loadBook(priceFiles: string[] | undefined): PriceBook {
+  return priceFiles && priceFiles.length > 0
+    ? PriceBook.load({ userFiles: priceFiles })
+    : PriceBook.shipped();
+}
+
+export function requireFlag(value: string | undefined, flag: string): string {
+  if (value === undefined || value === '') throw new UsageError(`missing required flag --${flag}`);
+  return value;
+}
+
+/** `--at`: an ISO-8601 instant with Z or an offset, or a date (midnight UTC). Default: now. */
+export function parseAt(value: string | undefined, now = Date.now()): number {
+  if (value === undefined) return now;
+  const ms = parseInstant(value);
+  if (ms === undefined) {
+    throw new UsageError(
+      `--at: "${value}" is not an ISO-8601 instant (use e.g. 2025-06-10T12:00:00Z, an offset like +02:00, or a date 2025-06-10 for midnight UTC)`,
+    );
+  }
+  return ms;
+}
+
+/** A token count flag: a non-negative integer. */
+export function parseCount(value: string | undefined, flag: string): number | undefined {
+  if (value === undefined) return undefined;
+  const trimmed = value.trim();
+  if (!/^\d+$/.test(trimmed))
+    throw new UsageError(`--${flag}: "${value}" is not a non-negative integer token count`);
+  const n = Number(trimmed);
+  if (!Number.isSafeInteger(n)) throw new UsageError(`--${flag}: "${value}" is too large`);
+  return n;
+}
+
+export function printJson(io: CommandIO, value: unknown): void {
+  io.stdout(`${JSON.stringify(value, null, 2)}\n`);
+}
+
+/** Left-aligned text table. */
+export function table(rows: string[][]): string {
+  const widths: number[] = [];
+  for (const row of rows) {
+    row.forEach((cell, i) => {
+      widths[i] = Math.max(widths[i] ?? 0, cell.length);
+    });
+  }
+  return rows
+    .map((row) =>
+      row
+        .map((cell, i) => cell.padEnd(widths[i]!))
+        .join('  ')
+        .trimEnd(),
+    )
+    .join('\n');
+}
+
+/** USD with enough digits for sub-cent per-call costs. */
+export function usd(value: number): string {
+  return `$${value
+    .toFixed(value !== 0 && Math.abs(value) < 0.01 ? 9 : 6)
+    .replace(/0+$/, '')
+    .replace(/\.$/, '.00')}`;
+}
