@@ -1,0 +1,76 @@
+export { allocateProRata } from './allocate';
+export { CsvParser, type CsvRecord, CsvSyntaxError, parseCsv } from './csv';
+export { ReconcileInputError, type SourceRef } from './errors';
+export {
+  type FetchCostsOptions,
+  fetchAnthropicCostPages,
+  fetchOpenAICostPages,
+  savePages,
+} from './fetchers';
+export { type JsonDocuments, parseJsonDocuments } from './json-text';
+export {
+  type CostReportKind,
+  expandReportPath,
+  loadCostReports,
+  loadUsageReports,
+  type UsageReportKind,
+} from './load';
+export { centsToNanos, dollarsToNanos, formatNanos, nanosToUsd } from './money';
+export {
+  type FetchProvisionalOptions,
+  fetchProvisionalCosts,
+  formatProvisionalCosts,
+  LLM_COST_TYPE,
+  PROVISIONAL_DAILY_QUERY,
+  type ProvisionalCost,
+  parseProvisionalCosts,
+  readProvisionalFile,
+} from './provisional';
+export {
+  formatOpenMetrics,
+  formatPrometheusImport,
+  MAX_REVISIONS_PER_DAY,
+  type PublishedSamples,
+  type PublishPlan,
+  planPublish,
+  publishToVictoriaMetrics,
+  type ReadPublishedOptions,
+  readPublishedSamples,
+  reconciliationSamples,
+  type Sample,
+  type VictoriaMetricsImportOptions,
+  writeOpenMetricsFile,
+} from './publish';
+export { anthropicTokenType, readAnthropicCosts, readAnthropicUsage } from './readers/anthropic';
+export {
+  AwsCurReader,
+  type BedrockUsageType,
+  normaliseCurColumn,
+  parseBedrockUsageType,
+  readAwsCur,
+} from './readers/aws-cur';
+export type { ReaderOutput } from './readers/common';
+export {
+  type OpenAILineItem,
+  parseOpenAILineItem,
+  readOpenAICosts,
+  readOpenAIUsage,
+} from './readers/openai';
+export {
+  type CustomerCorrection,
+  exceedsDrift,
+  type ModelDayReconciliation,
+  type ReconcileOptions,
+  type ReconcileResult,
+  type ReconcileStatus,
+  reconcile,
+  type TokenTypeComparison,
+  type UnallocatedCorrection,
+} from './reconciler';
+export {
+  OTHER_MODEL,
+  RECONCILE_PROVIDER,
+  type ReportLine,
+  type ReportSet,
+  type UsageLine,
+} from './types';

@@ -1,0 +1,213 @@
+/**
+ * Provisional (live-priced) daily cost per provider, model and customer: from a
+ * Prometheus-compatible query API, or from a JSON/NDJSON file.
+ *
+ * File format (JSON array, `{"costs": [...]}`, or NDJSON, one object per line):
+ *   {"day":"2026-11-20","provider":"openai","model":"gpt-4o-2024-08-06","customer_id":"acme","usd":1.25}
+ * `usd` is a number or a decimal string (exact); optional `token_type` (catalog token type)
+ * enables a per-token-type comparison where the report has token types; other fields are ignored.
+ */
+import { readFile } from 'node:fs/promises';
+import { LABELS, METRICS, UNATTRIBUTED } from '../metrics/catalog';
+import { addDays, dayStartMs, daysBetween, isDay } from './days';
+import { ReconcileInputError, type SourceRef } from './errors';
+import { parseJsonDocuments } from './json-text';
+import { dollarsToNanos, floatDollarsToNanos, nanosToUsd } from './money';
+import { isRecord } from './readers/common';
+
+export interface ProvisionalCost {
+  day: string;
+  provider: string;
+  model: string;
+  customerId: string;
+  tokenType?: string;
+  usd: number;
+  nanos: bigint;
+  source?: SourceRef;
+}
+
+/** Cost type of LLM calls: rule-priced costs (vector DB, …) are not on provider invoices. */
+export const LLM_COST_TYPE = 'llm';
+
+/**
+ * The daily provisional cost query, evaluated at the END of each UTC day (00:00 of the next
+ * day), so the 1d window is exactly that day.
+ *
+ * Caveat: Prometheus' `increase()` extrapolates to the window edges and ignores the first sample
+ * of a new series, so on Prometheus the daily sums are approximate (within one scrape interval's
+ * worth of cost at each edge). VictoriaMetrics' `increase()` does not extrapolate and uses the
+ * last sample before the window as the base, so with a sample at or just before midnight it is
+ * exact to the scrape interval.
+ */
+export const PROVISIONAL_DAILY_QUERY = `sum by (${LABELS.provider}, ${LABELS.model}, ${LABELS.customer}) (increase(${METRICS.cost.promName}{${LABELS.costType}="${LLM_COST_TYPE}"}[1d]))`;
+
+export interface FetchProvisionalOptions {
+  /** Base URL of the query API, e.g. `http://127.0.0.1:8428` or `http://prometheus:9090`. */
+  url: string;
+  /** First and last UTC day, both included. */
+  from: string;
+  to: string;
+  /** Override the query (it must return provider, model and customer_id labels). */
+  query?: string;
+  headers?: Record<string, string>;
+  fetch?: typeof fetch;
+}
+
+function queryUrl(base: string): string {
+  return `${base.replace(/\/+$/, '')}/api/v1/query`;
+}
+
+/** Runs the daily query once per day and returns one row per (day, provider, model, customer). */
+export async function fetchProvisionalCosts(
+  opts: FetchProvisionalOptions,
+): Promise<ProvisionalCost[]> {
+  const doFetch = opts.fetch ?? fetch;
+  const query = opts.query ?? PROVISIONAL_DAILY_QUERY;
+  const out: ProvisionalCost[] = [];
+  for (const day of daysBetween(opts.from, opts.to)) {
+    const time = dayStartMs(addDays(day, 1)) / 1000;
+    const params = new URLSearchParams({ query, time: String(time), nocache: '1' });
+    const where = `${queryUrl(opts.url)} (day ${day})`;
+    let res: Response;
+    try {
+      res = await doFetch(`${queryUrl(opts.url)}?${params}`, { headers: opts.headers });
+    } catch (e) {
+      throw new ReconcileInputError(
+        where,
+        undefined,
+        undefined,
+        `query failed: ${(e as Error).message}`,
+      );
+    }
+    const text = await res.text();
+    if (!res.ok)
+      throw new ReconcileInputError(
+        where,
+        undefined,
+        undefined,
+        `HTTP ${res.status}: ${text.slice(0, 300)}`,
+      );
+    let body: unknown;
+    try {
+      body = JSON.parse(text);
+    } catch {
+      throw new ReconcileInputError(where, undefined, undefined, 'response is not JSON');
+    }
+    const data = isRecord(body) && isRecord(body.data) ? body.data : undefined;
+    if (
+      !isRecord(body) ||
+      body.status !== 'success' ||
+      !data ||
+      data.resultType !== 'vector' ||
+      !Array.isArray(data.result)
+    ) {
+      throw new ReconcileInputError(
+        where,
+        undefined,
+        'data.result',
+        `expected a successful vector result, got ${text.slice(0, 300)}`,
+      );
+    }
+    for (const item of data.result) {
+      const metric = isRecord(item) && isRecord(item.metric) ? item.metric : {};
+      const value = isRecord(item) && Array.isArray(item.value) ? item.value[1] : undefined;
+      const v = typeof value === 'string' ? Number(value) : Number.NaN;
+      if (!Number.isFinite(v)) {
+        throw new ReconcileInputError(
+          where,
+          undefined,
+          'value',
+          `not a finite cost: ${JSON.stringify(value)}`,
+        );
+      }
+      const nanos = floatDollarsToNanos(v);
+      if (nanos === 0n) continue;
+      const label = (name: string) =>
+        typeof metric[name] === 'string' ? (metric[name] as string) : '';
+      out.push({
+        day,
+        provider: label(LABELS.provider),
+        model: label(LABELS.model),
+        customerId: label(LABELS.customer) || UNATTRIBUTED,
+        usd: nanosToUsd(nanos),
+        nanos,
+        source: { file: where },
+      });
+    }
+  }
+  return out;
+}
+
+/** Parses provisional cost rows from JSON / NDJSON text (format in the module comment). */
+export function parseProvisionalCosts(text: string, file: string): ProvisionalCost[] {
+  const docs = parseJsonDocuments(text, file);
+  const rows: unknown[] = [];
+  for (const v of docs.values) {
+    if (Array.isArray(v)) rows.push(...v);
+    else if (isRecord(v) && Array.isArray(v.costs)) rows.push(...v.costs);
+    else rows.push(v);
+  }
+  return rows.map((row, i) => {
+    const line = docs.lineOf(row);
+    const fail = (field: string, detail: string): never => {
+      throw new ReconcileInputError(file, line, `[${i}].${field}`, detail);
+    };
+    if (!isRecord(row)) return fail('', 'expected an object');
+    const str = (key: string, required: boolean): string | undefined => {
+      const v = row[key];
+      if (v === undefined || v === null) return required ? fail(key, 'missing') : undefined;
+      if (typeof v !== 'string' || v === '')
+        return fail(key, `expected a non-empty string, got ${JSON.stringify(v)}`);
+      return v;
+    };
+    const day = str('day', true) as string;
+    if (!isDay(day)) fail('day', `expected YYYY-MM-DD, got ${JSON.stringify(day)}`);
+    const currency = str('currency', false);
+    if (currency !== undefined && currency.toUpperCase() !== 'USD')
+      fail('currency', `currency "${currency}" is not USD`);
+    const usd = row.usd;
+    const raw = typeof usd === 'string' ? usd : docs.rawNumber(row, 'usd');
+    const nanos = raw === undefined ? undefined : dollarsToNanos(raw);
+    if (nanos === undefined)
+      return fail('usd', `expected a dollar amount, got ${JSON.stringify(usd)}`);
+    if (nanos < 0n) fail('usd', `negative cost ${raw}`);
+    const tokenType = str('token_type', false);
+    return {
+      day,
+      provider: str('provider', true) as string,
+      model: str('model', true) as string,
+      customerId: str('customer_id', false) ?? UNATTRIBUTED,
+      ...(tokenType ? { tokenType } : {}),
+      usd: nanosToUsd(nanos),
+      nanos,
+      source: { file, ...(line !== undefined ? { line } : {}) },
+    };
+  });
+}
+
+export async function readProvisionalFile(file: string): Promise<ProvisionalCost[]> {
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch {
+    throw new ReconcileInputError(file, undefined, undefined, 'cannot read file');
+  }
+  return parseProvisionalCosts(text, file);
+}
+
+/** Serialises rows in the provisional file format (NDJSON), e.g. for the processor to write. */
+export function formatProvisionalCosts(rows: readonly ProvisionalCost[]): string {
+  return rows
+    .map((r) =>
+      JSON.stringify({
+        day: r.day,
+        provider: r.provider,
+        model: r.model,
+        customer_id: r.customerId,
+        ...(r.tokenType ? { token_type: r.tokenType } : {}),
+        usd: r.usd,
+      }),
+    )
+    .join('\n')
+    .concat(rows.length ? '\n' : '');
+}
