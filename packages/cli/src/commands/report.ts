@@ -1,7 +1,39 @@
+/**
+ * `ai-margin report --url <Prometheus-compatible API> [--window 30d] [--json]`: the margin report
+ * from the same PromQL catalog as the dashboards.
+ */
 import type { CommandIO } from '../io';
+import { parseReportArgs, USAGE, UsageError } from '../report/args';
+import { buildReport } from '../report/build';
+import { httpQueryClient } from '../report/client';
+import { formatReport } from '../report/format';
 
-// Placeholder until the 'report' command lands; exits 2 so no script mistakes it for success.
-export async function run(_argv: string[], io: CommandIO): Promise<number> {
-  io.stderr('ai-margin report: not available in this build\n');
-  return 2;
+export async function run(argv: string[], io: CommandIO): Promise<number> {
+  if (argv.includes('--help') || argv.includes('-h')) {
+    io.stdout(USAGE);
+    return 0;
+  }
+  let options: ReturnType<typeof parseReportArgs>;
+  try {
+    options = parseReportArgs(argv);
+  } catch (err) {
+    if (err instanceof UsageError) {
+      io.stderr(`ai-margin report: ${err.message}\n\n${USAGE}`);
+      return 2;
+    }
+    throw err;
+  }
+  try {
+    const report = await buildReport(
+      httpQueryClient(options.url),
+      options.window,
+      options.at,
+      options.filters,
+    );
+    io.stdout(options.json ? `${JSON.stringify(report, null, 2)}\n` : formatReport(report));
+    return 0;
+  } catch (err) {
+    io.stderr(`ai-margin report: ${(err as Error).message}\n`);
+    return 1;
+  }
 }

@@ -1,0 +1,93 @@
+import { LABELS } from '@ai-margin/processor/catalog';
+import {
+  marginByCustomer,
+  marginByInfoLabel,
+  marginRatioByInfoLabel,
+  DASHBOARD_RANGE as R,
+  revenueByCustomer,
+  WINDOWS,
+} from '../queries/catalog';
+import {
+  barsPanel,
+  DASHBOARD_FILTERS as F,
+  finalize,
+  newDashboard,
+  PERCENT,
+  row,
+  timeseriesPanel,
+  UIDS,
+  USD,
+} from './common';
+
+export function cohortsDashboard() {
+  const w30 = WINDOWS['30d'];
+  const cohort = `{{${LABELS.cohort}}}`;
+  const age = `month {{${LABELS.ageMonth}}}`;
+  const b = newDashboard(
+    UIDS.cohorts,
+    'ai-margin / Cohorts',
+    'Margin by signup cohort over time and by customer age month: does margin hold as customers mature?',
+  )
+    .withRow(row('Cohorts'))
+    .withPanel(
+      timeseriesPanel(
+        'Margin % by cohort (trailing 30 days)',
+        'At each point: margin / revenue of each signup cohort over the 30 days before that point. A cohort line that falls as it ages means usage grows faster than what those customers pay.',
+        [
+          {
+            expr: marginRatioByInfoLabel(
+              LABELS.cohort,
+              marginByCustomer(w30, F),
+              revenueByCustomer(w30, F),
+            ),
+            legend: cohort,
+          },
+        ],
+        PERCENT,
+      ),
+    )
+    .withPanel(
+      barsPanel(
+        'Margin by cohort (time range)',
+        'Contribution margin in USD of each signup cohort over the selected time range.',
+        [{ expr: marginByInfoLabel(LABELS.cohort, marginByCustomer(R, F)), legend: cohort }],
+        USD,
+      ),
+    )
+    .withRow(row('Customer age'))
+    .withPanel(
+      timeseriesPanel(
+        'Margin % by customer age month (trailing 30 days)',
+        'Margin / revenue of customers grouped by how many months they have been customers, over the trailing 30 days. Compare month 1 with month 3: a drop from 65% to 35% means pricing does not follow mature usage.',
+        [
+          {
+            expr: marginRatioByInfoLabel(
+              LABELS.ageMonth,
+              marginByCustomer(w30, F),
+              revenueByCustomer(w30, F),
+            ),
+            legend: age,
+          },
+        ],
+        PERCENT,
+      ),
+    )
+    .withPanel(
+      barsPanel(
+        'Margin % by customer age month (time range)',
+        'Margin / revenue per customer age month over the selected time range (age as of now).',
+        [
+          {
+            expr: marginRatioByInfoLabel(
+              LABELS.ageMonth,
+              marginByCustomer(R, F),
+              revenueByCustomer(R, F),
+            ),
+            legend: age,
+          },
+        ],
+        PERCENT,
+      ),
+    );
+  return finalize(b);
+}

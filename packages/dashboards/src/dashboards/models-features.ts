@@ -1,0 +1,116 @@
+import { LABELS } from '@ai-margin/processor/catalog';
+import {
+  cacheHitShare,
+  costByFeature,
+  costByModel,
+  costPerUseByFeature,
+  costRatePerHour,
+  effectivePricePerMTokens,
+  featureCostShare,
+  featureRequestShare,
+  DASHBOARD_RANGE as R,
+  requestsByFeature,
+  tokensByModelAndType,
+} from '../queries/catalog';
+import {
+  barsPanel,
+  DASHBOARD_FILTERS as F,
+  finalize,
+  newDashboard,
+  PERCENT,
+  row,
+  tablePanel,
+  timeseriesPanel,
+  UIDS,
+  USD,
+} from './common';
+
+export function modelsFeaturesDashboard() {
+  const pm = `{{${LABELS.provider}}} {{${LABELS.model}}}`;
+  const b = newDashboard(
+    UIDS.modelsFeatures,
+    'ai-margin / Models & Features',
+    'Which models and which product features drive cost, and what each use costs.',
+  )
+    .withRow(row('Models'))
+    .withPanel(
+      barsPanel(
+        'Cost by model',
+        'Variable cost per provider and model over the time range. Model choice usually dominates AI cost: a cheaper model for the biggest bar moves margin most.',
+        [{ expr: costByModel(R, F), legend: pm }],
+        USD,
+        8,
+      ),
+    )
+    .withPanel(
+      barsPanel(
+        'Effective price per 1M tokens',
+        'Cost divided by tokens (all buckets) per model, in USD per million tokens. Lower than the list price when cache reads are common; higher with long-context tiers.',
+        [{ expr: effectivePricePerMTokens(R, F), legend: pm }],
+        USD,
+        8,
+      ),
+    )
+    .withPanel(
+      barsPanel(
+        'Prompt cache hit share',
+        'Share of input-side tokens read from the prompt cache per model. Cache reads are billed at a fraction of the input price.',
+        [{ expr: cacheHitShare(R, F), legend: pm }],
+        PERCENT,
+        8,
+      ),
+    )
+    .withPanel(
+      timeseriesPanel(
+        'Cost per hour by model',
+        'Hourly variable cost per provider and model.',
+        [
+          {
+            expr: costRatePerHour([LABELS.provider, LABELS.model], '$__rate_interval', F),
+            legend: pm,
+          },
+        ],
+        USD,
+      ),
+    )
+    .withPanel(
+      barsPanel(
+        'Tokens by model and bucket',
+        'Tokens per model split into non-overlapping buckets (input, cache_read, cache_write_5m, cache_write_1h, output, reasoning) over the time range.',
+        [{ expr: tokensByModelAndType(R, F), legend: `${pm} {{${LABELS.tokenType}}}` }],
+        'none',
+      ),
+    )
+    .withRow(row('Features'))
+    .withPanel(
+      tablePanel(
+        'Features: cost, uses, cost per use',
+        'One row per product feature over the time range: cost, number of uses (requests), cost per use, and the feature share of cost vs its share of uses. A feature whose cost share far exceeds its usage share is where optimisation or pricing pays off.',
+        LABELS.feature,
+        'Feature',
+        [
+          { expr: costByFeature(R, F), name: 'Cost', unit: USD },
+          { expr: requestsByFeature(R, F), name: 'Uses', unit: 'none' },
+          { expr: costPerUseByFeature(R, F), name: 'Cost per use', unit: USD },
+          { expr: featureCostShare(R, F), name: 'Share of cost', unit: PERCENT },
+          { expr: featureRequestShare(R, F), name: 'Share of uses', unit: PERCENT },
+        ],
+        { column: 'Cost', desc: true },
+      ),
+    )
+    .withPanel(
+      timeseriesPanel(
+        'Cost per hour by feature',
+        'Hourly variable cost per product feature.',
+        [
+          {
+            expr: costRatePerHour([LABELS.feature], '$__rate_interval', F),
+            legend: `{{${LABELS.feature}}}`,
+          },
+        ],
+        USD,
+        24,
+      ),
+    );
+  return finalize(b);
+}

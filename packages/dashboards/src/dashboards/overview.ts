@@ -1,0 +1,145 @@
+import { LABELS } from '@ai-margin/processor/catalog';
+import {
+  costByCustomer,
+  costRatePerHour,
+  llmShareOfCost,
+  marginByCustomer,
+  marginOf,
+  marginRatioOf,
+  DASHBOARD_RANGE as R,
+  revenueByCustomer,
+  revenueRatePerHour,
+  top20CostShare,
+  totalCost,
+  underwaterCount,
+  unpricedShare,
+} from '../queries/catalog';
+import { sumBy } from '../queries/promql';
+import {
+  DASHBOARD_FILTERS as F,
+  finalize,
+  histogramPanel,
+  newDashboard,
+  PERCENT,
+  row,
+  statPanel,
+  timeseriesPanel,
+  UIDS,
+  USD,
+} from './common';
+
+export function overviewDashboard() {
+  const revenue = sumBy([], revenueByCustomer(R, F));
+  const cost = totalCost(R, F);
+  const margin = sumBy([], marginByCustomer(R, F));
+  const ratio = marginRatioOf(
+    marginOf(revenueByCustomer(R, F), costByCustomer(R, F)),
+    revenueByCustomer(R, F),
+  );
+  const b = newDashboard(
+    UIDS.overview,
+    'ai-margin / Overview',
+    'Revenue, cost to serve and contribution margin of the whole product over the selected time range.',
+  )
+    .withRow(row('Margin at a glance'))
+    .withPanel(
+      statPanel(
+        'Revenue',
+        'Usage revenue earned in the time range plus subscription MRR pro-rated to the range (MRR x range / 30 days).',
+        revenue,
+        USD,
+      ),
+    )
+    .withPanel(
+      statPanel(
+        'Variable cost',
+        'Provisional cost of LLM calls and rule-priced spans (vector DB, embeddings) in the time range, at the price in force when each call started.',
+        cost,
+        USD,
+      ),
+    )
+    .withPanel(
+      statPanel(
+        'Contribution margin',
+        'Revenue minus variable cost over the time range. Customers with cost and no revenue count with their full cost.',
+        margin,
+        USD,
+      ),
+    )
+    .withPanel(
+      statPanel(
+        'Contribution margin %',
+        'Margin as a share of revenue. Read with the distribution below: an average of 40-50% often hides light users at 70-80% and heavy users near or below zero.',
+        `(${margin}) / ((${revenue}) > 0)`,
+        PERCENT,
+      ),
+    )
+    .withPanel(
+      statPanel(
+        'Customers under water',
+        'Number of customers whose margin over the time range is negative (they cost more than they pay). See the Customers dashboard for who.',
+        underwaterCount(marginByCustomer(R, F)),
+        'none',
+      ),
+    )
+    .withPanel(
+      statPanel(
+        'Top 20% customers share of cost',
+        'Share of variable cost carried by the 20% most expensive customers. 60-80% is typical of usage-based AI products; higher means a few customers drive your bill.',
+        top20CostShare(costByCustomer(R, F)),
+        PERCENT,
+      ),
+    )
+    .withPanel(
+      statPanel(
+        'LLM share of variable cost',
+        'Share of variable cost that comes from LLM calls (the rest from cost rules such as vector queries). Usually 70-90%: model choice dominates margin.',
+        llmShareOfCost(R, F),
+        PERCENT,
+      ),
+    )
+    .withPanel(
+      statPanel(
+        'Unpriced requests',
+        'Share of LLM calls that could not be priced (unknown model, no price period). Their cost is missing from every figure here: keep this at 0.',
+        unpricedShare(R, F),
+        PERCENT,
+      ),
+    )
+    .withRow(row('Trends'))
+    .withPanel(
+      timeseriesPanel(
+        'Revenue vs cost per hour',
+        'Hourly revenue (usage revenue rate plus MRR spread over 30 days) against hourly variable cost. The gap is the contribution margin.',
+        [
+          { expr: revenueRatePerHour('$__rate_interval', F), legend: 'revenue' },
+          { expr: costRatePerHour([], '$__rate_interval', F), legend: 'cost' },
+        ],
+        USD,
+      ),
+    )
+    .withPanel(
+      histogramPanel(
+        'Margin distribution (customers per margin band)',
+        'Histogram of customers by margin % over the time range, in 20-point bands (customers without revenue have no margin % and are counted under water above). Two humps, light users high and heavy users low or negative, is the usual AI-product shape.',
+        ratio,
+        PERCENT,
+        0.2,
+      ),
+    )
+    .withPanel(
+      timeseriesPanel(
+        'Cost per hour by provider',
+        'Hourly variable cost split by provider.',
+        [
+          {
+            expr: costRatePerHour([LABELS.provider], '$__rate_interval', F),
+            legend: `{{${LABELS.provider}}}`,
+          },
+        ],
+        USD,
+        24,
+      ),
+    );
+  return finalize(b);
+}

@@ -1,0 +1,435 @@
+/**
+ * The PromQL catalog: every query behind the recording rules, alert rules, dashboards and
+ * `ai-margin report`, in one place. Functions return PromQL strings; composite queries take their
+ * inputs as expressions so the same formula runs on raw series (report, dashboards) or on
+ * recording-rule outputs (alerts).
+ *
+ * Windows and increase(): a window total is `increase(counter[w])`. Prometheus extrapolates
+ * increase() to the window edges and ignores the first sample of a series that starts inside the
+ * window (its value since process start is not counted); VictoriaMetrics does not extrapolate and
+ * counts from the last sample before the window. With series that exist for the whole window both
+ * agree with the exact total to within one scrape interval's worth of increase at each edge, i.e.
+ * |error| <= 2 * rate * scrape_interval. Dashboards and the report are finance-grade only to that
+ * bound; invoices come from reconciliation.
+ */
+import { LABELS, METRICS, OVERFLOW_CUSTOMER, UNATTRIBUTED } from '@ai-margin/processor/catalog';
+import { type Matcher, maxBy, nre, paren, re, selector, sumBy } from './promql';
+
+/** Seconds in the month that MRR is pro-rated over (30 days, so a 30d window earns one MRR). */
+export const MONTH_SECONDS = 2_592_000;
+
+/** A query window: the range for `[...]` and the same length in seconds. */
+export interface Window {
+  /** PromQL duration (`30d`) or a Grafana variable (`$__range`). */
+  readonly range: string;
+  /** Length in seconds as a PromQL number or Grafana variable (`$__range_s`). */
+  readonly seconds: string;
+}
+
+/** The standard windows of the recording rules. */
+export const WINDOWS = {
+  '1h': { range: '1h', seconds: '3600' },
+  '1d': { range: '1d', seconds: '86400' },
+  '7d': { range: '7d', seconds: '604800' },
+  '30d': { range: '30d', seconds: '2592000' },
+} as const satisfies Record<string, Window>;
+
+export type WindowName = keyof typeof WINDOWS;
+
+/** The dashboard time range picked in Grafana. */
+export const DASHBOARD_RANGE: Window = { range: '$__range', seconds: '$__range_s' };
+
+const DURATION_UNITS: Record<string, number> = { s: 1, m: 60, h: 3600, d: 86_400, w: 604_800 };
+
+/** Parses `90m`, `36h`, `30d`, `2w` (one unit) into a Window; throws on anything else. */
+export function windowOf(duration: string): Window {
+  const m = /^([1-9][0-9]*)([smhdw])$/.exec(duration);
+  if (!m)
+    throw new Error(
+      `invalid window '${duration}': use a number and one of s, m, h, d, w (e.g. 30d)`,
+    );
+  const seconds = Number(m[1]) * (DURATION_UNITS[m[2]!] ?? 0);
+  return { range: duration, seconds: String(seconds) };
+}
+
+/**
+ * Optional filters (regular expressions, as Grafana variables give them). Usage filters apply
+ * to series that carry the label; plan and cohort restrict to customers whose info gauge
+ * matches, and always keep customers that have no info gauge (they have no plan to filter on).
+ */
+export interface Filters {
+  readonly customer?: string;
+  readonly feature?: string;
+  readonly model?: string;
+  readonly provider?: string;
+  readonly plan?: string;
+  readonly cohort?: string;
+  /** Customers to leave out (regex), e.g. the overflow bucket in per-customer alerts. */
+  readonly excludeCustomer?: string;
+}
+
+const L = LABELS;
+
+function matchers(f: Filters, labels: readonly string[]): Matcher[] {
+  const out: Matcher[] = [];
+  const byLabel: Record<string, string | undefined> = {
+    [L.customer]: f.customer,
+    [L.feature]: f.feature,
+    [L.model]: f.model,
+    [L.provider]: f.provider,
+  };
+  for (const label of labels) {
+    const value = byLabel[label];
+    if (value !== undefined) out.push(re(label, value));
+    if (label === L.customer && f.excludeCustomer !== undefined)
+      out.push(nre(label, f.excludeCustomer));
+  }
+  return out;
+}
+
+/** Customer metadata, one series per customer even with several replicas or a label change. */
+export function customerInfo(extra: readonly Matcher[] = []): string {
+  const i = METRICS.customerInfo;
+  return `topk by (${L.customer}) (1, ${maxBy(i.labels, selector(i.promName, extra))})`;
+}
+
+/**
+ * Drops customers whose metadata does not match the plan/cohort filters:
+ * `expr unless on (customer_id) (info unless info{plan=~..., cohort=~...})`. Customers without an
+ * info gauge are kept (they have no plan to filter on), and `expr` appears once, which keeps
+ * dashboard queries short (VictoriaMetrics limits queries to 16 KiB by default).
+ */
+function restrictByInfo(expr: string, f: Filters): string {
+  const m: Matcher[] = [];
+  if (f.plan !== undefined) m.push(re(L.plan, f.plan));
+  if (f.cohort !== undefined) m.push(re(L.cohort, f.cohort));
+  if (m.length === 0) return expr;
+  const info = METRICS.customerInfo.promName;
+  return `(${expr} unless on (${L.customer}) (${info} unless ${selector(info, m)}))`;
+}
+
+/** `sum by (labels) (increase(metric{filters}[w]))`, restricted by plan/cohort. */
+function increaseBy(
+  metric: (typeof METRICS)[keyof typeof METRICS],
+  by: readonly string[],
+  w: Window,
+  f: Filters,
+  extra: readonly Matcher[] = [],
+): string {
+  const sel = selector(metric.promName, [...matchers(f, metric.labels), ...extra]);
+  const inc = restrictByInfo(`increase(${sel}[${w.range}])`, f);
+  return sumBy(by, inc);
+}
+
+// ---- per customer -------------------------------------------------------------------------
+
+/** Variable (per-call) cost per customer over the window, USD. */
+export function costByCustomer(w: Window, f: Filters = {}): string {
+  return increaseBy(METRICS.cost, [L.customer], w, f);
+}
+
+/** Usage and manual revenue per customer over the window, USD. */
+export function usageRevenueByCustomer(w: Window, f: Filters = {}): string {
+  return increaseBy(METRICS.revenue, [L.customer], w, f);
+}
+
+/** Subscription revenue earned in the window: current MRR pro-rated to window / 30 days. */
+export function mrrProrated(w: Window, f: Filters = {}): string {
+  const mrr = selector(METRICS.customerMrr.promName, matchers(f, [L.customer]));
+  return `${maxBy([L.customer], restrictByInfo(mrr, f))} * ${w.seconds} / ${MONTH_SECONDS}`;
+}
+
+/** Total revenue = usage revenue + pro-rated MRR; a customer with only one of them keeps it. */
+export function revenueOf(usageRevenue: string, mrr: string): string {
+  const u = paren(usageRevenue);
+  const m = paren(mrr);
+  return `(${u} + ${m}) or ${u} or ${m}`;
+}
+
+/** Revenue per customer over the window from raw series. */
+export function revenueByCustomer(w: Window, f: Filters = {}): string {
+  return revenueOf(usageRevenueByCustomer(w, f), mrrProrated(w, f));
+}
+
+/**
+ * Contribution margin = revenue - cost. Customers with cost and no revenue (the worst ones) and
+ * customers with revenue and no cost both stay in the result.
+ */
+export function marginOf(revenue: string, cost: string): string {
+  const r = paren(revenue);
+  const c = paren(cost);
+  return `(${r} or ${c} * 0) - (${c} or ${r} * 0)`;
+}
+
+/** Margin as a fraction of revenue; customers without revenue have no ratio (see marginOf). */
+export function marginRatioOf(margin: string, revenue: string): string {
+  return `${paren(margin)} / (${paren(revenue)} > 0)`;
+}
+
+/** Margin per customer over the window from raw series. */
+export function marginByCustomer(w: Window, f: Filters = {}): string {
+  return marginOf(revenueByCustomer(w, f), costByCustomer(w, f));
+}
+
+/** Fixed-cost drivers: which counter a pool with `allocate_by="<driver>"` is split by. */
+export const ALLOCATION_DRIVERS = {
+  requests: METRICS.requests,
+  tokens: METRICS.tokens,
+  cost: METRICS.cost,
+} as const;
+
+/**
+ * Fixed cost allocated per customer over the window: for every pool, monthly amount pro-rated to
+ * the window, times the customer's share of the pool's driver (requests, tokens or cost) in the
+ * window. Pools whose driver saw no usage allocate nothing (no division by zero).
+ */
+export function allocatedFixedCost(w: Window, f: Filters = {}): string {
+  const fixed = METRICS.fixedCostMonthly;
+  const parts = Object.entries(ALLOCATION_DRIVERS).map(([driver, metric]) => {
+    const own = increaseBy(metric, [L.customer], w, { customer: f.customer });
+    const total = increaseBy(metric, [], w, {});
+    const pool = sumBy(
+      [L.allocateBy],
+      maxBy(
+        [L.pool, L.allocateBy],
+        selector(fixed.promName, [{ label: L.allocateBy, op: '=', value: driver }]),
+      ),
+    );
+    return `(${own} / on () group_left () (${total} > 0) * on () group_left (${L.allocateBy}) (${pool} * ${w.seconds} / ${MONTH_SECONDS}))`;
+  });
+  return sumBy([L.customer], parts.join(' or '));
+}
+
+/** Cost to serve = variable cost + allocated fixed cost (either may be missing). */
+export function costToServeOf(cost: string, fixed: string): string {
+  const c = paren(cost);
+  const x = paren(fixed);
+  return `(${c} + ${x}) or ${c} or ${x}`;
+}
+
+/** Requests per customer over the window. */
+export function requestsByCustomer(w: Window, f: Filters = {}): string {
+  return increaseBy(METRICS.requests, [L.customer], w, f);
+}
+
+/** Tokens per request per customer (the context-window factor). */
+export function tokensPerRequestByCustomer(w: Window, f: Filters = {}): string {
+  return `${increaseBy(METRICS.tokens, [L.customer], w, f)} / (${requestsByCustomer(w, f)} > 0)`;
+}
+
+// ---- models and features ------------------------------------------------------------------
+
+/** Cost per provider and model over the window. */
+export function costByModel(w: Window, f: Filters = {}): string {
+  return increaseBy(METRICS.cost, [L.provider, L.model], w, f);
+}
+
+/** Cost per feature over the window. */
+export function costByFeature(w: Window, f: Filters = {}): string {
+  return increaseBy(METRICS.cost, [L.feature], w, f);
+}
+
+/** Requests (uses) per feature over the window. */
+export function requestsByFeature(w: Window, f: Filters = {}): string {
+  return increaseBy(METRICS.requests, [L.feature], w, f);
+}
+
+/** Cost per use of each feature: feature cost / feature requests. */
+export function costPerUseByFeature(w: Window, f: Filters = {}): string {
+  return `${costByFeature(w, f)} / (${requestsByFeature(w, f)} > 0)`;
+}
+
+/** Each feature's share of cost (0..1). */
+export function featureCostShare(w: Window, f: Filters = {}): string {
+  return `${costByFeature(w, f)} / on () group_left () (${increaseBy(METRICS.cost, [], w, f)} > 0)`;
+}
+
+/** Each feature's share of requests (0..1). */
+export function featureRequestShare(w: Window, f: Filters = {}): string {
+  return `${requestsByFeature(w, f)} / on () group_left () (${increaseBy(METRICS.requests, [], w, f)} > 0)`;
+}
+
+/** Effective price per model in USD per million tokens (all token buckets). */
+export function effectivePricePerMTokens(w: Window, f: Filters = {}): string {
+  return `${costByModel(w, f)} / (${increaseBy(METRICS.tokens, [L.provider, L.model], w, f)} > 0) * 1000000`;
+}
+
+/** Share of input-side tokens served from the prompt cache, per model. */
+export function cacheHitShare(w: Window, f: Filters = {}): string {
+  const read = increaseBy(METRICS.tokens, [L.provider, L.model], w, f, [
+    { label: L.tokenType, op: '=', value: 'cache_read' },
+  ]);
+  const input = increaseBy(METRICS.tokens, [L.provider, L.model], w, f, [
+    re(L.tokenType, 'input|cache_read|cache_write_5m|cache_write_1h'),
+  ]);
+  return `${read} / (${input} > 0)`;
+}
+
+/** Tokens per model and token type over the window. */
+export function tokensByModelAndType(w: Window, f: Filters = {}): string {
+  return increaseBy(METRICS.tokens, [L.provider, L.model, L.tokenType], w, f);
+}
+
+/** LLM share of variable cost (the rest comes from cost rules: vector DB, embeddings, ...). */
+export function llmShareOfCost(w: Window, f: Filters = {}): string {
+  const llm = increaseBy(METRICS.cost, [], w, f, [{ label: L.costType, op: '=', value: 'llm' }]);
+  return `${llm} / (${increaseBy(METRICS.cost, [], w, f)} > 0)`;
+}
+
+/** Total variable cost over the window. */
+export function totalCost(w: Window, f: Filters = {}): string {
+  return increaseBy(METRICS.cost, [], w, f);
+}
+
+/** Cost rate (USD per hour) for time series panels. */
+export function costRatePerHour(
+  by: readonly string[],
+  rateWindow: string,
+  f: Filters = {},
+): string {
+  const sel = selector(METRICS.cost.promName, matchers(f, METRICS.cost.labels));
+  return `${sumBy(by, restrictByInfo(`rate(${sel}[${rateWindow}])`, f))} * 3600`;
+}
+
+/** Revenue rate (usage revenue + MRR spread over the month, USD per hour) for time series. */
+export function revenueRatePerHour(rateWindow: string, f: Filters = {}): string {
+  const sel = selector(METRICS.revenue.promName, matchers(f, METRICS.revenue.labels));
+  const usage = `${sumBy([L.customer], restrictByInfo(`rate(${sel}[${rateWindow}])`, f))} * 3600`;
+  const mrr = mrrProrated({ range: rateWindow, seconds: '3600' }, f);
+  return sumBy([], revenueOf(usage, mrr));
+}
+
+// ---- whole-business views ------------------------------------------------------------------
+
+/** Number of customers whose margin is below zero (0 when none). */
+export function underwaterCount(margin: string): string {
+  return `count(${paren(margin)} < 0) or vector(0)`;
+}
+
+/**
+ * Share of cost carried by the top 20% of customers (by cost). Safe on empty data: with no
+ * customers k is 0 instead of NaN (promtool 2.53: "NaN overflows int64"), and the result is empty.
+ */
+export function top20CostShare(costPerCustomer: string): string {
+  const c = paren(costPerCustomer);
+  const k = `scalar(ceil(count(${c}) * 0.2) or vector(0))`;
+  return `sum(topk(${k}, ${c})) / (sum(${c}) > 0)`;
+}
+
+/** Bands of the margin distribution (margin ratio), lower bound inclusive. */
+export const MARGIN_BANDS = [
+  { band: 'below 0%', min: undefined, max: 0 },
+  { band: '0-20%', min: 0, max: 0.2 },
+  { band: '20-40%', min: 0.2, max: 0.4 },
+  { band: '40-60%', min: 0.4, max: 0.6 },
+  { band: '60-80%', min: 0.6, max: 0.8 },
+  { band: '80% and above', min: 0.8, max: undefined },
+] as const;
+
+/** Label the margin-distribution query puts the band name in. */
+export const BAND_LABEL = 'band';
+
+/** Count of customers per margin band, one series per band (0 for empty bands). */
+export function marginDistribution(marginRatio: string): string {
+  const r = paren(marginRatio);
+  return MARGIN_BANDS.map(({ band, min, max }) => {
+    let filtered = r;
+    if (min !== undefined) filtered = `${filtered} >= ${min}`;
+    if (max !== undefined) filtered = `${filtered} < ${max}`;
+    return `label_replace(count(${filtered}) or vector(0), "${BAND_LABEL}", "${band}", "", "")`;
+  }).join(' or ');
+}
+
+/**
+ * Margin and revenue joined to a label of the customer info gauge (cohort, age month, plan) and
+ * summed per value of that label: the margin ratio of each group. `infoMatchers` restrict the
+ * join to some values (e.g. age month 1).
+ */
+export function marginRatioByInfoLabel(
+  label: string,
+  margin: string,
+  revenue: string,
+  infoMatchers: readonly Matcher[] = [],
+): string {
+  const join = (x: string) =>
+    sumBy(
+      [label],
+      `${paren(x)} * on (${L.customer}) group_left (${label}) ${customerInfo(infoMatchers)}`,
+    );
+  return `${join(margin)} / (${join(revenue)} > 0)`;
+}
+
+/** Margin in USD per info label (cohort, age month, plan, segment). */
+export function marginByInfoLabel(label: string, margin: string): string {
+  return sumBy(
+    [label],
+    `${paren(margin)} * on (${L.customer}) group_left (${label}) ${customerInfo()}`,
+  );
+}
+
+/** Unpriced requests by provider, model and reason over the window. */
+export function unpricedRequests(w: Window): string {
+  const u = METRICS.unpricedRequests;
+  return sumBy([L.provider, L.model, L.reason], `increase(${u.promName}[${w.range}])`);
+}
+
+/** Share of requests that could not be priced (0..1). */
+export function unpricedShare(w: Window, f: Filters = {}): string {
+  const unpriced = increaseBy(METRICS.requests, [], w, f, [
+    { label: L.priced, op: '=', value: 'false' },
+  ]);
+  return `(${unpriced} or vector(0)) / (${increaseBy(METRICS.requests, [], w, f)} > 0)`;
+}
+
+/** Events folded into the overflow series, per metric, over the window. */
+export function cardinalityOverflow(w: Window): string {
+  return sumBy([L.metric], `increase(${METRICS.cardinalityOverflow.promName}[${w.range}])`);
+}
+
+/** Processor errors per kind over the window. */
+export function processorErrors(w: Window): string {
+  return sumBy([L.errorKind], `increase(${METRICS.processorErrors.promName}[${w.range}])`);
+}
+
+/** Customers excluded from per-customer alerts: the overflow bucket and unattributed usage. */
+export const NOT_A_CUSTOMER_REGEX = `${OVERFLOW_CUSTOMER}|${UNATTRIBUTED}`;
+export const NOT_A_CUSTOMER = nre(L.customer, NOT_A_CUSTOMER_REGEX);
+
+// ---- reconciliation --------------------------------------------------------------------------
+
+/** Daily series are written with the day's timestamp; look back this far for the latest day. */
+export const DAILY_LOOKBACK = '3d';
+
+/** Latest daily reconciliation ratio (reported / provisional) per provider and model. */
+export function reconciliationRatio(lookback = DAILY_LOOKBACK): string {
+  const r = METRICS.reconciliationRatio;
+  return maxBy([L.provider, L.model], `last_over_time(${r.promName}[${lookback}])`);
+}
+
+/** Latest daily provisional cost per provider and model. */
+export function provisionalDaily(lookback = DAILY_LOOKBACK, f: Filters = {}): string {
+  const p = METRICS.provisionalCostDaily;
+  return maxBy(
+    [L.provider, L.model],
+    `last_over_time(${selector(p.promName, matchers(f, p.labels))}[${lookback}])`,
+  );
+}
+
+/** Latest daily reconciled (provider-reported) cost per provider and model. */
+export function reconciledDaily(lookback = DAILY_LOOKBACK, f: Filters = {}): string {
+  const p = METRICS.reconciledCostDaily;
+  return maxBy(
+    [L.provider, L.model],
+    `last_over_time(${selector(p.promName, matchers(f, p.labels))}[${lookback}])`,
+  );
+}
+
+/**
+ * Sum of reconciliation corrections per customer over the window. The reconcile job writes one
+ * sample per customer, provider and UTC day, so summing the raw samples adds up the days.
+ */
+export function costCorrectionByCustomer(w: Window, f: Filters = {}): string {
+  const c = METRICS.costCorrection;
+  const sel = selector(c.promName, matchers(f, [L.customer, L.provider]));
+  return sumBy([L.customer], `sum_over_time(${sel}[${w.range}])`);
+}

@@ -1,0 +1,531 @@
+/**
+ * Runs the committed rule files through the real promtool 2.53: `check rules`, then unit tests
+ * with hand-computed expected values for every recording rule and, for every alert, a case where
+ * it fires and one where it does not. Inputs are chosen so every result is exactly representable
+ * (promtool compares floats exactly); windows end on a sample so increase() does not extrapolate.
+ */
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { parse, stringify } from 'yaml';
+import { GENERATED, runPromtool } from './support/promtool';
+
+const RULE_FILES = [
+  join(GENERATED, 'rules/ai-margin-recording.yml'),
+  join(GENERATED, 'rules/ai-margin-alerts.yml'),
+];
+const RUNBOOK = 'https://github.com/ai-margin/ai-margin/blob/main/docs/dashboards.md';
+const tmp = mkdtempSync(join(tmpdir(), 'ai-margin-promtool-'));
+afterAll(() => rmSync(tmp, { recursive: true, force: true }));
+
+const HOURS = 720; // evaluate at 30d, one sample per hour from t=0
+const EVAL = '720h';
+
+/** `0+<perHour>x720`: a counter growing by perHour every hour. */
+const counter = (perHour: number) => `0+${perHour}x${HOURS}`;
+const gauge = (v: number) => `${v}x${HOURS}`;
+
+type Series = { series: string; values: string };
+type Sample = { labels: string; value: number };
+
+const cost = (
+  customer: string,
+  feature: string,
+  provider: string,
+  model: string,
+  inst: string,
+  perHour: number,
+): Series => ({
+  series: `ai_margin_cost_usd_total{customer_id="${customer}",feature="${feature}",provider="${provider}",model="${model}",cost_type="llm",instance="${inst}"}`,
+  values: counter(perHour),
+});
+const info = (customer: string, plan: string, cohort: string, age: string, inst = 'a'): Series => ({
+  series: `ai_margin_customer_info{customer_id="${customer}",plan="${plan}",customer_cohort="${cohort}",customer_age_month="${age}",segment="smb",instance="${inst}"}`,
+  values: gauge(1),
+});
+const mrr = (customer: string, plan: string, usd: number, inst = 'a'): Series => ({
+  series: `ai_margin_customer_mrr_usd{customer_id="${customer}",plan="${plan}",instance="${inst}"}`,
+  values: gauge(usd),
+});
+const requests = (customer: string, priced: string, perHour: number): Series => ({
+  series: `ai_margin_requests_total{customer_id="${customer}",feature="f",provider="p",model="m",priced="${priced}",instance="a"}`,
+  values: counter(perHour),
+});
+const tokens = (customer: string, perHour: number): Series => ({
+  series: `ai_margin_tokens_total{customer_id="${customer}",feature="f",provider="p",model="m",token_type="input",instance="a"}`,
+  values: counter(perHour),
+});
+
+// ---- main data set: four customers, two replicas for some series --------------------------
+// per hour: alice cost 0.5, usage revenue 0.25, MRR 720 (= 1/h over a 30-day month)
+//           bob   cost 2 (1 + 1 on two replicas), no revenue at all (worst case)
+//           carol MRR 360 (0.5/h), no cost
+//           dave  cost 1.75, MRR 1440 (2/h)
+const MAIN: Series[] = [
+  cost('alice', 'chat', 'openai', 'gpt-4o', 'a', 0.5),
+  cost('bob', 'search', 'anthropic', 'claude-sonnet-4', 'a', 1),
+  cost('bob', 'search', 'anthropic', 'claude-sonnet-4', 'b', 1),
+  cost('dave', 'search', 'openai', 'gpt-4o', 'a', 1.75),
+  {
+    series:
+      'ai_margin_revenue_usd_total{customer_id="alice",feature="chat",revenue_type="usage",instance="a"}',
+    values: counter(0.25),
+  },
+  mrr('alice', 'pro', 720, 'a'),
+  mrr('alice', 'pro', 720, 'b'),
+  mrr('carol', 'pro', 360),
+  mrr('dave', 'team', 1440),
+  info('alice', 'pro', '2026-01', '3', 'a'),
+  info('alice', 'pro', '2026-01', '3', 'b'),
+  info('bob', 'free', '2026-03', '1'),
+  info('carol', 'pro', '2026-03', '1'),
+  info('dave', 'team', '2026-01', '3'),
+  requests('alice', 'true', 4),
+  requests('bob', 'true', 8),
+  requests('dave', 'true', 2),
+  requests('dave', 'false', 2),
+  tokens('alice', 1000),
+  tokens('bob', 4000),
+  tokens('dave', 3000),
+  {
+    series:
+      'ai_margin_fixed_cost_monthly_usd{pool="vector_db",allocate_by="requests",instance="a"}',
+    values: gauge(720),
+  },
+  {
+    series:
+      'ai_margin_fixed_cost_monthly_usd{pool="vector_db",allocate_by="requests",instance="b"}',
+    values: gauge(720),
+  },
+  {
+    series: 'ai_margin_fixed_cost_monthly_usd{pool="gpu",allocate_by="tokens",instance="a"}',
+    values: gauge(1440),
+  },
+  {
+    series:
+      'ai_margin_unpriced_requests_total{provider="openai",model="gpt-9",reason="unknown_model"}',
+    values: counter(2),
+  },
+  {
+    series: 'ai_margin_cardinality_overflow_total{metric="ai_margin.cost.usd"}',
+    values: counter(5),
+  },
+  {
+    series: 'ai_margin_reconciliation_ratio{provider="openai",model="gpt-4o"}',
+    values: gauge(1.25),
+  },
+  {
+    series: 'ai_margin_reconciliation_ratio{provider="anthropic",model="claude-sonnet-4"}',
+    values: gauge(1),
+  },
+];
+
+const WINDOW_HOURS = { '1h': 1, '1d': 24, '7d': 168, '30d': 720 } as const;
+
+/** Hand-computed per-hour figures of the main data set (see the comment above MAIN). */
+const PER_HOUR = {
+  cost: { alice: 0.5, bob: 2, dave: 1.75 },
+  usageRevenue: { alice: 0.25 },
+  revenue: { alice: 1.25, carol: 0.5, dave: 2 },
+  margin: { alice: 0.75, bob: -2, carol: 0.5, dave: 0.25 },
+  // requests pool 720/month split 4:8:4 (+) tokens pool 1440/month split 1000:4000:3000
+  fixed: { alice: 0.25 + 0.25, bob: 0.5 + 1, dave: 0.25 + 0.75 },
+  costToServe: { alice: 0.5 + 0.5, bob: 2 + 1.5, dave: 1.75 + 1 },
+} as const;
+
+function perCustomer(
+  record: string,
+  perHour: Record<string, number>,
+  h: number,
+): { expr: string; samples: Sample[] } {
+  return {
+    expr: record,
+    samples: Object.entries(perHour).map(([c, v]) => ({
+      labels: `${record}{customer_id="${c}"}`,
+      value: v * h,
+    })),
+  };
+}
+
+function mainRecordingExpectations(): { expr: string; samples: Sample[] }[] {
+  const out: { expr: string; samples: Sample[] }[] = [];
+  for (const [w, h] of Object.entries(WINDOW_HOURS)) {
+    out.push(perCustomer(`customer:ai_margin_cost_usd:increase${w}`, PER_HOUR.cost, h));
+    out.push(
+      perCustomer(`customer:ai_margin_usage_revenue_usd:increase${w}`, PER_HOUR.usageRevenue, h),
+    );
+    out.push(perCustomer(`customer:ai_margin_revenue_usd:${w}`, PER_HOUR.revenue, h));
+    out.push(perCustomer(`customer:ai_margin_margin_usd:${w}`, PER_HOUR.margin, h));
+    const ratio = `customer:ai_margin_margin_ratio:${w}`;
+    out.push({
+      expr: ratio,
+      samples: [
+        { labels: `${ratio}{customer_id="alice"}`, value: (0.75 * h) / (1.25 * h) },
+        { labels: `${ratio}{customer_id="carol"}`, value: 1 },
+        { labels: `${ratio}{customer_id="dave"}`, value: (0.25 * h) / (2 * h) },
+      ],
+    });
+    out.push(perCustomer(`customer:ai_margin_fixed_cost_allocated_usd:${w}`, PER_HOUR.fixed, h));
+    out.push(perCustomer(`customer:ai_margin_cost_to_serve_usd:${w}`, PER_HOUR.costToServe, h));
+  }
+  for (const w of ['7d', '30d'] as const) {
+    const h = WINDOW_HOURS[w];
+    // 3 customers with cost -> top ceil(0.6) = 1 customer: bob.
+    out.push({
+      expr: `ai_margin:top20_cost_share:${w}`,
+      samples: [{ labels: `ai_margin:top20_cost_share:${w}`, value: (2 * h) / (4.25 * h) }],
+    });
+    // ratios: alice 0.6, carol 1, dave 0.125
+    const bands: [string, number][] = [
+      ['below 0%', 0],
+      ['0-20%', 1],
+      ['20-40%', 0],
+      ['40-60%', 0],
+      ['60-80%', 1],
+      ['80% and above', 1],
+    ];
+    out.push({
+      expr: `ai_margin:customers_by_margin_band:${w}`,
+      samples: bands.map(([band, n]) => ({
+        labels: `ai_margin:customers_by_margin_band:${w}{band="${band}"}`,
+        value: n,
+      })),
+    });
+    out.push({
+      expr: `ai_margin:underwater_customers:${w}`,
+      samples: [{ labels: `ai_margin:underwater_customers:${w}`, value: 1 }],
+    });
+  }
+  // 30d cohorts: 2026-01 = alice + dave: margin 540 + 180, revenue 900 + 1440;
+  //              2026-03 = bob + carol: margin -1440 + 360, revenue (carol only) 360.
+  out.push({
+    expr: 'cohort:ai_margin_margin_ratio:30d',
+    samples: [
+      { labels: 'cohort:ai_margin_margin_ratio:30d{customer_cohort="2026-01"}', value: 720 / 2340 },
+      { labels: 'cohort:ai_margin_margin_ratio:30d{customer_cohort="2026-03"}', value: -3 },
+    ],
+  });
+  out.push({
+    expr: 'cohort:ai_margin_margin_usd:30d',
+    samples: [
+      { labels: 'cohort:ai_margin_margin_usd:30d{customer_cohort="2026-01"}', value: 720 },
+      { labels: 'cohort:ai_margin_margin_usd:30d{customer_cohort="2026-03"}', value: -1080 },
+    ],
+  });
+  out.push({
+    expr: 'age_month:ai_margin_margin_ratio:30d',
+    samples: [
+      { labels: 'age_month:ai_margin_margin_ratio:30d{customer_age_month="3"}', value: 720 / 2340 },
+      { labels: 'age_month:ai_margin_margin_ratio:30d{customer_age_month="1"}', value: -3 },
+    ],
+  });
+  // 1h: 2 unpriced of 16 requests.
+  out.push({
+    expr: 'ai_margin:unpriced_request_share:1h',
+    samples: [{ labels: 'ai_margin:unpriced_request_share:1h', value: 2 / 16 }],
+  });
+  return out;
+}
+
+const ALERTS = [
+  'AiMarginNegativeMarginCustomer',
+  'AiMarginCustomerAtRisk',
+  'AiMarginCohortDegradation',
+  'AiMarginUnpricedUsage',
+  'AiMarginCustomerCostSpike',
+  'AiMarginCardinalityOverflow',
+  'AiMarginReconciliationDrift',
+] as const;
+type AlertName = (typeof ALERTS)[number];
+
+type ExpAlert = { exp_labels: Record<string, string>; exp_annotations?: Record<string, string> };
+
+function alertCase(name: AlertName, exp: ExpAlert[]) {
+  return { eval_time: EVAL, alertname: name, exp_alerts: exp };
+}
+
+const ann = (summary: string, description: string, anchor: string) => ({
+  summary,
+  description,
+  runbook_url: `${RUNBOOK}#${anchor}`,
+});
+
+/** The main data set fires: negative margin (bob), at risk (dave), unpriced, overflow, drift. */
+const MAIN_ALERTS: Record<AlertName, ExpAlert[]> = {
+  AiMarginNegativeMarginCustomer: [
+    {
+      exp_labels: { severity: 'critical', team: 'ai-margin', customer_id: 'bob' },
+      exp_annotations: ann(
+        'Customer bob costs more to serve than it pays',
+        'Contribution margin of bob over the last 30d is -1440.00 USD (revenue minus variable cost). Every request from this customer loses money.',
+        'negative-margin-customer',
+      ),
+    },
+  ],
+  AiMarginCustomerAtRisk: [
+    {
+      exp_labels: { severity: 'warning', team: 'ai-margin', customer_id: 'dave' },
+      exp_annotations: ann(
+        'Customer dave margin is below 20%',
+        'Margin ratio of dave over the last 30d is 12.5%, below the 20% floor but not yet negative.',
+        'customer-at-risk',
+      ),
+    },
+  ],
+  AiMarginCohortDegradation: [], // month 1 (-300%) is below month 3 (31%): no degradation
+  AiMarginUnpricedUsage: [
+    {
+      exp_labels: {
+        severity: 'warning',
+        team: 'ai-margin',
+        provider: 'openai',
+        model: 'gpt-9',
+        reason: 'unknown_model',
+      },
+      exp_annotations: ann(
+        'Unpriced calls to openai/gpt-9 (unknown_model)',
+        '2 calls in the last hour to model gpt-9 of openai could not be priced (reason unknown_model); their cost is missing from every margin figure.',
+        'unpriced-usage',
+      ),
+    },
+  ],
+  AiMarginCustomerCostSpike: [], // steady costs
+  AiMarginCardinalityOverflow: [
+    {
+      exp_labels: { severity: 'warning', team: 'ai-margin', metric: 'ai_margin.cost.usd' },
+      exp_annotations: ann(
+        'Cardinality cap reached for ai_margin.cost.usd',
+        '5 events in the last hour were folded into the overflow series of ai_margin.cost.usd; per-customer figures for new customers are incomplete.',
+        'cardinality-overflow',
+      ),
+    },
+  ],
+  AiMarginReconciliationDrift: [
+    {
+      exp_labels: { severity: 'warning', team: 'ai-margin', provider: 'openai', model: 'gpt-4o' },
+      exp_annotations: ann(
+        'Provider-reported cost of openai/gpt-4o differs from live pricing',
+        'Reported cost differs from provisional (live-priced) cost by 25% for openai/gpt-4o on the latest reconciled day (tolerance 5%).',
+        'reconciliation-drift',
+      ),
+    },
+  ],
+};
+
+// ---- second data set: month-1 customer at 75% margin, month-3 customer at 25% --------------
+const DEGRADATION: Series[] = [
+  mrr('frank', 'pro', 720),
+  mrr('gina', 'pro', 720),
+  cost('frank', 'chat', 'openai', 'gpt-4o', 'a', 0.25),
+  cost('gina', 'chat', 'openai', 'gpt-4o', 'a', 0.75),
+  info('frank', 'pro', '2026-05', '1'),
+  info('gina', 'pro', '2026-03', '3'),
+  {
+    series: 'ai_margin_reconciliation_ratio{provider="openai",model="gpt-4o"}',
+    values: gauge(1.03),
+  },
+];
+const DEGRADATION_ALERTS: Record<AlertName, ExpAlert[]> = {
+  AiMarginNegativeMarginCustomer: [],
+  AiMarginCustomerAtRisk: [],
+  AiMarginCohortDegradation: [
+    {
+      exp_labels: { severity: 'warning', team: 'ai-margin' },
+      exp_annotations: ann(
+        'Customers in month 3 earn a much lower margin than in month 1',
+        'Margin ratio of customers at age month 3 is 50% points below that of customers at age month 1 (last 30d). Usage grows faster than revenue as customers mature.',
+        'cohort-margin-degradation',
+      ),
+    },
+  ],
+  AiMarginUnpricedUsage: [],
+  AiMarginCustomerCostSpike: [],
+  AiMarginCardinalityOverflow: [],
+  AiMarginReconciliationDrift: [], // 3% is inside the 5% tolerance
+};
+
+// ---- third data set: eve spends 0.25/h for 29 days 23 hours, then 10 in the last hour --------
+const SPIKE: Series[] = [
+  {
+    series:
+      'ai_margin_cost_usd_total{customer_id="eve",feature="chat",provider="openai",model="gpt-4o",cost_type="llm",instance="a"}',
+    values: `0+0.25x${HOURS - 1} ${0.25 * (HOURS - 1) + 10}`,
+  },
+];
+
+function testFile(groups: unknown[]): string {
+  // Recording rules first, so alerts read this step's values (promtool's group order is
+  // otherwise random, and with a 1h step last step's values are beyond the 5m lookback).
+  return stringify(
+    {
+      rule_files: RULE_FILES,
+      evaluation_interval: '1h',
+      group_eval_order: ['ai_margin_recording', 'ai_margin_alerts'],
+      tests: groups,
+    },
+    { lineWidth: 0 },
+  );
+}
+
+function group(
+  name: string,
+  series: Series[],
+  alerts: Record<AlertName, ExpAlert[]>,
+  exprs: { expr: string; samples: Sample[] }[],
+) {
+  return {
+    name,
+    interval: '1h',
+    input_series: series,
+    alert_rule_test: ALERTS.map((a) => alertCase(a, alerts[a])),
+    promql_expr_test: exprs.map((e) => ({
+      expr: e.expr,
+      eval_time: EVAL,
+      exp_samples: e.samples.map((s) => ({ labels: s.labels, value: s.value })),
+    })),
+  };
+}
+
+function runTests(name: string, groups: unknown[]): { code: number; output: string } {
+  const file = join(tmp, `${name}.yml`);
+  writeFileSync(file, testFile(groups));
+  return runPromtool(['test', 'rules', file]);
+}
+
+// promtool evaluates every rule each hour over 30 days: allow time on a busy machine.
+describe('rule files under promtool 2.53', { timeout: 180_000 }, () => {
+  it('promtool check rules accepts both files', () => {
+    const r = runPromtool(['check', 'rules', ...RULE_FILES]);
+    expect(r.output).toContain('SUCCESS');
+    expect(r.code, r.output).toBe(0);
+  });
+
+  it('the rule files contain exactly the alerts tested here', () => {
+    const doc = parse(readFileSync(RULE_FILES[1]!, 'utf8')) as {
+      groups: { rules: { alert: string }[] }[];
+    };
+    expect(doc.groups.flatMap((g) => g.rules.map((r) => r.alert)).sort()).toEqual(
+      [...ALERTS].sort(),
+    );
+  });
+
+  it('every recording rule has an exact expected value on the main data set', () => {
+    const doc = parse(readFileSync(RULE_FILES[0]!, 'utf8')) as {
+      groups: { rules: { record: string }[] }[];
+    };
+    const records = doc.groups.flatMap((g) => g.rules.map((r) => r.record)).sort();
+    expect(
+      mainRecordingExpectations()
+        .map((e) => e.expr)
+        .sort(),
+    ).toEqual(records);
+  });
+
+  it('recording rules and alerts: main data set (fires: negative margin, at risk, unpriced, overflow, drift)', () => {
+    const r = runTests('main', [group('main', MAIN, MAIN_ALERTS, mainRecordingExpectations())]);
+    expect(r.code, r.output).toBe(0);
+  });
+
+  it('alerts: month-3 degradation fires; the others stay quiet on healthy customers', () => {
+    const r = runTests('degradation', [
+      group('degradation', DEGRADATION, DEGRADATION_ALERTS, [
+        {
+          expr: 'age_month:ai_margin_margin_ratio:30d',
+          samples: [
+            {
+              labels: 'age_month:ai_margin_margin_ratio:30d{customer_age_month="1"}',
+              value: 540 / 720,
+            },
+            {
+              labels: 'age_month:ai_margin_margin_ratio:30d{customer_age_month="3"}',
+              value: 180 / 720,
+            },
+          ],
+        },
+      ]),
+    ]);
+    expect(r.code, r.output).toBe(0);
+  });
+
+  it('alerts: a customer cost spike fires', () => {
+    const spikeAlerts = Object.fromEntries(ALERTS.map((a) => [a, [] as ExpAlert[]])) as Record<
+      AlertName,
+      ExpAlert[]
+    >;
+    // 7d cost = 167 * 0.25 + 10 = 51.75 -> hourly average 51.75 / 168; ratio 10 / that = 32.46...
+    spikeAlerts.AiMarginCustomerCostSpike = [
+      {
+        exp_labels: { severity: 'warning', team: 'ai-margin', customer_id: 'eve' },
+        exp_annotations: ann(
+          'Cost spike for customer eve',
+          'Cost of eve in the last hour is 32.5 times its 7-day hourly average (alert above 3x and 1 USD/hour).',
+          'customer-cost-spike',
+        ),
+      },
+    ];
+    // eve has cost and no revenue at all: the negative-margin alert fires too.
+    spikeAlerts.AiMarginNegativeMarginCustomer = [
+      {
+        exp_labels: { severity: 'critical', team: 'ai-margin', customer_id: 'eve' },
+        exp_annotations: ann(
+          'Customer eve costs more to serve than it pays',
+          'Contribution margin of eve over the last 30d is -189.75 USD (revenue minus variable cost). Every request from this customer loses money.',
+          'negative-margin-customer',
+        ),
+      },
+    ];
+    const r = runTests('spike', [
+      group('spike', SPIKE, spikeAlerts, [
+        {
+          expr: 'customer:ai_margin_cost_usd:increase1h',
+          samples: [
+            { labels: 'customer:ai_margin_cost_usd:increase1h{customer_id="eve"}', value: 10 },
+          ],
+        },
+        {
+          expr: 'customer:ai_margin_cost_usd:increase7d',
+          samples: [
+            { labels: 'customer:ai_margin_cost_usd:increase7d{customer_id="eve"}', value: 51.75 },
+          ],
+        },
+      ]),
+    ]);
+    expect(r.code, r.output).toBe(0);
+  });
+
+  it('business-wide rules are safe on empty data (no NaN, no error)', () => {
+    const none = Object.fromEntries(ALERTS.map((a) => [a, [] as ExpAlert[]])) as Record<
+      AlertName,
+      ExpAlert[]
+    >;
+    const r = runTests('empty', [
+      group('empty', [{ series: 'up{job="x"}', values: gauge(1) }], none, [
+        { expr: 'ai_margin:top20_cost_share:30d', samples: [] },
+        {
+          expr: 'ai_margin:underwater_customers:30d',
+          samples: [{ labels: 'ai_margin:underwater_customers:30d', value: 0 }],
+        },
+        { expr: 'customer:ai_margin_margin_usd:30d', samples: [] },
+      ]),
+    ]);
+    expect(r.code, r.output).toBe(0);
+  });
+
+  it('a wrong expectation makes promtool fail (the harness can fail)', () => {
+    const none = Object.fromEntries(ALERTS.map((a) => [a, [] as ExpAlert[]])) as Record<
+      AlertName,
+      ExpAlert[]
+    >;
+    const r = runTests('wrong', [
+      group('wrong', [{ series: 'up{job="x"}', values: gauge(1) }], none, [
+        {
+          expr: 'ai_margin:underwater_customers:30d',
+          samples: [{ labels: 'ai_margin:underwater_customers:30d', value: 1 }],
+        },
+      ]),
+    ]);
+    expect(r.output).toContain('FAILED');
+    expect(r.code).not.toBe(0);
+  });
+});
