@@ -127,8 +127,8 @@ describe('ai-margin report on VictoriaMetrics', () => {
       { group: '2026-03', margin: -1080, marginRatio: -1080 / 360, previousMarginRatio: 120 / 360 },
     ]);
     expect(r.ageMonths).toEqual([
-      { group: '1', margin: -1080, marginRatio: -3, previousMarginRatio: 120 / 360 },
-      { group: '3', margin: 720, marginRatio: 720 / 2340, previousMarginRatio: 1920 / 2190 },
+      { group: '0', margin: -1080, marginRatio: -3, previousMarginRatio: 120 / 360 },
+      { group: '2', margin: 720, marginRatio: 720 / 2340, previousMarginRatio: 1920 / 2190 },
     ]);
   });
 

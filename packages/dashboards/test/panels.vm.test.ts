@@ -170,7 +170,7 @@ describe('Grafana-managed alert queries (raw series, no recording rules) on Vict
       bob: 1,
       dave: 1,
     });
-    // month 1 (bob + carol: -3) minus month 3 (alice + dave: 720 / 2340)
+    // age month 0 (bob + carol: -3) minus age month 2 (alice + dave: 720 / 2340)
     expect(await query(exprOf('AiMarginCohortDegradation'))).toEqual([
       { labels: {}, value: -3 - 720 / 2340 },
     ]);

@@ -76,11 +76,11 @@ const MAIN: Series[] = [
   mrr('alice', 'pro', 720, 'b'),
   mrr('carol', 'pro', 360),
   mrr('dave', 'team', 1440),
-  info('alice', 'pro', '2026-01', '3', 'a'),
-  info('alice', 'pro', '2026-01', '3', 'b'),
-  info('bob', 'free', '2026-03', '1'),
-  info('carol', 'pro', '2026-03', '1'),
-  info('dave', 'team', '2026-01', '3'),
+  info('alice', 'pro', '2026-01', '2', 'a'),
+  info('alice', 'pro', '2026-01', '2', 'b'),
+  info('bob', 'free', '2026-03', '0'),
+  info('carol', 'pro', '2026-03', '0'),
+  info('dave', 'team', '2026-01', '2'),
   requests('alice', 'true', 4),
   requests('bob', 'true', 8),
   requests('dave', 'true', 2),
@@ -216,8 +216,8 @@ function mainRecordingExpectations(): { expr: string; samples: Sample[] }[] {
   out.push({
     expr: 'age_month:ai_margin_margin_ratio:30d',
     samples: [
-      { labels: 'age_month:ai_margin_margin_ratio:30d{customer_age_month="3"}', value: 720 / 2340 },
-      { labels: 'age_month:ai_margin_margin_ratio:30d{customer_age_month="1"}', value: -3 },
+      { labels: 'age_month:ai_margin_margin_ratio:30d{customer_age_month="2"}', value: 720 / 2340 },
+      { labels: 'age_month:ai_margin_margin_ratio:30d{customer_age_month="0"}', value: -3 },
     ],
   });
   // 1h: 2 unpriced of 16 requests.
@@ -273,7 +273,7 @@ const MAIN_ALERTS: Record<AlertName, ExpAlert[]> = {
       ),
     },
   ],
-  AiMarginCohortDegradation: [], // month 1 (-300%) is below month 3 (31%): no degradation
+  AiMarginCohortDegradation: [], // age month 0 (-300%) is below age month 2 (31%): no degradation
   AiMarginUnpricedUsage: [
     {
       exp_labels: {
@@ -313,14 +313,14 @@ const MAIN_ALERTS: Record<AlertName, ExpAlert[]> = {
   ],
 };
 
-// ---- second data set: month-1 customer at 75% margin, month-3 customer at 25% --------------
+// ---- second data set: age-month-0 customer at 75% margin, age-month-2 customer at 25% --------------
 const DEGRADATION: Series[] = [
   mrr('frank', 'pro', 720),
   mrr('gina', 'pro', 720),
   cost('frank', 'chat', 'openai', 'gpt-4o', 'a', 0.25),
   cost('gina', 'chat', 'openai', 'gpt-4o', 'a', 0.75),
-  info('frank', 'pro', '2026-05', '1'),
-  info('gina', 'pro', '2026-03', '3'),
+  info('frank', 'pro', '2026-05', '0'),
+  info('gina', 'pro', '2026-03', '2'),
   {
     series: 'ai_margin_reconciliation_ratio{provider="openai",model="gpt-4o"}',
     values: gauge(1.03),
@@ -333,8 +333,8 @@ const DEGRADATION_ALERTS: Record<AlertName, ExpAlert[]> = {
     {
       exp_labels: { severity: 'warning', team: 'ai-margin' },
       exp_annotations: ann(
-        'Customers in month 3 earn a much lower margin than in month 1',
-        'Margin ratio of customers at age month 3 is 50% points below that of customers at age month 1 (last 30d). Usage grows faster than revenue as customers mature.',
+        'Customers at age month 2 earn a much lower margin than at age month 0',
+        'Margin ratio of customers at age month 2 is 50% points below that of customers at age month 0 (last 30d). Usage grows faster than revenue as customers mature.',
         'cohort-margin-degradation',
       ),
     },
@@ -427,18 +427,18 @@ describe('rule files under promtool 2.53', { timeout: 180_000 }, () => {
     expect(r.code, r.output).toBe(0);
   });
 
-  it('alerts: month-3 degradation fires; the others stay quiet on healthy customers', () => {
+  it('alerts: age-month-2 degradation fires; the others stay quiet on healthy customers', () => {
     const r = runTests('degradation', [
       group('degradation', DEGRADATION, DEGRADATION_ALERTS, [
         {
           expr: 'age_month:ai_margin_margin_ratio:30d',
           samples: [
             {
-              labels: 'age_month:ai_margin_margin_ratio:30d{customer_age_month="1"}',
+              labels: 'age_month:ai_margin_margin_ratio:30d{customer_age_month="0"}',
               value: 540 / 720,
             },
             {
-              labels: 'age_month:ai_margin_margin_ratio:30d{customer_age_month="3"}',
+              labels: 'age_month:ai_margin_margin_ratio:30d{customer_age_month="2"}',
               value: 180 / 720,
             },
           ],

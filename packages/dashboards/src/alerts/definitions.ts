@@ -28,7 +28,11 @@ export interface AlertConfig {
   marginWindow: WindowName;
   /** A customer is at risk when its margin ratio is at or above 0 and below this floor. */
   atRiskMarginFloor: number;
-  /** Age months compared by the cohort degradation alert (label values of customer_age_month). */
+  /**
+   * Age months compared by the cohort degradation alert (label values of customer_age_month).
+   * The processor counts whole months since signup, so a customer's first month is "0": the
+   * defaults compare the first month ("0") with the third ("2"), the article's month 1 vs month 3.
+   */
   cohortEarlyAgeMonth: string;
   cohortLateAgeMonth: string;
   /** Fire when the late age month's margin ratio is this many points (0..1) below the early one. */
@@ -46,8 +50,8 @@ export interface AlertConfig {
 export const DEFAULT_ALERT_CONFIG: AlertConfig = {
   marginWindow: '30d',
   atRiskMarginFloor: 0.2,
-  cohortEarlyAgeMonth: '1',
-  cohortLateAgeMonth: '3',
+  cohortEarlyAgeMonth: '0',
+  cohortLateAgeMonth: '2',
   cohortDegradationPoints: 0.2,
   costSpikeFactor: 3,
   costSpikeMinUsd: 1,
@@ -165,7 +169,7 @@ export function alertDefinitions(
       threshold: { op: '>', value: c.cohortDegradationPoints },
       for: '6h',
       severity: 'warning',
-      summary: `Customers in month ${c.cohortLateAgeMonth} earn a much lower margin than in month ${c.cohortEarlyAgeMonth}`,
+      summary: `Customers at age month ${c.cohortLateAgeMonth} earn a much lower margin than at age month ${c.cohortEarlyAgeMonth}`,
       description: `Margin ratio of customers at age month ${c.cohortLateAgeMonth} is {{ $value | humanizePercentage }} points below that of customers at age month ${c.cohortEarlyAgeMonth} (last 30d). Usage grows faster than revenue as customers mature.`,
       runbook: 'cohort-margin-degradation',
     },

@@ -1,0 +1,115 @@
+import type { MeterProvider } from '@opentelemetry/api';
+import type { CustomersOption } from './customers/types';
+import type { PriceBook } from './prices/index';
+import type { CostRule } from './rules/cost-rules';
+import type { FixedCostPool } from './rules/fixed-costs';
+import type { RevenueRule } from './rules/revenue-rules';
+
+/**
+ * The part of a prom-client `Registry` the processor uses. Structural, so prom-client 14 and 15
+ * both fit and the processor does not load prom-client itself.
+ */
+export interface PromRegistryLike {
+  registerMetric(metric: unknown): void;
+  removeSingleMetric?(name: string): void;
+}
+
+/** Where the processor reads attribution on a span. Every list is tried in order; first hit wins. */
+export interface AttributeKeys {
+  /**
+   * Span attributes holding the customer id. Default: `ai_margin.customer_id`,
+   * `traceloop.association.properties.customer_id` (OpenLLMetry),
+   * `ai.telemetry.metadata.customerId` and `ai.telemetry.metadata.customer_id` (Vercel AI SDK).
+   */
+  customer?: readonly string[];
+  /**
+   * Span attributes holding the product feature. Default: `ai_margin.feature`,
+   * `traceloop.association.properties.feature`, `ai.telemetry.metadata.feature`,
+   * `ai.telemetry.functionId` (Vercel AI SDK).
+   */
+  feature?: readonly string[];
+}
+
+/** Keyed pseudonymisation of customer ids (HMAC-SHA256). */
+export interface PseudonymizeOptions {
+  /** Secret key (>= 16 bytes). Keep it stable: a new key gives every customer a new pseudonym. */
+  key: string | Uint8Array;
+  /** Distinct ids whose pseudonym is cached. Default 50,000 (about 8 MB at most). */
+  cacheSize?: number;
+}
+
+/** Caps that keep memory and series counts bounded whatever the spans carry. */
+export interface CardinalityLimits {
+  /** Distinct customer ids (after pseudonymisation) kept as their own series. Default 10,000. */
+  maxCustomers?: number;
+  /** Distinct model label values. Default 500. */
+  maxModels?: number;
+  /** Distinct feature label values. Default 1,000. */
+  maxFeatures?: number;
+  /** Distinct provider label values. Default 100. */
+  maxProviders?: number;
+}
+
+/** Configuration of {@link MarginSpanProcessor}. Every field is optional. */
+export interface MarginSpanProcessorConfig extends CardinalityLimits {
+  /**
+   * A prom-client `Registry`: the processor registers its metrics in it (collected on scrape, so
+   * they join the service's existing `/metrics`). Omit to use only the OTel path.
+   */
+  registry?: PromRegistryLike;
+  /**
+   * MeterProvider for the OTel path. Default: the global one (`NodeSDK` sets it). Pass `false` to
+   * disable the OTel path (e.g. prom-client only).
+   */
+  meterProvider?: MeterProvider | false;
+  /**
+   * The price book: a loaded `PriceBook`, or paths of user price files (JSON) layered over the
+   * shipped prices. Default: the shipped prices.
+   */
+  prices?: PriceBook | readonly string[];
+  /** Customer directory: plan, MRR, signup date, segment. See `CustomersOption`. */
+  customers?: CustomersOption;
+  /** Usage revenue rules, applied to each GenAI call (and each cost-rule span). */
+  revenueRules?: readonly RevenueRule[];
+  /** Costs of non-LLM spans (vector queries, search APIs, ...). */
+  costRules?: readonly CostRule[];
+  /** Fixed monthly cost pools, exported as gauges to allocate in recording rules. */
+  fixedCosts?: readonly FixedCostPool[];
+  /** Where attribution is read on spans (see defaults in {@link AttributeKeys}). */
+  attributeKeys?: AttributeKeys;
+  /** Pseudonymise customer ids on spans and metrics before they reach any exporter. */
+  pseudonymize?: PseudonymizeOptions;
+  /**
+   * Distinct `recordRevenue` idempotency keys remembered. Default 100,000. A key repeated after
+   * this many newer keys is counted again.
+   */
+  maxIdempotencyKeys?: number;
+  /** Time source (epoch ms) for customer age and directory refresh; tests inject one. */
+  clock?: () => number;
+  /**
+   * Stamp the active attribution (from `withAttribution`) on every span in `onStart`. Default true.
+   */
+  stampAttribution?: boolean;
+}
+
+/** Defaults, documented in docs/processor.md. */
+export const DEFAULTS = {
+  maxCustomers: 10_000,
+  maxModels: 500,
+  maxFeatures: 1_000,
+  maxProviders: 100,
+  maxIdempotencyKeys: 100_000,
+  pseudonymCacheSize: 50_000,
+  customerKeys: [
+    'ai_margin.customer_id',
+    'traceloop.association.properties.customer_id',
+    'ai.telemetry.metadata.customerId',
+    'ai.telemetry.metadata.customer_id',
+  ],
+  featureKeys: [
+    'ai_margin.feature',
+    'traceloop.association.properties.feature',
+    'ai.telemetry.metadata.feature',
+    'ai.telemetry.functionId',
+  ],
+} as const;

@@ -1,0 +1,564 @@
+import { getAttribution } from '@ai-margin/instrumentation/attribution';
+import {
+  ATTR_AI_MARGIN_CUSTOMER_ID,
+  ATTR_AI_MARGIN_EXTRA_PREFIX,
+  ATTR_AI_MARGIN_FEATURE,
+  ATTR_AI_MARGIN_PRICE_PERIOD,
+  ATTR_AI_MARGIN_PRICED_MODEL,
+  ATTR_AI_MARGIN_UNPRICED_REASON,
+  ATTR_GEN_AI_USAGE_COST_AMOUNT,
+  ATTR_GEN_AI_USAGE_COST_CURRENCY,
+  ATTR_GEN_AI_USAGE_COST_SOURCE,
+} from '@ai-margin/instrumentation/semconv';
+import {
+  type Attributes,
+  type Context,
+  createNoopMeter,
+  diag,
+  type HrTime,
+  type MeterProvider,
+  metrics,
+} from '@opentelemetry/api';
+// Type-only: the processor works with any SDK line that calls these hooks (2.x and 3.x).
+import type { ReadableSpan, Span, SpanProcessor } from '@opentelemetry/sdk-trace-base';
+import { DEFAULTS, type MarginSpanProcessorConfig } from '../config';
+import { priceCall } from '../cost/engine';
+import { normalizeUsage } from '../cost/normalize';
+import type { BucketUsage, CostResult, UnpricedReason } from '../cost/types';
+import { ageInMonths, cohortOf } from '../customers/age';
+import { CustomerDirectory } from '../customers/directory';
+import { LABELS, UNATTRIBUTED } from '../metrics/catalog';
+import { registerOtelMetrics } from '../metrics/otel-sink';
+import { registerPromMetrics } from '../metrics/prom-sink';
+import type { MetricSource } from '../metrics/source';
+import { PriceBook } from '../prices/price-book';
+import { IdempotencyKeys } from '../revenue/idempotency';
+import type { RevenueEvent, RevenueOutcome } from '../revenue/types';
+import { applyCostRules, type CostRule, validateCostRules } from '../rules/cost-rules';
+import { type FixedCostPool, fixedCostSeries, validateFixedCosts } from '../rules/fixed-costs';
+import { applyRevenueRules, type RevenueRule, validateRevenueRules } from '../rules/revenue-rules';
+import { Aggregates, type SeriesPoint, type SpanOutcome } from './aggregates';
+import { BoundedMap } from './bounded';
+import { Pseudonymizer } from './pseudonymize';
+import { ErrorBook } from './safety';
+import { type GenAiCall, readGenAiCall } from './span-reader';
+
+/** Span attribute naming the cost rule that priced a non-LLM span. */
+export const ATTR_AI_MARGIN_COST_RULE = 'ai_margin.cost.rule';
+
+const VERSION = '0.1.0';
+const CURRENCY = 'USD';
+const SOURCE_LOCAL = 'local';
+const UNKNOWN_MODEL = 'unknown';
+const EXTRA_SKIP = new Set(['customerId', 'feature']);
+// While no global MeterProvider is registered, look again every this many spans.
+const METER_PROBE_EVERY = 256;
+
+function hrTimeToMs(t: HrTime): number {
+  return t[0] * 1000 + t[1] / 1e6;
+}
+
+function unpriced(reason: UnpricedReason, detail: string): CostResult {
+  return { priced: false, costUsd: null, reason, detail };
+}
+
+/**
+ * Prices GenAI spans at the price in force when they started, stamps attribution and cost on
+ * spans, and keeps per-customer cost, token, request and revenue aggregates that the OTel
+ * MeterProvider and a prom-client registry read at collection time.
+ *
+ * Works with `NodeSDK({ spanProcessors: [new MarginSpanProcessor(), exportingProcessor] })` and
+ * `new BasicTracerProvider({ spanProcessors })`. Never throws into the application.
+ */
+export class MarginSpanProcessor implements SpanProcessor {
+  private readonly book: PriceBook;
+  private readonly aggregates: Aggregates;
+  private readonly errors = new ErrorBook();
+  private readonly pseudonymizer: Pseudonymizer | undefined;
+  private readonly customerKeys: readonly string[];
+  private readonly featureKeys: readonly string[];
+  private readonly costRules: readonly CostRule[];
+  private readonly revenueRules: readonly RevenueRule[];
+  private readonly fixedCosts: readonly FixedCostPool[];
+  private readonly idempotency: IdempotencyKeys;
+  private readonly clock: () => number;
+  private readonly stamp: boolean;
+  private readonly maxDirectoryCustomers: number;
+  private readonly warnedUnpriced = new BoundedMap<string, true>(1000);
+  private sawOnEnding = false;
+  private spanCustomer = UNATTRIBUTED;
+  private spanFeature = UNATTRIBUTED;
+  private lastAttribution: object | undefined;
+  private lastExtras: ReadonlyArray<[string, string]> = [];
+  private isShutdown = false;
+  private readonly source: MetricSource;
+  private meterProbe: number;
+  private readonly explicitMeterProvider: MeterProvider | false | undefined;
+  private unregisterOtel: (() => void) | undefined;
+  /** The customer directory (plan, MRR, signup, segment). `ready` settles after the first load. */
+  readonly customers: CustomerDirectory;
+
+  constructor(config: MarginSpanProcessorConfig = {}) {
+    this.clock = config.clock ?? Date.now;
+    this.stamp = config.stampAttribution !== false;
+    this.book =
+      config.prices instanceof PriceBook
+        ? config.prices
+        : Array.isArray(config.prices) && config.prices.length > 0
+          ? PriceBook.load({ userFiles: [...config.prices] })
+          : PriceBook.shipped();
+    const maxCustomers = config.maxCustomers ?? DEFAULTS.maxCustomers;
+    this.maxDirectoryCustomers = maxCustomers;
+    this.aggregates = new Aggregates({
+      maxCustomers,
+      maxModels: config.maxModels ?? DEFAULTS.maxModels,
+      maxFeatures: config.maxFeatures ?? DEFAULTS.maxFeatures,
+      maxProviders: config.maxProviders ?? DEFAULTS.maxProviders,
+    });
+    this.pseudonymizer = config.pseudonymize ? new Pseudonymizer(config.pseudonymize) : undefined;
+    this.customerKeys = config.attributeKeys?.customer ?? DEFAULTS.customerKeys;
+    this.featureKeys = config.attributeKeys?.feature ?? DEFAULTS.featureKeys;
+    this.costRules = validateCostRules(config.costRules ?? []);
+    this.revenueRules = validateRevenueRules(config.revenueRules ?? []);
+    this.fixedCosts = validateFixedCosts(config.fixedCosts ?? []);
+    this.idempotency = new IdempotencyKeys(
+      config.maxIdempotencyKeys ?? DEFAULTS.maxIdempotencyKeys,
+    );
+
+    this.customers = new CustomerDirectory(config.customers);
+    this.customers.onLoad = (list) => {
+      // Customers in the directory get their own series first, up to the cap.
+      for (const c of list) this.aggregates.customers.admit(this.pseudonym(c.id));
+    };
+    this.customers.onLoad(this.customers.list());
+
+    this.source = {
+      cost: () => this.aggregates.costSeries(),
+      tokens: () => this.aggregates.tokenSeries(),
+      requests: () => this.aggregates.requestSeries(),
+      unpricedRequests: () => this.aggregates.unpricedSeries(),
+      revenue: () => this.aggregates.revenueSeries(),
+      customerMrr: () => this.mrrSeries(),
+      customerInfo: () => this.infoSeries(),
+      fixedCostMonthly: () => fixedCostSeries(this.fixedCosts),
+      cardinalityOverflow: () => this.aggregates.overflowSeries(),
+      processorErrors: () => this.errorSeries(),
+    };
+    const onError = (kind: string, err: unknown) => this.errors.record(kind, err);
+    if (config.registry) registerPromMetrics(config.registry, this.source, onError);
+    this.explicitMeterProvider = config.meterProvider;
+    // The first span probes for a global MeterProvider (NodeSDK registers it after construction).
+    this.meterProbe = METER_PROBE_EVERY - 1;
+    this.bindMeterProvider();
+  }
+
+  // --- SpanProcessor --------------------------------------------------------------------------
+
+  onStart(span: Span, parentContext: Context): void {
+    if (this.isShutdown) return;
+    try {
+      if (this.unregisterOtel === undefined && ++this.meterProbe >= METER_PROBE_EVERY) {
+        this.meterProbe = 0;
+        this.bindMeterProvider();
+      }
+      if (this.stamp) {
+        const attribution = getAttribution(parentContext);
+        if (attribution !== undefined) this.stampAttribution(span, attribution);
+      }
+      if (this.pseudonymizer !== undefined) this.pseudonymizeSpan(span);
+    } catch (err) {
+      this.errors.record('on_start', err);
+    }
+  }
+
+  /**
+   * sdk-trace-base >= 2.3: the span is still writable, so cost attributes can be set. The SDK
+   * calls this from `span.end()` right before `onEnd`, when the end is already committed, so the
+   * aggregates are updated here too: handing the result to `onEnd` through a WeakMap cost more
+   * than the rest of the span path (see docs/processor.md, "Performance").
+   */
+  onEnding(span: Span): void {
+    this.sawOnEnding = true;
+    if (this.isShutdown) return;
+    try {
+      const outcome = this.evaluate(span, span, span.name);
+      if (outcome !== undefined) this.aggregate(outcome);
+    } catch (err) {
+      this.errors.record('on_ending', err);
+    }
+  }
+
+  /** Only does work on SDKs without `onEnding` (the span is read-only then: aggregates only). */
+  onEnd(span: ReadableSpan): void {
+    if (this.sawOnEnding || this.isShutdown) return;
+    try {
+      const outcome = this.evaluate(span, undefined, span.name);
+      if (outcome !== undefined) this.aggregate(outcome);
+    } catch (err) {
+      this.errors.record('on_end', err);
+    }
+  }
+
+  /** Nothing is buffered: metrics are read from the aggregates at collection. */
+  forceFlush(): Promise<void> {
+    return Promise.resolve();
+  }
+
+  /**
+   * Stops the directory refresh timer and ignores later spans. Aggregates stay readable so the
+   * MeterProvider's final collection (and a last scrape) still see every value.
+   */
+  shutdown(): Promise<void> {
+    if (!this.isShutdown) {
+      this.isShutdown = true;
+      try {
+        this.customers.stop();
+      } catch (err) {
+        this.errors.record('shutdown', err);
+      }
+    }
+    return Promise.resolve();
+  }
+
+  // --- Revenue ----------------------------------------------------------------------------------
+
+  /**
+   * Records a billing event (e.g. from a webhook) as `ai_margin_revenue_usd_total{revenue_type}`.
+   * A repeated `idempotencyKey` is counted once (the last `maxIdempotencyKeys` keys are
+   * remembered, per process). Never throws; returns what happened.
+   */
+  recordRevenue(event: RevenueEvent): RevenueOutcome {
+    try {
+      if (this.isShutdown) return 'shutdown';
+      const { customerId, usd, type, idempotencyKey, feature } = event ?? ({} as RevenueEvent);
+      if (
+        typeof customerId !== 'string' ||
+        customerId === '' ||
+        typeof type !== 'string' ||
+        type === '' ||
+        typeof idempotencyKey !== 'string' ||
+        idempotencyKey === '' ||
+        typeof usd !== 'number' ||
+        !Number.isFinite(usd) ||
+        usd < 0 ||
+        (feature !== undefined && typeof feature !== 'string')
+      ) {
+        diag.warn(
+          'ai-margin: recordRevenue needs { customerId: string, usd: finite number >= 0, type: string, idempotencyKey: string }; event ignored',
+        );
+        return 'invalid';
+      }
+      if (!this.idempotency.firstTime(idempotencyKey)) return 'duplicate';
+      this.aggregates.addRevenue(this.pseudonym(customerId), feature || UNATTRIBUTED, type, usd);
+      return 'recorded';
+    } catch (err) {
+      this.errors.record('record_revenue', err);
+      return 'invalid';
+    }
+  }
+
+  // --- Span evaluation ------------------------------------------------------------------------
+
+  /**
+   * Prices one ending span. `writable` is the span when attributes may still be set (onEnding),
+   * else `undefined` (onEnd fallback).
+   */
+  private evaluate(
+    span: ReadableSpan,
+    writable: Span | undefined,
+    name: string,
+  ): SpanOutcome | undefined {
+    const attrs = span.attributes;
+    const call = readGenAiCall(attrs);
+    if (call !== undefined) return this.evaluateCall(span, attrs, writable, call);
+    if (this.costRules.length === 0) return undefined;
+    const ruleCost = applyCostRules(this.costRules, name, attrs);
+    if (ruleCost === undefined) return undefined;
+    this.attributionOf(attrs, writable);
+    const customer = this.spanCustomer;
+    const feature = this.spanFeature;
+    if (writable !== undefined && attrs[ATTR_GEN_AI_USAGE_COST_AMOUNT] === undefined) {
+      writable.setAttribute(ATTR_GEN_AI_USAGE_COST_AMOUNT, ruleCost.costUsd);
+      writable.setAttribute(ATTR_GEN_AI_USAGE_COST_CURRENCY, CURRENCY);
+      writable.setAttribute(ATTR_GEN_AI_USAGE_COST_SOURCE, SOURCE_LOCAL);
+      writable.setAttribute(ATTR_AI_MARGIN_COST_RULE, ruleCost.rule.name);
+    }
+    return {
+      customer,
+      feature,
+      provider: ruleCost.provider,
+      model: ruleCost.rule.name,
+      costType: 'rule',
+      isCall: false,
+      priced: true,
+      costUsd: ruleCost.costUsd,
+    };
+  }
+
+  private evaluateCall(
+    span: ReadableSpan,
+    attrs: Attributes,
+    writable: Span | undefined,
+    call: GenAiCall,
+  ): SpanOutcome {
+    this.attributionOf(attrs, writable);
+    const customer = this.spanCustomer;
+    const feature = this.spanFeature;
+    const model = call.model;
+    let tokens: BucketUsage | undefined;
+    let result: CostResult;
+    if (call.invalidAttribute !== undefined) {
+      result = unpriced(
+        'invalid_usage',
+        `span attribute ${call.invalidAttribute} is not a token count (${String(attrs[call.invalidAttribute])})`,
+      );
+    } else if (!call.hasUsage) {
+      result = unpriced('missing_usage', 'the span carries no token usage');
+    } else {
+      const normalized = normalizeUsage(call.usage, call.convention);
+      if (!normalized.ok) {
+        result = unpriced(normalized.reason, normalized.detail);
+      } else {
+        tokens = normalized.usage;
+        result =
+          model === undefined
+            ? unpriced('unknown_model', 'the span names no model')
+            : priceCall(this.book, {
+                provider: call.provider,
+                model,
+                at: hrTimeToMs(span.startTime),
+                usage: tokens,
+                serviceTier: call.serviceTier,
+              });
+      }
+    }
+
+    let priced = result.priced;
+    let costUsd = result.priced ? result.costUsd : 0;
+    if (priced && !(Number.isFinite(costUsd) && costUsd >= 0)) {
+      // Defensive: the engine promises finite non-negative costs; never let NaN reach a counter.
+      this.errors.record('bad_cost', new Error(`cost engine returned ${costUsd}`));
+      result = unpriced('invalid_usage', `computed cost is not a finite non-negative number`);
+      priced = false;
+      costUsd = 0;
+    }
+
+    const existing = attrs[ATTR_GEN_AI_USAGE_COST_AMOUNT];
+    if (existing === undefined) {
+      if (writable !== undefined) {
+        if (result.priced) {
+          writable.setAttribute(ATTR_GEN_AI_USAGE_COST_AMOUNT, costUsd);
+          writable.setAttribute(ATTR_GEN_AI_USAGE_COST_CURRENCY, CURRENCY);
+          writable.setAttribute(ATTR_GEN_AI_USAGE_COST_SOURCE, SOURCE_LOCAL);
+          writable.setAttribute(ATTR_AI_MARGIN_PRICE_PERIOD, result.period.id);
+          writable.setAttribute(ATTR_AI_MARGIN_PRICED_MODEL, result.resolvedModel);
+        } else {
+          writable.setAttribute(ATTR_AI_MARGIN_UNPRICED_REASON, result.reason);
+        }
+      }
+    } else if (!priced && this.isUsableExternalCost(attrs, existing)) {
+      // Someone else (e.g. a gateway reporting provider cost) priced it and we cannot: use theirs.
+      priced = true;
+      costUsd = existing as number;
+    }
+
+    const unpricedReason = priced || result.priced ? undefined : result.reason;
+    if (unpricedReason !== undefined && !result.priced) {
+      this.warnUnpriced(call.provider, model ?? UNKNOWN_MODEL, result.detail);
+    }
+    return {
+      customer,
+      feature,
+      provider: call.provider,
+      model: model ?? UNKNOWN_MODEL,
+      costType: 'llm',
+      isCall: true,
+      priced,
+      costUsd,
+      tokens,
+      unpricedReason,
+    };
+  }
+
+  private isUsableExternalCost(attrs: Attributes, value: unknown): boolean {
+    const currency = attrs[ATTR_GEN_AI_USAGE_COST_CURRENCY];
+    return (
+      typeof value === 'number' &&
+      Number.isFinite(value) &&
+      value >= 0 &&
+      (currency === undefined || currency === CURRENCY)
+    );
+  }
+
+  private warnUnpriced(provider: string, model: string, detail: string): void {
+    const key = `${provider}/${model}`;
+    if (this.warnedUnpriced.has(key)) return;
+    this.warnedUnpriced.set(key, true);
+    diag.warn(
+      `ai-margin: cannot price ${key}: ${detail}. Counted in ai_margin_unpriced_requests_total; add the model to a price file.`,
+    );
+  }
+
+  private aggregate(outcome: SpanOutcome): void {
+    const aggregates = this.aggregates;
+    aggregates.add(outcome);
+    if (this.revenueRules.length === 0) return;
+    applyRevenueRules(this.revenueRules, outcome, (revenueType, usd) => {
+      if (Number.isFinite(usd) && usd >= 0) {
+        aggregates.addRevenueAdmitted(
+          aggregates.admittedCustomer,
+          aggregates.admittedFeature,
+          revenueType,
+          usd,
+        );
+      }
+    });
+  }
+
+  // --- Attribution ----------------------------------------------------------------------------
+
+  private stampAttribution(
+    span: Span,
+    attribution: Readonly<Record<string, string | undefined>>,
+  ): void {
+    const attrs = span.attributes;
+    const customerId = attribution.customerId;
+    if (customerId !== undefined && attrs[ATTR_AI_MARGIN_CUSTOMER_ID] === undefined) {
+      span.setAttribute(ATTR_AI_MARGIN_CUSTOMER_ID, this.pseudonym(customerId));
+    }
+    const feature = attribution.feature;
+    if (feature !== undefined && attrs[ATTR_AI_MARGIN_FEATURE] === undefined) {
+      span.setAttribute(ATTR_AI_MARGIN_FEATURE, feature);
+    }
+    // Attribution objects are frozen and shared by every span of a request: compute their extra
+    // keys once per object.
+    if (attribution !== this.lastAttribution) {
+      const extras: Array<[string, string]> = [];
+      for (const key in attribution) {
+        const value = attribution[key];
+        if (!EXTRA_SKIP.has(key) && typeof value === 'string') {
+          extras.push([ATTR_AI_MARGIN_EXTRA_PREFIX + key, value]);
+        }
+      }
+      this.lastAttribution = attribution;
+      this.lastExtras = extras;
+    }
+    const extras = this.lastExtras;
+    for (let i = 0; i < extras.length; i++) {
+      const [attrName, value] = extras[i] as [string, string];
+      if (attrs[attrName] === undefined) span.setAttribute(attrName, value);
+    }
+  }
+
+  /** Replaces raw customer ids on the span (any configured key) with their pseudonyms. */
+  private pseudonymizeSpan(span: Span): void {
+    const attrs = span.attributes;
+    for (const key of this.customerKeys) {
+      const value = attrs[key];
+      if (value === undefined || value === null) continue;
+      const raw = typeof value === 'string' ? value : String(value);
+      const pseudonym = this.pseudonym(raw);
+      if (pseudonym !== value) span.setAttribute(key, pseudonym);
+    }
+  }
+
+  /** Reads the span's customer and feature into `spanCustomer` / `spanFeature` (no allocation). */
+  private attributionOf(attrs: Attributes, writable: Span | undefined): void {
+    if (this.pseudonymizer !== undefined && writable !== undefined) this.pseudonymizeSpan(writable);
+    let customer: string | undefined;
+    for (const key of this.customerKeys) {
+      const v = attrs[key];
+      if (typeof v === 'string' && v !== '') {
+        customer = v;
+        break;
+      }
+      if (typeof v === 'number' && Number.isFinite(v)) {
+        customer = String(v);
+        break;
+      }
+    }
+    let feature: string | undefined;
+    for (const key of this.featureKeys) {
+      const v = attrs[key];
+      if (typeof v === 'string' && v !== '') {
+        feature = v;
+        break;
+      }
+    }
+    this.spanCustomer = customer === undefined ? UNATTRIBUTED : this.pseudonym(customer);
+    this.spanFeature = feature ?? UNATTRIBUTED;
+  }
+
+  private pseudonym(id: string): string {
+    return this.pseudonymizer === undefined ? id : this.pseudonymizer.pseudonym(id);
+  }
+
+  // --- Metrics ----------------------------------------------------------------------------------
+
+  /** Binds the OTel path to the configured or (once registered) global MeterProvider. */
+  private bindMeterProvider(): void {
+    if (this.unregisterOtel !== undefined || this.explicitMeterProvider === false) return;
+    try {
+      const provider = this.explicitMeterProvider ?? metrics.getMeterProvider();
+      // The API's global is a no-op until an SDK registers one; try again later in that case.
+      if (this.explicitMeterProvider === undefined) {
+        if (provider.getMeter('@ai-margin/probe') === createNoopMeter()) return;
+      }
+      this.unregisterOtel = registerOtelMetrics(provider, this.source, VERSION, (kind, err) =>
+        this.errors.record(kind, err),
+      );
+    } catch (err) {
+      this.errors.record('otel_register', err);
+      this.unregisterOtel = () => {};
+    }
+  }
+
+  /**
+   * Makes the OTel path bind now (e.g. right after `NodeSDK.start()`), instead of on one of the
+   * next spans. Useful when metrics must be exported before any span was seen.
+   */
+  bindMetrics(): void {
+    this.bindMeterProvider();
+  }
+
+  private directoryCustomers() {
+    const list = this.customers.list();
+    return list.length > this.maxDirectoryCustomers
+      ? list.slice(0, this.maxDirectoryCustomers)
+      : list;
+  }
+
+  private mrrSeries(): SeriesPoint[] {
+    const out: SeriesPoint[] = [];
+    for (const c of this.directoryCustomers()) {
+      if (c.mrrUsd === undefined) continue;
+      out.push({
+        labels: { [LABELS.customer]: this.pseudonym(c.id), [LABELS.plan]: c.plan },
+        value: c.mrrUsd,
+      });
+    }
+    return out;
+  }
+
+  private infoSeries(): SeriesPoint[] {
+    const now = this.clock();
+    return this.directoryCustomers().map((c) => ({
+      labels: {
+        [LABELS.customer]: this.pseudonym(c.id),
+        [LABELS.plan]: c.plan,
+        [LABELS.cohort]: c.signupMs === undefined ? 'unknown' : cohortOf(c.signupMs),
+        [LABELS.ageMonth]:
+          c.signupMs === undefined ? 'unknown' : String(ageInMonths(c.signupMs, now)),
+        [LABELS.segment]: c.segment,
+      },
+      value: 1,
+    }));
+  }
+
+  private errorSeries(): SeriesPoint[] {
+    return [...this.errors.counts].map(([kind, value]) => ({
+      labels: { [LABELS.errorKind]: kind },
+      value,
+    }));
+  }
+}

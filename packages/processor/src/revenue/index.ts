@@ -1,0 +1,2 @@
+export { IdempotencyKeys } from './idempotency';
+export type { RevenueEvent, RevenueOutcome } from './types';

@@ -1,0 +1,11 @@
+export { applyCostRules, type CostRule, validateCostRules } from './cost-rules';
+export { type FixedCostPool, fixedCostSeries, validateFixedCosts } from './fixed-costs';
+export {
+  applyRevenueRules,
+  DEFAULT_REVENUE_TYPE,
+  type MarkupRevenueRule,
+  type PerTokenRevenueRule,
+  type PerUseRevenueRule,
+  type RevenueRule,
+  validateRevenueRules,
+} from './revenue-rules';
