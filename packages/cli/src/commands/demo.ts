@@ -1,7 +1,7 @@
 import type { CommandIO } from '../io';
 
-// Placeholder until the 'demo' command lands; exits 2 so no script mistakes it for success.
-export async function run(_argv: string[], io: CommandIO): Promise<number> {
-  io.stderr('ai-margin demo: not available in this build\n');
-  return 2;
+/** `ai-margin demo`: see packages/cli/src/demo and docs/demo.md. */
+export async function run(argv: string[], io: CommandIO): Promise<number> {
+  const { runDemo } = await import('../demo/run-demo');
+  return runDemo(argv, io);
 }
