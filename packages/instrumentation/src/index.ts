@@ -1,2 +1,9 @@
+export * from './anthropic/index';
 export * from './attribution/index';
+export * from './bedrock/index';
+export type { GenAIInstrumentationConfig } from './common/config';
+export type { GenAIUsage } from './common/usage';
+export * from './google-genai/index';
+export * from './openai/index';
+export * from './register';
 export * as semconv from './semconv';

@@ -17,7 +17,8 @@ export interface SseEvent {
 export interface SendSseOptions {
   /**
    * Send this many events, then destroy the socket without finishing the response: the client
-   * sees a connection dropped mid-stream. Undefined sends all events and ends normally.
+   * sees a connection dropped mid-stream. Defaults to the current reply's `failAfterChunks`;
+   * undefined sends all events and ends normally.
    */
   failAfterChunks?: number;
   /** Delay between events in ms (default 0). */

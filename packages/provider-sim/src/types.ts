@@ -21,6 +21,7 @@ export interface SimCall {
 export interface SimUsage {
   /** Uncached input tokens. */
   input: number;
+  /** Output tokens, reasoning tokens included (each provider module renders its own split). */
   output: number;
   cacheRead?: number;
   cacheWrite5m?: number;

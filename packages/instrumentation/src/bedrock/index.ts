@@ -1,0 +1,6 @@
+export { BedrockRuntimeInstrumentation } from './instrumentation';
+export {
+  BEDROCK_MODULE,
+  BEDROCK_SUPPORTED_VERSIONS,
+  type BedrockInstrumentationConfig,
+} from './types';

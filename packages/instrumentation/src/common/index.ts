@@ -1,0 +1,11 @@
+/**
+ * Shared building blocks of the ai-margin GenAI instrumentations (span lifecycle, error
+ * classification, semconv metrics, usage attributes, stream wrapping, content capture).
+ */
+export * from './config';
+export * from './errors';
+export * from './metrics';
+export * from './module';
+export * from './span';
+export * from './stream';
+export * from './usage';

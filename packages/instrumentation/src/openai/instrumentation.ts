@@ -1,0 +1,350 @@
+/**
+ * OpenTelemetry instrumentation of the `openai` package (>=4.19 <7): `chat.completions.create`,
+ * `responses.create` and `embeddings.create`, plain and streaming, for the `OpenAI`,
+ * `AzureOpenAI` (provider `azure.ai.openai`) and `BedrockOpenAI` (provider `aws.bedrock`) clients.
+ *
+ * The patched methods return the SDK's own `APIPromise` (so `.withResponse()`, `.asResponse()`
+ * keep working) and, for streams, the SDK's own `Stream`: only its private `iterator` factory
+ * is wrapped, which `for await`, `tee()` and `toReadableStream()` all go through, so the span
+ * ends exactly once when the stream is drained, broken off, or fails.
+ */
+import { context } from '@opentelemetry/api';
+import {
+  InstrumentationBase,
+  InstrumentationNodeModuleDefinition,
+} from '@opentelemetry/instrumentation';
+import { contentAttribute, shouldCaptureContent } from '../common/config';
+import { createGenAIMetrics, type GenAIMetrics } from '../common/metrics';
+import { exportOf, isOwnWrapper, isRecord, markOwnWrapper, prototypeOf } from '../common/module';
+import { type GenAISpan, guard, serverAttributes, startGenAISpan } from '../common/span';
+import { type StreamObserver, streamAbortedCheck, wrapSdkStream } from '../common/stream';
+import type { GenAIUsage } from '../common/usage';
+import {
+  ATTR_GEN_AI_INPUT_MESSAGES,
+  ATTR_GEN_AI_OPENAI_RESPONSE_SERVICE_TIER,
+  ATTR_GEN_AI_OUTPUT_MESSAGES,
+  ATTR_GEN_AI_SYSTEM_INSTRUCTIONS,
+  GEN_AI_OPERATION,
+  GEN_AI_PROVIDER,
+} from '../semconv';
+import { PACKAGE_NAME, PACKAGE_VERSION } from '../version';
+import {
+  chatFinishReasons,
+  chatUsage,
+  embeddingsRequestAttributes,
+  embeddingsUsage,
+  generationRequestAttributes,
+  responsesOutputText,
+  responsesUsage,
+} from './attributes';
+import { OPENAI_SUPPORTED_VERSIONS, type OpenAIInstrumentationConfig } from './types';
+
+type Endpoint = 'chat' | 'responses' | 'embeddings';
+type AnyFn = (...args: unknown[]) => unknown;
+type Params = Record<string, unknown>;
+
+/** The prototypes this instrumentation patches, per endpoint, found in a module's exports. */
+function targetsOf(moduleExports: unknown): Array<[Endpoint, Record<string, unknown>]> {
+  const OpenAI = exportOf(moduleExports, 'OpenAI') ?? exportOf(moduleExports, 'default');
+  const chat =
+    isRecord(OpenAI) || typeof OpenAI === 'function' ? (OpenAI as Params).Chat : undefined;
+  const targets: Array<[Endpoint, Record<string, unknown>]> = [];
+  const completions = prototypeOf(chat, 'Completions');
+  if (completions) targets.push(['chat', completions]);
+  const responses = prototypeOf(OpenAI, 'Responses');
+  if (responses) targets.push(['responses', responses]);
+  const embeddings = prototypeOf(OpenAI, 'Embeddings');
+  if (embeddings) targets.push(['embeddings', embeddings]);
+  return targets;
+}
+
+export class OpenAIInstrumentation extends InstrumentationBase<OpenAIInstrumentationConfig> {
+  // `declare`: assigned from the base constructor (via _updateMetricInstruments), which runs
+  // before field initialisers would.
+  declare private _genAIMetrics: GenAIMetrics | undefined;
+  declare private _clientClasses: Array<[string, unknown]> | undefined;
+
+  constructor(config: OpenAIInstrumentationConfig = {}) {
+    super(PACKAGE_NAME, PACKAGE_VERSION, config);
+  }
+
+  protected init() {
+    return [
+      new InstrumentationNodeModuleDefinition(
+        'openai',
+        OPENAI_SUPPORTED_VERSIONS,
+        (moduleExports) => {
+          this._patch(moduleExports);
+          return moduleExports;
+        },
+        (moduleExports) => {
+          this._unpatch(moduleExports);
+        },
+      ),
+    ];
+  }
+
+  protected override _updateMetricInstruments(): void {
+    this._genAIMetrics = createGenAIMetrics(this.meter);
+  }
+
+  /**
+   * Patches an `openai` module object directly, for bundlers and test runners that bypass the
+   * require/import hooks: `instrumentation.manuallyInstrument(require('openai'))` or
+   * `manuallyInstrument(await import('openai'))`.
+   */
+  manuallyInstrument(moduleExports: unknown): void {
+    this._diag.debug('manuallyInstrument openai');
+    this._patch(moduleExports);
+  }
+
+  /** Undoes {@link manuallyInstrument}. */
+  manuallyUninstrument(moduleExports: unknown): void {
+    this._unpatch(moduleExports);
+  }
+
+  private _patch(moduleExports: unknown): void {
+    this._clientClasses = [
+      [GEN_AI_PROVIDER.azureOpenai, exportOf(moduleExports, 'AzureOpenAI')],
+      [GEN_AI_PROVIDER.awsBedrock, exportOf(moduleExports, 'BedrockOpenAI')],
+    ];
+    const targets = targetsOf(moduleExports);
+    if (targets.length === 0) this._diag.warn('openai module has no Chat.Completions to patch');
+    for (const [endpoint, proto] of targets) {
+      // `_wrap` replaces whatever wrapper is there (OTel convention: the last patch wins).
+      this._wrap(proto, 'create', (original) => this._patchedCreate(endpoint, original as AnyFn));
+    }
+  }
+
+  private _unpatch(moduleExports: unknown): void {
+    for (const [, proto] of targetsOf(moduleExports)) {
+      // Only our own wrapper: never strip one that another tool installed over or instead of ours.
+      if (isOwnWrapper(proto.create)) this._unwrap(proto, 'create');
+    }
+  }
+
+  private _providerOf(client: unknown): string {
+    for (const [provider, cls] of this._clientClasses ?? []) {
+      if (typeof cls === 'function' && client instanceof cls) return provider;
+    }
+    const name = isRecord(client) ? client.constructor?.name : undefined;
+    if (name === 'AzureOpenAI') return GEN_AI_PROVIDER.azureOpenai;
+    if (name === 'BedrockOpenAI') return GEN_AI_PROVIDER.awsBedrock;
+    return GEN_AI_PROVIDER.openai;
+  }
+
+  private _patchedCreate(endpoint: Endpoint, original: AnyFn): AnyFn {
+    const self = this;
+    return markOwnWrapper(function patchedCreate(this: unknown, ...args: unknown[]) {
+      const params = args[0];
+      if (!self.isEnabled() || !isRecord(params)) return original.apply(this, args);
+      let call: GenAISpan;
+      try {
+        call = self._startSpan(endpoint, params, isRecord(this) ? this._client : undefined);
+        if (endpoint === 'chat' && self._shouldAddStreamUsage(params)) {
+          const streamOptions = isRecord(params.stream_options) ? params.stream_options : {};
+          args[0] = { ...params, stream_options: { ...streamOptions, include_usage: true } };
+        }
+      } catch (err) {
+        self._diag.error('could not start openai span', err);
+        return original.apply(this, args);
+      }
+      let result: unknown;
+      try {
+        result = context.with(call.context, () => original.apply(this, args));
+      } catch (err) {
+        call.fail(err);
+        throw err;
+      }
+      self._observe(endpoint, params, call, result);
+      return result;
+    });
+  }
+
+  private _shouldAddStreamUsage(params: Params): boolean {
+    if (params.stream !== true || !this.getConfig().addStreamUsage) return false;
+    return !(isRecord(params.stream_options) && params.stream_options.include_usage === true);
+  }
+
+  private _startSpan(endpoint: Endpoint, params: Params, client: unknown): GenAISpan {
+    const operation =
+      endpoint === 'embeddings' ? GEN_AI_OPERATION.embeddings : GEN_AI_OPERATION.chat;
+    const attributes =
+      endpoint === 'embeddings'
+        ? embeddingsRequestAttributes(params)
+        : generationRequestAttributes(params);
+    const call = startGenAISpan(
+      this.tracer,
+      {
+        operation,
+        provider: this._providerOf(client),
+        requestModel: typeof params.model === 'string' ? params.model : undefined,
+        ...serverAttributes(isRecord(client) ? client.baseURL : undefined),
+        attributes,
+      },
+      this._genAIMetrics,
+      this._diag,
+    );
+    call.captureContent = endpoint !== 'embeddings' && shouldCaptureContent(this.getConfig());
+    if (call.captureContent) {
+      const max = this.getConfig().maxContentLength;
+      if (endpoint === 'chat') {
+        call.set(ATTR_GEN_AI_INPUT_MESSAGES, contentAttribute(params.messages, max));
+      } else {
+        call.set(ATTR_GEN_AI_INPUT_MESSAGES, contentAttribute(params.input, max));
+        call.set(ATTR_GEN_AI_SYSTEM_INSTRUCTIONS, contentAttribute(params.instructions, max));
+      }
+    }
+    return call;
+  }
+
+  /** Watches the APIPromise (without replacing it) and ends the span from its outcome. */
+  private _observe(endpoint: Endpoint, params: Params, call: GenAISpan, result: unknown): void {
+    if (!result || typeof (result as PromiseLike<unknown>).then !== 'function') {
+      call.end();
+      return;
+    }
+    // Guarded: a telemetry bug here must never become an unhandled rejection in the app.
+    const onValue = (value: unknown): true => {
+      if (params.stream === true && endpoint !== 'embeddings') {
+        this._wrapStream(endpoint, call, value);
+      } else {
+        this._onResult(endpoint, call, value);
+      }
+      return true;
+    };
+    (result as PromiseLike<unknown>).then(
+      (value) => {
+        if (guard(this._diag, 'recording openai response', () => onValue(value)) !== true) {
+          call.end();
+        }
+      },
+      (err: unknown) => call.fail(err),
+    );
+  }
+
+  private _onResult(endpoint: Endpoint, call: GenAISpan, value: unknown): void {
+    if (!isRecord(value)) {
+      call.end();
+      return;
+    }
+    const capture = call.captureContent;
+    if (endpoint === 'chat') {
+      call.setResponse({
+        model: value.model,
+        id: value.id,
+        finishReasons: chatFinishReasons(value.choices),
+      });
+      call.set(ATTR_GEN_AI_OPENAI_RESPONSE_SERVICE_TIER, strOrUndef(value.service_tier));
+      setUsage(call, chatUsage(value.usage));
+      if (capture && Array.isArray(value.choices)) {
+        call.set(
+          ATTR_GEN_AI_OUTPUT_MESSAGES,
+          contentAttribute(
+            value.choices.map((c) => (isRecord(c) ? c.message : c)),
+            this.getConfig().maxContentLength,
+          ),
+        );
+      }
+    } else if (endpoint === 'responses') {
+      this._onResponseObject(call, value, capture);
+    } else {
+      call.setResponse({ model: value.model });
+      setUsage(call, embeddingsUsage(value.usage));
+    }
+    call.end();
+  }
+
+  /** A Responses API `Response` object (plain result, or the payload of `response.completed`). */
+  private _onResponseObject(call: GenAISpan, response: Params, capture: boolean): void {
+    call.setResponse({
+      model: response.model,
+      id: response.id,
+      finishReasons: typeof response.status === 'string' ? [response.status] : undefined,
+    });
+    call.set(ATTR_GEN_AI_OPENAI_RESPONSE_SERVICE_TIER, strOrUndef(response.service_tier));
+    setUsage(call, responsesUsage(response.usage));
+    if (capture) {
+      call.set(
+        ATTR_GEN_AI_OUTPUT_MESSAGES,
+        contentAttribute(responsesOutputText(response.output), this.getConfig().maxContentLength),
+      );
+    }
+  }
+
+  private _wrapStream(endpoint: Endpoint, call: GenAISpan, stream: unknown): void {
+    const observer = {
+      ...(endpoint === 'chat'
+        ? this._chatStreamObserver(call)
+        : this._responsesStreamObserver(call)),
+      isAborted: streamAbortedCheck(stream),
+    };
+    if (!wrapSdkStream(stream, call, observer, this._diag)) call.end();
+  }
+
+  private _chatStreamObserver(call: GenAISpan): StreamObserver<unknown> {
+    const capture = call.captureContent;
+    const finishReasons: string[] = [];
+    let text = '';
+    let responseSet = false;
+    return {
+      onItem: (chunk) => {
+        if (!isRecord(chunk)) return;
+        if (!responseSet && (chunk.id || chunk.model)) {
+          call.setResponse({ model: chunk.model, id: chunk.id });
+          call.set(ATTR_GEN_AI_OPENAI_RESPONSE_SERVICE_TIER, strOrUndef(chunk.service_tier));
+          responseSet = true;
+        }
+        if (chunk.usage) setUsage(call, chatUsage(chunk.usage));
+        // Once per chunk: one pass over the choices, no allocation.
+        const choices = chunk.choices;
+        if (!Array.isArray(choices)) return;
+        for (const c of choices) {
+          if (!isRecord(c)) continue;
+          if (typeof c.finish_reason === 'string') finishReasons.push(c.finish_reason);
+          if (capture && isRecord(c.delta) && typeof c.delta.content === 'string') {
+            text += c.delta.content;
+          }
+        }
+      },
+      onFinish: () => {
+        if (finishReasons.length > 0) call.setResponse({ finishReasons });
+        if (capture) {
+          call.set(
+            ATTR_GEN_AI_OUTPUT_MESSAGES,
+            contentAttribute(
+              [{ role: 'assistant', content: text }],
+              this.getConfig().maxContentLength,
+            ),
+          );
+        }
+      },
+    };
+  }
+
+  private _responsesStreamObserver(call: GenAISpan): StreamObserver<unknown> {
+    const capture = call.captureContent;
+    return {
+      onItem: (event) => {
+        if (!isRecord(event) || !isRecord(event.response)) return;
+        if (event.type === 'response.created' || event.type === 'response.in_progress') {
+          call.setResponse({ model: event.response.model, id: event.response.id });
+        } else if (
+          event.type === 'response.completed' ||
+          event.type === 'response.incomplete' ||
+          event.type === 'response.failed'
+        ) {
+          this._onResponseObject(call, event.response, capture);
+        }
+      },
+    };
+  }
+}
+
+function strOrUndef(v: unknown): string | undefined {
+  return typeof v === 'string' && v !== '' ? v : undefined;
+}
+
+function setUsage(call: GenAISpan, usage: GenAIUsage | undefined): void {
+  if (usage) call.setUsage(usage);
+}
