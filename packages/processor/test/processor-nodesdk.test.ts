@@ -1,4 +1,4 @@
-// Runs the NodeSDK setup of docs/add-to-your-service.md (the `telemetry.mjs` block, verbatim) in
+// Runs the NodeSDK setup of the README's "Add it to your service" (the `telemetry.mjs` block, verbatim) in
 // a plain `node` child process against a fake OTLP/HTTP collector. Uses the built dist/.
 import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -12,7 +12,7 @@ import { parsePromText, pick } from './processor-helpers';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = join(here, '..', '..', '..');
-const doc = join(root, 'docs', 'add-to-your-service.md');
+const doc = join(root, 'README.md');
 
 function telemetryBlock(): string {
   const md = readFileSync(doc, 'utf8');
@@ -49,7 +49,7 @@ process.stdout.write(JSON.stringify({ at: Date.now(), metrics: await register.me
 await sdk.shutdown();
 `;
 
-describe('docs/add-to-your-service.md NodeSDK setup', () => {
+describe('README "Add it to your service" NodeSDK setup', () => {
   const received: Array<{ url: string; body: Buffer }> = [];
   const server = createServer((req: IncomingMessage, res) => {
     const chunks: Buffer[] = [];
