@@ -4,7 +4,8 @@
  * no Grafana. Every string from the data is HTML-escaped; the chart data travels as JSON.
  */
 import { loadUplotAssets } from './assets';
-import { int, percent, share, usd, usdSmall } from './format';
+import { int, percent, share, usd } from './format';
+import { featureCells, modelCells } from './report-cells';
 import { type DemoReport, formatTokens } from './report-model';
 import { monthLabel, type RunInfo } from './terminal-report';
 
@@ -208,18 +209,7 @@ export function renderHtmlReport(r: DemoReport, run: RunInfo): string {
       { label: '$ / 1M tokens', num: true },
       { label: 'cache-read share', num: true },
     ],
-    r.models.map((m) =>
-      [
-        m.provider,
-        m.model,
-        unpricedModels.has(m.model) && m.costUsd === 0 ? 'unpriced' : usd(m.costUsd),
-        share(t.costUsd > 0 ? m.costUsd / t.costUsd : 0),
-        int(m.requests),
-        usdSmall(m.costPerRequestUsd),
-        m.tokens > 0 ? usdSmall(m.usdPerMillionTokens) : '-',
-        share(m.cacheReadShare),
-      ].map(esc),
-    ),
+    r.models.map((m) => modelCells(m, t.costUsd, unpricedModels).map(esc)),
   );
   const features = tableHtml(
     [
@@ -230,16 +220,7 @@ export function renderHtmlReport(r: DemoReport, run: RunInfo): string {
       { label: 'requests', num: true },
       { label: 'cost per use', num: true },
     ],
-    r.features.map((f) =>
-      [
-        f.feature,
-        usd(f.costUsd),
-        share(f.costShare),
-        share(f.requestShare),
-        int(f.requests),
-        usdSmall(f.costPerUseUsd),
-      ].map(esc),
-    ),
+    r.features.map((f) => featureCells(f).map(esc)),
   );
   const cohortHead = `<tr><th>cohort</th><th class="num">customers</th>${monthLabels.map((m) => `<th class="num">${esc(m)}</th>`).join('')}</tr>`;
   const cohortRows = r.cohorts

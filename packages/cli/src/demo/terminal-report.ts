@@ -1,5 +1,6 @@
 /** The margin report as aligned plain-text tables for the terminal. */
 import { bar, int, percent, share, table, usd, usdSmall } from './format';
+import { featureCells, isUnpricedModel, modelCells } from './report-cells';
 import { type DemoReport, formatTokens } from './report-model';
 
 export interface RunInfo {
@@ -119,16 +120,7 @@ export function renderTerminalReport(
         { header: '$/1M tokens', align: 'right' },
         { header: 'cache-read share', align: 'right' },
       ],
-      r.models.map((m) => [
-        m.provider,
-        m.model,
-        unpricedModels.has(m.model) && m.costUsd === 0 ? 'unpriced' : usd(m.costUsd),
-        share(t.costUsd > 0 ? m.costUsd / t.costUsd : 0),
-        int(m.requests),
-        usdSmall(m.costPerRequestUsd),
-        m.tokens > 0 ? usdSmall(m.usdPerMillionTokens) : '-',
-        share(m.cacheReadShare),
-      ]),
+      r.models.map((m) => modelCells(m, t.costUsd, unpricedModels)),
     ),
   );
 
@@ -143,14 +135,7 @@ export function renderTerminalReport(
         { header: 'requests', align: 'right' },
         { header: 'cost per use', align: 'right' },
       ],
-      r.features.map((f) => [
-        f.feature,
-        usd(f.costUsd),
-        share(f.costShare),
-        share(f.requestShare),
-        int(f.requests),
-        usdSmall(f.costPerUseUsd),
-      ]),
+      r.features.map(featureCells),
     ),
   );
 
@@ -183,7 +168,7 @@ export function renderTerminalReport(
         ...r.months.map((m) => ({ header: monthLabel(m), align: 'right' as const })),
       ],
       r.models
-        .filter((m) => !(unpricedModels.has(m.model) && m.costUsd === 0))
+        .filter((m) => !isUnpricedModel(m, unpricedModels))
         .map((m) => [m.model, ...m.monthlyCostUsd.map((v) => usd(v, 0))]),
     ),
   );

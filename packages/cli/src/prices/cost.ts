@@ -1,11 +1,12 @@
-import { parseArgs } from 'node:util';
 import { normalizeUsage, priceCall, type ServiceTier, TOKEN_BUCKETS } from '@ai-margin/processor';
 import type { CommandIO } from '../io';
 import {
   EXIT,
   guarded,
   loadBook,
+  notPriced,
   parseAt,
+  parseBookFlags,
   parseCount,
   printJson,
   requireFlag,
@@ -33,30 +34,19 @@ const SERVICE_TIERS = ['standard', 'batch', 'flex', 'priority'] as const;
 
 export async function cost(argv: string[], io: CommandIO): Promise<number> {
   return guarded(io, 'cost', () => {
-    const { values } = parseArgs({
-      args: argv,
-      options: {
-        provider: { type: 'string' },
-        model: { type: 'string' },
-        at: { type: 'string' },
-        input: { type: 'string' },
-        'cache-read': { type: 'string' },
-        'cache-write': { type: 'string' },
-        'cache-write-1h': { type: 'string' },
-        output: { type: 'string' },
-        reasoning: { type: 'string' },
-        'service-tier': { type: 'string' },
-        prices: { type: 'string', multiple: true },
-        json: { type: 'boolean', default: false },
-        help: { type: 'boolean', short: 'h', default: false },
-      },
-      strict: true,
-      allowPositionals: false,
+    const values = parseBookFlags(argv, io, COST_HELP, {
+      provider: { type: 'string' },
+      model: { type: 'string' },
+      at: { type: 'string' },
+      input: { type: 'string' },
+      'cache-read': { type: 'string' },
+      'cache-write': { type: 'string' },
+      'cache-write-1h': { type: 'string' },
+      output: { type: 'string' },
+      reasoning: { type: 'string' },
+      'service-tier': { type: 'string' },
     });
-    if (values.help) {
-      io.stdout(COST_HELP);
-      return EXIT.ok;
-    }
+    if (!values) return EXIT.ok;
     const provider = requireFlag(values.provider, 'provider');
     const model = requireFlag(values.model, 'model');
     const atMs = parseAt(requireFlag(values.at, 'at'));
@@ -101,17 +91,14 @@ export async function cost(argv: string[], io: CommandIO): Promise<number> {
       serviceTier: tier as ServiceTier,
     });
     if (!result.priced) {
-      const out = {
+      return notPriced(io, values.json, {
         costUsd: null,
         reason: result.reason,
         detail: result.detail,
         provider,
         model,
         at: new Date(atMs).toISOString(),
-      };
-      if (values.json) printJson(io, out);
-      else io.stderr(`not priced (${result.reason}): ${result.detail}\n`);
-      return EXIT.unpriced;
+      });
     }
     const out: Record<string, unknown> = {
       costUsd: result.costUsd,

@@ -1,6 +1,5 @@
-import { parseArgs } from 'node:util';
 import type { CommandIO } from '../io';
-import { EXIT, guarded, loadBook, printJson, table } from './shared';
+import { EXIT, guarded, loadBook, parseBookFlags, printJson, table } from './shared';
 
 export const LIST_HELP = `usage: ai-margin prices list [--provider P] [--prices FILE]... [--json]
 
@@ -9,21 +8,8 @@ Every priced model with its aliases and its latest period, and every moving alia
 
 export async function list(argv: string[], io: CommandIO): Promise<number> {
   return guarded(io, 'list', () => {
-    const { values } = parseArgs({
-      args: argv,
-      options: {
-        provider: { type: 'string' },
-        prices: { type: 'string', multiple: true },
-        json: { type: 'boolean', default: false },
-        help: { type: 'boolean', short: 'h', default: false },
-      },
-      strict: true,
-      allowPositionals: false,
-    });
-    if (values.help) {
-      io.stdout(LIST_HELP);
-      return EXIT.ok;
-    }
+    const values = parseBookFlags(argv, io, LIST_HELP, { provider: { type: 'string' } });
+    if (!values) return EXIT.ok;
     const book = loadBook(values.prices);
     const models = book.list(values.provider);
     const moving = book.listMovingAliases(values.provider);

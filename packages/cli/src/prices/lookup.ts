@@ -1,7 +1,16 @@
-import { parseArgs } from 'node:util';
 import { TOKEN_BUCKETS } from '@ai-margin/processor';
 import type { CommandIO } from '../io';
-import { EXIT, guarded, loadBook, parseAt, printJson, requireFlag, table } from './shared';
+import {
+  EXIT,
+  guarded,
+  loadBook,
+  notPriced,
+  parseAt,
+  parseBookFlags,
+  printJson,
+  requireFlag,
+  table,
+} from './shared';
 
 export const LOOKUP_HELP = `usage: ai-margin prices lookup --provider P --model M [--at ISO] [--prices FILE]... [--json]
 
@@ -12,23 +21,12 @@ Exit 0 found, 3 not priced, 2 bad input.
 
 export async function lookup(argv: string[], io: CommandIO): Promise<number> {
   return guarded(io, 'lookup', () => {
-    const { values } = parseArgs({
-      args: argv,
-      options: {
-        provider: { type: 'string' },
-        model: { type: 'string' },
-        at: { type: 'string' },
-        prices: { type: 'string', multiple: true },
-        json: { type: 'boolean', default: false },
-        help: { type: 'boolean', short: 'h', default: false },
-      },
-      strict: true,
-      allowPositionals: false,
+    const values = parseBookFlags(argv, io, LOOKUP_HELP, {
+      provider: { type: 'string' },
+      model: { type: 'string' },
+      at: { type: 'string' },
     });
-    if (values.help) {
-      io.stdout(LOOKUP_HELP);
-      return EXIT.ok;
-    }
+    if (!values) return EXIT.ok;
     const provider = requireFlag(values.provider, 'provider');
     const model = requireFlag(values.model, 'model');
     const atMs = parseAt(values.at);
@@ -36,17 +34,14 @@ export async function lookup(argv: string[], io: CommandIO): Promise<number> {
     const found = book.lookup(provider, model, atMs);
     const when = new Date(atMs).toISOString();
     if (!found.found) {
-      if (values.json)
-        printJson(io, {
-          found: false,
-          provider,
-          model,
-          at: when,
-          reason: found.reason,
-          detail: found.detail,
-        });
-      else io.stderr(`not priced (${found.reason}): ${found.detail}\n`);
-      return EXIT.unpriced;
+      return notPriced(io, values.json, {
+        found: false,
+        provider,
+        model,
+        at: when,
+        reason: found.reason,
+        detail: found.detail,
+      });
     }
     const { period, ref } = found.price;
     const out: Record<string, unknown> = {

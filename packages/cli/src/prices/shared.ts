@@ -1,4 +1,5 @@
 /** Helpers shared by the `ai-margin prices` subcommands. */
+import { type ParseArgsConfig, parseArgs } from 'node:util';
 import { PriceBook, PriceFileError, parseInstant } from '@ai-margin/processor';
 import type { CommandIO } from '../io';
 
@@ -38,6 +39,63 @@ export async function guarded(
 function isParseArgsError(err: unknown): boolean {
   const code = (err as { code?: unknown })?.code;
   return typeof code === 'string' && code.startsWith('ERR_PARSE_ARGS');
+}
+
+type ParseArgsOptionsConfig = NonNullable<ParseArgsConfig['options']>;
+
+/** The flags every book-reading subcommand (`cost`, `lookup`, `list`) takes. */
+const BOOK_OPTIONS = {
+  prices: { type: 'string', multiple: true },
+  json: { type: 'boolean', default: false },
+  help: { type: 'boolean', short: 'h', default: false },
+} as const satisfies ParseArgsOptionsConfig;
+
+/** The parsed flags of a book-reading subcommand with its own `options` O. */
+type BookFlags<O extends ParseArgsOptionsConfig> = ReturnType<
+  typeof parseArgs<{
+    args: string[];
+    options: O & typeof BOOK_OPTIONS;
+    strict: true;
+    allowPositionals: false;
+  }>
+>['values'];
+
+/**
+ * Parses a book-reading subcommand's flags (strict, no positionals): its own `options` plus
+ * `--prices FILE...`, `--json` and `-h/--help`. On `--help` prints `help` and returns undefined
+ * (the caller exits 0).
+ */
+export function parseBookFlags<O extends ParseArgsOptionsConfig>(
+  argv: string[],
+  io: CommandIO,
+  help: string,
+  options: O,
+): BookFlags<O> | undefined {
+  const { values } = parseArgs({
+    args: argv,
+    options: { ...options, ...BOOK_OPTIONS },
+    strict: true,
+    allowPositionals: false,
+  });
+  if ((values as { help?: boolean }).help) {
+    io.stdout(help);
+    return undefined;
+  }
+  return values as BookFlags<O>;
+}
+
+/**
+ * Reports a call or model that cannot be priced: `out` as JSON on stdout with `--json`, else
+ * `not priced (reason): detail` on stderr. Returns exit code 3.
+ */
+export function notPriced(
+  io: CommandIO,
+  json: boolean,
+  out: { reason: string; detail: string } & Record<string, unknown>,
+): number {
+  if (json) printJson(io, out);
+  else io.stderr(`not priced (${out.reason}): ${out.detail}\n`);
+  return EXIT.unpriced;
 }
 
 /** The shipped book, or the shipped book with `--prices` files merged over it. */

@@ -7,12 +7,8 @@
  * for how this coexists with the SDK's own tracing.
  */
 import { context } from '@opentelemetry/api';
-import {
-  InstrumentationBase,
-  InstrumentationNodeModuleDefinition,
-} from '@opentelemetry/instrumentation';
 import { contentAttribute, shouldCaptureContent } from '../common/config';
-import { createGenAIMetrics, type GenAIMetrics } from '../common/metrics';
+import { GenAIInstrumentationBase } from '../common/instrumentation';
 import { exportOf, isOwnWrapper, isRecord, markOwnWrapper, prototypeOf } from '../common/module';
 import { type GenAISpan, guard, serverAttributes, startGenAISpan } from '../common/span';
 import { type StreamObserver, streamAbortedCheck, wrapSdkStream } from '../common/stream';
@@ -23,7 +19,6 @@ import {
   GEN_AI_OPERATION,
   GEN_AI_PROVIDER,
 } from '../semconv';
-import { PACKAGE_NAME, PACKAGE_VERSION } from '../version';
 import {
   ATTR_ANTHROPIC_RESPONSE_SERVICE_TIER,
   anthropicUsage,
@@ -49,47 +44,20 @@ function messagesPrototypes(moduleExports: unknown): Params[] {
   return out;
 }
 
-export class AnthropicInstrumentation extends InstrumentationBase<AnthropicInstrumentationConfig> {
-  // `declare`: assigned from the base constructor, before field initialisers would run.
-  declare private _genAIMetrics: GenAIMetrics | undefined;
-
+export class AnthropicInstrumentation extends GenAIInstrumentationBase<AnthropicInstrumentationConfig> {
   constructor(config: AnthropicInstrumentationConfig = {}) {
-    super(PACKAGE_NAME, PACKAGE_VERSION, config);
+    super(config);
   }
 
-  protected init() {
-    return [
-      new InstrumentationNodeModuleDefinition(
-        '@anthropic-ai/sdk',
-        ANTHROPIC_SUPPORTED_VERSIONS,
-        (moduleExports) => {
-          this._patch(moduleExports);
-          return moduleExports;
-        },
-        (moduleExports) => this._unpatch(moduleExports),
-      ),
-    ];
+  protected get moduleName(): string {
+    return '@anthropic-ai/sdk';
   }
 
-  protected override _updateMetricInstruments(): void {
-    this._genAIMetrics = createGenAIMetrics(this.meter);
+  protected get supportedVersions(): string[] {
+    return ANTHROPIC_SUPPORTED_VERSIONS;
   }
 
-  /**
-   * Patches an `@anthropic-ai/sdk` module object directly, for bundlers and test runners that
-   * bypass the require/import hooks: `manuallyInstrument(require('@anthropic-ai/sdk'))`.
-   */
-  manuallyInstrument(moduleExports: unknown): void {
-    this._diag.debug('manuallyInstrument @anthropic-ai/sdk');
-    this._patch(moduleExports);
-  }
-
-  /** Undoes {@link manuallyInstrument}. */
-  manuallyUninstrument(moduleExports: unknown): void {
-    this._unpatch(moduleExports);
-  }
-
-  private _patch(moduleExports: unknown): void {
+  protected patchModule(moduleExports: unknown): void {
     const protos = messagesPrototypes(moduleExports);
     if (protos.length === 0) this._diag.warn('@anthropic-ai/sdk module has no Messages to patch');
     for (const proto of protos) {
@@ -101,7 +69,7 @@ export class AnthropicInstrumentation extends InstrumentationBase<AnthropicInstr
     }
   }
 
-  private _unpatch(moduleExports: unknown): void {
+  protected unpatchModule(moduleExports: unknown): void {
     for (const proto of messagesPrototypes(moduleExports)) {
       // Only our own wrapper: never strip one that another tool installed over or instead of ours.
       if (isOwnWrapper(proto.create)) this._unwrap(proto, 'create');
@@ -179,7 +147,7 @@ export class AnthropicInstrumentation extends InstrumentationBase<AnthropicInstr
         ...serverAttributes(client?.baseURL),
         attributes: requestAttributes(params),
       },
-      this._genAIMetrics,
+      this.genAIMetrics,
       this._diag,
     );
     call.captureContent = shouldCaptureContent(this.getConfig());

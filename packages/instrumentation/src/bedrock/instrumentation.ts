@@ -20,13 +20,9 @@
  * Callback-style `send(command, cb)` calls are passed through untraced.
  */
 import { context } from '@opentelemetry/api';
-import {
-  InstrumentationBase,
-  InstrumentationNodeModuleDefinition,
-  isWrapped,
-} from '@opentelemetry/instrumentation';
+import { isWrapped } from '@opentelemetry/instrumentation';
 import { contentAttribute, shouldCaptureContent } from '../common/config';
-import { createGenAIMetrics, type GenAIMetrics } from '../common/metrics';
+import { GenAIInstrumentationBase } from '../common/instrumentation';
 import { exportOf, isRecord } from '../common/module';
 import { type GenAISpan, guard, startGenAISpan } from '../common/span';
 import {
@@ -35,7 +31,6 @@ import {
   ATTR_GEN_AI_SYSTEM_INSTRUCTIONS,
   GEN_AI_PROVIDER,
 } from '../semconv';
-import { PACKAGE_NAME, PACKAGE_VERSION } from '../version';
 import {
   assistantText,
   type ChatMessage,
@@ -118,51 +113,23 @@ function stopReasonOf(body: Record<string, unknown>): string | undefined {
   return typeof r === 'string' && r !== '' ? r : undefined;
 }
 
-export class BedrockRuntimeInstrumentation extends InstrumentationBase<BedrockInstrumentationConfig> {
-  // `declare`: assigned from the base constructor (via _updateMetricInstruments), which runs
-  // before field initialisers would.
-  declare private genAIMetrics: GenAIMetrics | undefined;
+export class BedrockRuntimeInstrumentation extends GenAIInstrumentationBase<BedrockInstrumentationConfig> {
   /** Resolved `server.*` attributes per client instance. */
   private readonly servers = new WeakMap<object, ServerInfo>();
 
   constructor(config: BedrockInstrumentationConfig = {}) {
-    super(PACKAGE_NAME, PACKAGE_VERSION, config);
+    super(config);
   }
 
-  protected override _updateMetricInstruments(): void {
-    this.genAIMetrics = createGenAIMetrics(this.meter);
+  protected get moduleName(): string {
+    return BEDROCK_MODULE;
   }
 
-  protected init() {
-    return [
-      new InstrumentationNodeModuleDefinition(
-        BEDROCK_MODULE,
-        BEDROCK_SUPPORTED_VERSIONS,
-        (moduleExports) => {
-          this.patch(moduleExports);
-          return moduleExports;
-        },
-        (moduleExports) => {
-          this.unpatch(moduleExports);
-        },
-      ),
-    ];
+  protected get supportedVersions(): string[] {
+    return BEDROCK_SUPPORTED_VERSIONS;
   }
 
-  /**
-   * Patches an already loaded `@aws-sdk/client-bedrock-runtime` module object (CommonJS exports
-   * or ESM namespace), for bundlers and test runners that bypass the require/import hooks.
-   */
-  manuallyInstrument(moduleExports: unknown): void {
-    this.patch(moduleExports);
-  }
-
-  /** Undoes {@link manuallyInstrument}. */
-  manuallyUninstrument(moduleExports: unknown): void {
-    this.unpatch(moduleExports);
-  }
-
-  private patch(moduleExports: unknown): void {
+  protected patchModule(moduleExports: unknown): void {
     const proto = clientPrototype(moduleExports);
     if (!proto || typeof proto.send !== 'function') {
       this._diag.warn(
@@ -174,7 +141,7 @@ export class BedrockRuntimeInstrumentation extends InstrumentationBase<BedrockIn
     this._wrap(proto, 'send', (original) => this.patchSend(original as Send));
   }
 
-  private unpatch(moduleExports: unknown): void {
+  protected unpatchModule(moduleExports: unknown): void {
     const proto = clientPrototype(moduleExports);
     if (proto && isWrapped(proto.send)) this._unwrap(proto, 'send');
   }

@@ -4,6 +4,7 @@
  */
 export * from './config';
 export * from './errors';
+export * from './instrumentation';
 export * from './metrics';
 export * from './module';
 export * from './span';

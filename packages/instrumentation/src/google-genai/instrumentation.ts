@@ -19,13 +19,9 @@
  * the final chunk).
  */
 import { context } from '@opentelemetry/api';
-import {
-  InstrumentationBase,
-  InstrumentationNodeModuleDefinition,
-  isWrapped,
-} from '@opentelemetry/instrumentation';
+import { isWrapped } from '@opentelemetry/instrumentation';
 import { contentAttribute, shouldCaptureContent } from '../common/config';
-import { createGenAIMetrics, type GenAIMetrics } from '../common/metrics';
+import { GenAIInstrumentationBase } from '../common/instrumentation';
 import { exportOf, isRecord } from '../common/module';
 import { type GenAISpan, guard, serverAttributes, startGenAISpan } from '../common/span';
 import { type StreamObserver, wrapStreamIterator } from '../common/stream';
@@ -36,7 +32,6 @@ import {
   GEN_AI_OPERATION,
   GEN_AI_PROVIDER,
 } from '../semconv';
-import { PACKAGE_NAME, PACKAGE_VERSION } from '../version';
 import { assistantText, inputMessagesOf, outputMessagesOf, systemInstructionOf } from './content';
 import { errorForSpan } from './errors';
 import { baseUrlOf, generateRequestAttributes, isVertex, normalizeModel } from './request';
@@ -94,49 +89,20 @@ function candidateText(response: Record<string, unknown>): string {
   return text;
 }
 
-export class GoogleGenAIInstrumentation extends InstrumentationBase<GoogleGenAIInstrumentationConfig> {
-  // `declare`: assigned from the base constructor (via _updateMetricInstruments), which runs
-  // before field initialisers would.
-  declare private genAIMetrics: GenAIMetrics | undefined;
-
+export class GoogleGenAIInstrumentation extends GenAIInstrumentationBase<GoogleGenAIInstrumentationConfig> {
   constructor(config: GoogleGenAIInstrumentationConfig = {}) {
-    super(PACKAGE_NAME, PACKAGE_VERSION, config);
+    super(config);
   }
 
-  protected override _updateMetricInstruments(): void {
-    this.genAIMetrics = createGenAIMetrics(this.meter);
+  protected get moduleName(): string {
+    return GOOGLE_GENAI_MODULE;
   }
 
-  protected init() {
-    return [
-      new InstrumentationNodeModuleDefinition(
-        GOOGLE_GENAI_MODULE,
-        GOOGLE_GENAI_SUPPORTED_VERSIONS,
-        (moduleExports) => {
-          this.patch(moduleExports);
-          return moduleExports;
-        },
-        (moduleExports) => {
-          this.unpatch(moduleExports);
-        },
-      ),
-    ];
+  protected get supportedVersions(): string[] {
+    return GOOGLE_GENAI_SUPPORTED_VERSIONS;
   }
 
-  /**
-   * Patches an already loaded `@google/genai` module object (CommonJS exports or ESM namespace),
-   * for bundlers and test runners that bypass the require/import hooks.
-   */
-  manuallyInstrument(moduleExports: unknown): void {
-    this.patch(moduleExports);
-  }
-
-  /** Undoes {@link manuallyInstrument}. */
-  manuallyUninstrument(moduleExports: unknown): void {
-    this.unpatch(moduleExports);
-  }
-
-  private patch(moduleExports: unknown): void {
+  protected patchModule(moduleExports: unknown): void {
     const proto = modelsPrototype(moduleExports);
     if (!proto) {
       this._diag.warn(`${GOOGLE_GENAI_MODULE}: Models class not found, not patched`);
@@ -155,7 +121,7 @@ export class GoogleGenAIInstrumentation extends InstrumentationBase<GoogleGenAII
     }
   }
 
-  private unpatch(moduleExports: unknown): void {
+  protected unpatchModule(moduleExports: unknown): void {
     const proto = modelsPrototype(moduleExports);
     if (!proto) return;
     for (const [, names] of PATCH_TARGETS) {

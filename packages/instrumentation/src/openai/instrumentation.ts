@@ -9,12 +9,8 @@
  * ends exactly once when the stream is drained, broken off, or fails.
  */
 import { context } from '@opentelemetry/api';
-import {
-  InstrumentationBase,
-  InstrumentationNodeModuleDefinition,
-} from '@opentelemetry/instrumentation';
 import { contentAttribute, shouldCaptureContent } from '../common/config';
-import { createGenAIMetrics, type GenAIMetrics } from '../common/metrics';
+import { GenAIInstrumentationBase } from '../common/instrumentation';
 import { exportOf, isOwnWrapper, isRecord, markOwnWrapper, prototypeOf } from '../common/module';
 import { type GenAISpan, guard, serverAttributes, startGenAISpan } from '../common/span';
 import { type StreamObserver, streamAbortedCheck, wrapSdkStream } from '../common/stream';
@@ -27,7 +23,6 @@ import {
   GEN_AI_OPERATION,
   GEN_AI_PROVIDER,
 } from '../semconv';
-import { PACKAGE_NAME, PACKAGE_VERSION } from '../version';
 import {
   chatFinishReasons,
   chatUsage,
@@ -58,52 +53,24 @@ function targetsOf(moduleExports: unknown): Array<[Endpoint, Record<string, unkn
   return targets;
 }
 
-export class OpenAIInstrumentation extends InstrumentationBase<OpenAIInstrumentationConfig> {
-  // `declare`: assigned from the base constructor (via _updateMetricInstruments), which runs
-  // before field initialisers would.
-  declare private _genAIMetrics: GenAIMetrics | undefined;
+export class OpenAIInstrumentation extends GenAIInstrumentationBase<OpenAIInstrumentationConfig> {
+  // `declare`, no initialiser: set by patchModule, and an initialiser would run after the base
+  // constructor (which may already enable, and so patch).
   declare private _clientClasses: Array<[string, unknown]> | undefined;
 
   constructor(config: OpenAIInstrumentationConfig = {}) {
-    super(PACKAGE_NAME, PACKAGE_VERSION, config);
+    super(config);
   }
 
-  protected init() {
-    return [
-      new InstrumentationNodeModuleDefinition(
-        'openai',
-        OPENAI_SUPPORTED_VERSIONS,
-        (moduleExports) => {
-          this._patch(moduleExports);
-          return moduleExports;
-        },
-        (moduleExports) => {
-          this._unpatch(moduleExports);
-        },
-      ),
-    ];
+  protected get moduleName(): string {
+    return 'openai';
   }
 
-  protected override _updateMetricInstruments(): void {
-    this._genAIMetrics = createGenAIMetrics(this.meter);
+  protected get supportedVersions(): string[] {
+    return OPENAI_SUPPORTED_VERSIONS;
   }
 
-  /**
-   * Patches an `openai` module object directly, for bundlers and test runners that bypass the
-   * require/import hooks: `instrumentation.manuallyInstrument(require('openai'))` or
-   * `manuallyInstrument(await import('openai'))`.
-   */
-  manuallyInstrument(moduleExports: unknown): void {
-    this._diag.debug('manuallyInstrument openai');
-    this._patch(moduleExports);
-  }
-
-  /** Undoes {@link manuallyInstrument}. */
-  manuallyUninstrument(moduleExports: unknown): void {
-    this._unpatch(moduleExports);
-  }
-
-  private _patch(moduleExports: unknown): void {
+  protected patchModule(moduleExports: unknown): void {
     this._clientClasses = [
       [GEN_AI_PROVIDER.azureOpenai, exportOf(moduleExports, 'AzureOpenAI')],
       [GEN_AI_PROVIDER.awsBedrock, exportOf(moduleExports, 'BedrockOpenAI')],
@@ -116,7 +83,7 @@ export class OpenAIInstrumentation extends InstrumentationBase<OpenAIInstrumenta
     }
   }
 
-  private _unpatch(moduleExports: unknown): void {
+  protected unpatchModule(moduleExports: unknown): void {
     for (const [, proto] of targetsOf(moduleExports)) {
       // Only our own wrapper: never strip one that another tool installed over or instead of ours.
       if (isOwnWrapper(proto.create)) this._unwrap(proto, 'create');
@@ -182,7 +149,7 @@ export class OpenAIInstrumentation extends InstrumentationBase<OpenAIInstrumenta
         ...serverAttributes(isRecord(client) ? client.baseURL : undefined),
         attributes,
       },
-      this._genAIMetrics,
+      this.genAIMetrics,
       this._diag,
     );
     call.captureContent = endpoint !== 'embeddings' && shouldCaptureContent(this.getConfig());

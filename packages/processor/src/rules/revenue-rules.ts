@@ -1,5 +1,5 @@
 import type { BucketUsage } from '../cost/types';
-import type { TokenBucket } from '../prices/types';
+import { TOKEN_BUCKETS, type TokenBucket } from '../prices/types';
 
 interface RuleScope {
   /** Only calls of these features (default: every feature). */
@@ -32,15 +32,6 @@ export interface MarkupRevenueRule extends RuleScope {
 export type RevenueRule = PerUseRevenueRule | PerTokenRevenueRule | MarkupRevenueRule;
 
 export const DEFAULT_REVENUE_TYPE = 'usage';
-
-const ALL_BUCKETS: readonly TokenBucket[] = [
-  'input',
-  'cacheRead',
-  'cacheWrite5m',
-  'cacheWrite1h',
-  'output',
-  'reasoning',
-];
 
 function isNonNegative(v: unknown): v is number {
   return typeof v === 'number' && Number.isFinite(v) && v >= 0;
@@ -104,7 +95,7 @@ export function applyRevenueRules(
       const t = input.tokens;
       if (t === undefined) continue;
       let tokens = 0;
-      for (const bucket of rule.tokenTypes ?? ALL_BUCKETS) tokens += t[bucket] ?? 0;
+      for (const bucket of rule.tokenTypes ?? TOKEN_BUCKETS) tokens += t[bucket] ?? 0;
       if (tokens > 0) emit(type, (tokens * rule.usdPerMillion) / 1_000_000);
     } else if (input.priced && input.costUsd > 0) {
       emit(type, input.costUsd * (1 + rule.percent / 100));

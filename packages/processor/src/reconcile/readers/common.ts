@@ -1,5 +1,5 @@
 /** Shared plumbing for the JSON page readers: page iteration, typed field access, keys. */
-import { ReconcileInputError } from '../errors';
+import { ReconcileInputError, type SourceRef } from '../errors';
 import type { JsonDocuments } from '../json-text';
 import type { ReportLine, UsageLine } from '../types';
 
@@ -138,4 +138,80 @@ export function stableKey(
     .sort()
     .map((k) => `${k}=${JSON.stringify(result[k] ?? null)}`);
   return `${provider}|${day}|${parts.join('|')}${suffix ? `|${suffix}` : ''}`;
+}
+
+/** One daily bucket of a report page (`data[i]`), with its unread `results`. */
+export interface DailyBucket {
+  day: string;
+  results: unknown[];
+  bucket: Record<string, unknown>;
+}
+
+/**
+ * Every daily bucket of every page in a file, in order, and the file's open next-page token.
+ * `dayOf` reads and checks the bucket's own time fields (`field` is e.g. `page 1 data[0]`) and
+ * returns its UTC day; it runs before the bucket's `results` array is checked.
+ */
+export function dailyBucketsOf(
+  docs: JsonDocuments,
+  file: string,
+  reader: FieldReader,
+  dayOf: (bucket: Record<string, unknown>, field: string, reader: FieldReader) => string,
+): { buckets: DailyBucket[]; openPage: string | undefined } {
+  const pages = pagesOf(docs, file);
+  const buckets: DailyBucket[] = [];
+  for (const { page, label } of pages) {
+    (page.data as unknown[]).forEach((b, bi) => {
+      const f = `${label} data[${bi}]`;
+      const bucket = reader.record(page, b, f);
+      const day = dayOf(bucket, f, reader);
+      const results = reader.array(bucket, 'results', `${f}.results`);
+      buckets.push({ day, results, bucket });
+    });
+  }
+  return { buckets, openPage: openPageOf(pages) };
+}
+
+/** Calls `fn` for each result object of each bucket, with its field path `results[i]`. */
+export function forEachResult(
+  buckets: readonly DailyBucket[],
+  reader: FieldReader,
+  fn: (result: Record<string, unknown>, field: string, day: string) => void,
+): void {
+  for (const { day, results, bucket } of buckets) {
+    results.forEach((r, ri) => {
+      const f = `results[${ri}]`;
+      fn(reader.record(bucket, r, f), f, day);
+    });
+  }
+}
+
+/** A bucketed reader's output: every bucket's day counts as covered, results or not. */
+export function bucketedOutput<L>(
+  lines: L[],
+  buckets: readonly DailyBucket[],
+  warnings: string[],
+  openPage: string | undefined,
+): ReaderOutput<L> {
+  return {
+    lines,
+    coveredDays: [...new Set(buckets.map((b) => b.day))],
+    warnings,
+    ...(openPage !== undefined ? { openPage } : {}),
+  };
+}
+
+/**
+ * Adds one usage line per `[tokenType, tokens]` of one result, in order; each line's key is the
+ * result's `key` plus `|tokenType`.
+ */
+export function pushUsageLines(
+  lines: UsageLine[],
+  result: { provider: string; day: string; model: string; key: string; source: SourceRef },
+  counts: ReadonlyArray<readonly [string, number]>,
+): void {
+  const { provider, day, model, key, source } = result;
+  for (const [tokenType, tokens] of counts) {
+    lines.push({ provider, day, model, tokenType, tokens, key: `${key}|${tokenType}`, source });
+  }
 }

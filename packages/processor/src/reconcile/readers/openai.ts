@@ -4,10 +4,19 @@
  * `GET /v1/organization/usage/completions` (`input_tokens` includes cached tokens).
  */
 import { dayOfMs, isMidnightMs } from '../days';
-import { type JsonDocuments, parseJsonDocuments } from '../json-text';
+import { parseJsonDocuments } from '../json-text';
 import { dollarsToNanos, nanosToUsd } from '../money';
 import { OTHER_MODEL, RECONCILE_PROVIDER, type ReportLine, type UsageLine } from '../types';
-import { FieldReader, isRecord, openPageOf, pagesOf, type ReaderOutput, stableKey } from './common';
+import {
+  bucketedOutput,
+  dailyBucketsOf,
+  FieldReader,
+  forEachResult,
+  isRecord,
+  pushUsageLines,
+  type ReaderOutput,
+  stableKey,
+} from './common';
 
 const PROVIDER = RECONCILE_PROVIDER.openai;
 
@@ -56,93 +65,69 @@ export function parseOpenAILineItem(lineItem: string | null | undefined): OpenAI
   return { model, tokenType, qualifiers, ...(tier ? { tier } : {}) };
 }
 
-interface Bucket {
-  day: string;
-  results: unknown[];
-  bucket: Record<string, unknown>;
-}
-
-function bucketsOf(docs: JsonDocuments, file: string, reader: FieldReader) {
-  const pages = pagesOf(docs, file);
-  const buckets: Bucket[] = [];
-  for (const { page, label } of pages) {
-    (page.data as unknown[]).forEach((b, bi) => {
-      const f = `${label} data[${bi}]`;
-      const bucket = reader.record(page, b, f);
-      const start = reader.number(bucket, 'start_time', `${f}.start_time`);
-      const end = reader.number(bucket, 'end_time', `${f}.end_time`);
-      if (!isMidnightMs(start * 1000) || end - start !== 86_400) {
-        reader.fail(
-          bucket,
-          `${f}.start_time`,
-          `bucket ${start}..${end} is not one UTC day: fetch with bucket_width=1d and a start_time at 00:00 UTC`,
-        );
-      }
-      const results = reader.array(bucket, 'results', `${f}.results`);
-      buckets.push({ day: dayOfMs(start * 1000), results, bucket });
-    });
+/** A bucket's UTC day: `start_time` / `end_time` are epoch seconds, exactly one day apart. */
+function bucketDay(bucket: Record<string, unknown>, f: string, reader: FieldReader): string {
+  const start = reader.number(bucket, 'start_time', `${f}.start_time`);
+  const end = reader.number(bucket, 'end_time', `${f}.end_time`);
+  if (!isMidnightMs(start * 1000) || end - start !== 86_400) {
+    reader.fail(
+      bucket,
+      `${f}.start_time`,
+      `bucket ${start}..${end} is not one UTC day: fetch with bucket_width=1d and a start_time at 00:00 UTC`,
+    );
   }
-  return { buckets, openPage: openPageOf(pages) };
+  return dayOfMs(start * 1000);
 }
 
 /** Reads OpenAI `organization/costs` pages (grouped by `line_item`, optionally `project_id`). */
 export function readOpenAICosts(text: string, file: string): ReaderOutput<ReportLine> {
   const docs = parseJsonDocuments(text, file);
   const reader: FieldReader = new FieldReader(file, docs);
-  const { buckets, openPage } = bucketsOf(docs, file, reader);
+  const { buckets, openPage } = dailyBucketsOf(docs, file, reader, bucketDay);
   const warnings: string[] = [];
   const lines: ReportLine[] = [];
   let ungrouped = false;
-  for (const { day, results, bucket } of buckets) {
-    results.forEach((r, ri) => {
-      const f = `results[${ri}]`;
-      const result = reader.record(bucket, r, f);
-      const amount = reader.record(result, result.amount, `${f}.amount`);
-      const currency = reader.optionalString(amount, 'currency', `${f}.amount.currency`);
-      if (currency !== undefined && currency.toLowerCase() !== 'usd') {
-        reader.fail(
-          amount,
-          `${f}.amount.currency`,
-          `currency "${currency}" is not USD (mixed currencies are not supported)`,
-        );
-      }
-      const value = amount.value;
-      const raw = typeof value === 'string' ? value : docs.rawNumber(amount, 'value');
-      const nanos = raw === undefined ? undefined : dollarsToNanos(raw);
-      if (nanos === undefined) {
-        reader.fail(
-          amount,
-          `${f}.amount.value`,
-          `expected a dollar amount, got ${JSON.stringify(value)}`,
-        );
-      }
-      const lineItem = reader.optionalString(result, 'line_item', `${f}.line_item`);
-      if (lineItem === undefined) ungrouped = true;
-      const parsed = parseOpenAILineItem(lineItem);
-      lines.push({
-        provider: PROVIDER,
-        day,
-        model: parsed.model,
-        ...(parsed.tokenType ? { tokenType: parsed.tokenType } : {}),
-        usd: nanosToUsd(nanos),
-        nanos,
-        ...(lineItem ? { detail: lineItem } : {}),
-        key: stableKey(PROVIDER, day, result, ['amount']),
-        source: { file, line: docs.lineOf(result) },
-      });
+  forEachResult(buckets, reader, (result, f, day) => {
+    const amount = reader.record(result, result.amount, `${f}.amount`);
+    const currency = reader.optionalString(amount, 'currency', `${f}.amount.currency`);
+    if (currency !== undefined && currency.toLowerCase() !== 'usd') {
+      reader.fail(
+        amount,
+        `${f}.amount.currency`,
+        `currency "${currency}" is not USD (mixed currencies are not supported)`,
+      );
+    }
+    const value = amount.value;
+    const raw = typeof value === 'string' ? value : docs.rawNumber(amount, 'value');
+    const nanos = raw === undefined ? undefined : dollarsToNanos(raw);
+    if (nanos === undefined) {
+      reader.fail(
+        amount,
+        `${f}.amount.value`,
+        `expected a dollar amount, got ${JSON.stringify(value)}`,
+      );
+    }
+    const lineItem = reader.optionalString(result, 'line_item', `${f}.line_item`);
+    if (lineItem === undefined) ungrouped = true;
+    const parsed = parseOpenAILineItem(lineItem);
+    lines.push({
+      provider: PROVIDER,
+      day,
+      model: parsed.model,
+      ...(parsed.tokenType ? { tokenType: parsed.tokenType } : {}),
+      usd: nanosToUsd(nanos),
+      nanos,
+      ...(lineItem ? { detail: lineItem } : {}),
+      key: stableKey(PROVIDER, day, result, ['amount']),
+      source: { file, line: docs.lineOf(result) },
     });
-  }
+  });
   if (ungrouped) {
     warnings.push(
       `${file}: results without line_item (fetch with group_by=line_item to get models): counted as model "${OTHER_MODEL}"`,
     );
   }
-  return {
-    lines,
-    coveredDays: [...new Set(buckets.map((b) => b.day))],
-    warnings,
-    ...(openPage !== undefined ? { openPage } : {}),
-  };
+  return bucketedOutput(lines, buckets, warnings, openPage);
 }
 
 /**
@@ -152,57 +137,39 @@ export function readOpenAICosts(text: string, file: string): ReaderOutput<Report
 export function readOpenAIUsage(text: string, file: string): ReaderOutput<UsageLine> {
   const docs = parseJsonDocuments(text, file);
   const reader: FieldReader = new FieldReader(file, docs);
-  const { buckets, openPage } = bucketsOf(docs, file, reader);
+  const { buckets, openPage } = dailyBucketsOf(docs, file, reader, bucketDay);
   const warnings: string[] = [];
   const lines: UsageLine[] = [];
-  for (const { day, results, bucket } of buckets) {
-    results.forEach((r, ri) => {
-      const f = `results[${ri}]`;
-      const result = reader.record(bucket, r, f);
-      const input = reader.count(result, 'input_tokens', `${f}.input_tokens`);
-      const cached = reader.count(result, 'input_cached_tokens', `${f}.input_cached_tokens`);
-      const output = reader.count(result, 'output_tokens', `${f}.output_tokens`);
-      if (cached > input) {
-        reader.fail(
-          result,
-          `${f}.input_cached_tokens`,
-          `${cached} cached tokens exceed input_tokens ${input}`,
-        );
-      }
-      const model = reader.optionalString(result, 'model', `${f}.model`) ?? OTHER_MODEL;
-      const source = { file, line: docs.lineOf(result) };
-      const counted = [
-        'input_tokens',
-        'input_cached_tokens',
-        'output_tokens',
-        'input_audio_tokens',
-        'output_audio_tokens',
-        'num_model_requests',
-        'input_uncached_tokens',
-        'input_text_tokens',
-        'input_image_tokens',
-      ];
-      const base = stableKey(PROVIDER, day, isRecord(result) ? result : {}, counted);
-      const add = (tokenType: string, tokens: number) => {
-        lines.push({
-          provider: PROVIDER,
-          day,
-          model,
-          tokenType,
-          tokens,
-          key: `${base}|${tokenType}`,
-          source,
-        });
-      };
-      add('input', input - cached);
-      add('cache_read', cached);
-      add('output', output);
-    });
-  }
-  return {
-    lines,
-    coveredDays: [...new Set(buckets.map((b) => b.day))],
-    warnings,
-    ...(openPage !== undefined ? { openPage } : {}),
-  };
+  forEachResult(buckets, reader, (result, f, day) => {
+    const input = reader.count(result, 'input_tokens', `${f}.input_tokens`);
+    const cached = reader.count(result, 'input_cached_tokens', `${f}.input_cached_tokens`);
+    const output = reader.count(result, 'output_tokens', `${f}.output_tokens`);
+    if (cached > input) {
+      reader.fail(
+        result,
+        `${f}.input_cached_tokens`,
+        `${cached} cached tokens exceed input_tokens ${input}`,
+      );
+    }
+    const model = reader.optionalString(result, 'model', `${f}.model`) ?? OTHER_MODEL;
+    const source = { file, line: docs.lineOf(result) };
+    const counted = [
+      'input_tokens',
+      'input_cached_tokens',
+      'output_tokens',
+      'input_audio_tokens',
+      'output_audio_tokens',
+      'num_model_requests',
+      'input_uncached_tokens',
+      'input_text_tokens',
+      'input_image_tokens',
+    ];
+    const key = stableKey(PROVIDER, day, isRecord(result) ? result : {}, counted);
+    pushUsageLines(lines, { provider: PROVIDER, day, model, key, source }, [
+      ['input', input - cached],
+      ['cache_read', cached],
+      ['output', output],
+    ]);
+  });
+  return bucketedOutput(lines, buckets, warnings, openPage);
 }
