@@ -2,10 +2,19 @@
  * The cost engine: a pure function from a price book and a normalised call to USD, with a
  * per-bucket breakdown and the period that priced it, or an explicit unpriced reason.
  */
+
+import type { CompiledTier, EffectivePrices } from '../prices/compiled';
 import type { InternalResolution, PriceBook } from '../prices/price-book';
 import type { ServiceTier } from '../prices/types';
 import { TOKEN_BUCKETS } from '../prices/types';
-import type { BucketUsage, CostRequest, CostResult, PricedCost, Unpriced } from './types';
+import type {
+  BucketUsage,
+  CostRequest,
+  CostResult,
+  PeriodRef,
+  PricedCost,
+  Unpriced,
+} from './types';
 
 type PricedTier = Exclude<ServiceTier, 'standard'>;
 
@@ -25,6 +34,147 @@ function bucketUsd(tokens: number, usdPerMillion: number, multiplier: number): n
 
 function unpriced(reason: Unpriced['reason'], detail: string): Unpriced {
   return { priced: false, costUsd: null, reason, detail };
+}
+
+type FoundResolution = Extract<InternalResolution, { found: true }>;
+
+/**
+ * Call-wide pricing choices for one call (cliff tier, service tier, multipliers), filled by
+ * {@link quoteCall}. Module scratch: pricing is synchronous and reads it right after.
+ */
+const quote: {
+  prices: EffectivePrices;
+  tierAbove: number | undefined;
+  serviceTier: ServiceTier;
+  multiplier: number;
+  uplift: number | undefined;
+} = {
+  prices: Object.freeze({
+    input: 0,
+    cacheRead: 0,
+    cacheWrite5m: 0,
+    cacheWrite1h: 0,
+    output: 0,
+    reasoning: 0,
+  }),
+  tierAbove: undefined,
+  serviceTier: 'standard',
+  multiplier: 1,
+  uplift: undefined,
+};
+
+/** Fills {@link quote} for a call; returns the unpriced answer when the tier has no price. */
+function quoteCall(
+  found: FoundResolution,
+  totalInput: number,
+  requested: ServiceTier | undefined,
+): Unpriced | undefined {
+  const period = found.period;
+  if (
+    requested === undefined &&
+    period.tiers.length === 0 &&
+    period.regionalUplift === undefined &&
+    found.discountPercent === undefined
+  ) {
+    // The common case: standard tier, no cliff tiers, uplift or discount.
+    quote.prices = period.prices;
+    quote.tierAbove = undefined;
+    quote.serviceTier = 'standard';
+    quote.multiplier = 1;
+    quote.uplift = undefined;
+    return undefined;
+  }
+  let prices = period.prices;
+  let tierAbove: number | undefined;
+  const tiers = period.tiers;
+  for (let i = 0; i < tiers.length; i++) {
+    const tier = tiers[i] as CompiledTier;
+    if (totalInput > tier.aboveInputTokens) {
+      prices = tier.prices;
+      tierAbove = tier.aboveInputTokens;
+    }
+  }
+
+  const requestedTier = (requested ?? 'standard') as string;
+  let serviceTier: ServiceTier = 'standard';
+  let multiplier = 1;
+  if (!STANDARD_TIER_NAMES.has(requestedTier)) {
+    if (!PRICED_TIERS.has(requestedTier)) {
+      return unpriced(
+        'no_period',
+        `unknown service tier "${requestedTier}" for ${period.resolved.ref.id}`,
+      );
+    }
+    const m = period.serviceTiers[requestedTier as PricedTier];
+    if (m === undefined) {
+      return unpriced(
+        'no_period',
+        `no "${requestedTier}" service-tier price for ${period.resolved.ref.id} (period has: ${Object.keys(period.serviceTiers).join(', ') || 'standard only'})`,
+      );
+    }
+    serviceTier = requestedTier as PricedTier;
+    multiplier = m;
+  }
+  const uplift =
+    period.regionalUplift !== undefined && found.geo !== 'global'
+      ? period.regionalUplift
+      : undefined;
+  if (uplift !== undefined) multiplier *= uplift;
+  if (found.discountPercent !== undefined) multiplier *= 1 - found.discountPercent / 100;
+  quote.prices = prices;
+  quote.tierAbove = tierAbove;
+  quote.serviceTier = serviceTier;
+  quote.multiplier = multiplier;
+  quote.uplift = uplift;
+  return undefined;
+}
+
+/** Where {@link priceCost} leaves the period that priced the call. */
+export interface CostQuote {
+  /** Set when the call was priced. */
+  period: PeriodRef | undefined;
+  resolvedModel: string;
+}
+
+/**
+ * @internal The span processor's fast path: the same cost as `priceCall(...).costUsd`, bit for
+ * bit, without building the breakdown and result objects. Returns -1 whenever `priceCall` would
+ * not return a price (then call it for the reason). `usage` must hold finite non-negative
+ * counts in every bucket; `out` receives the period.
+ */
+export function priceCost(
+  book: PriceBook,
+  provider: string,
+  model: string,
+  at: number,
+  usage: BucketUsage,
+  serviceTier: ServiceTier | undefined,
+  out: CostQuote,
+): number {
+  try {
+    const input = usage.input;
+    const cacheRead = usage.cacheRead;
+    const cacheWrite5m = usage.cacheWrite5m;
+    const cacheWrite1h = usage.cacheWrite1h;
+    const found = book.resolve(provider, model, at);
+    if (!found.found) return -1;
+    if (quoteCall(found, input + cacheRead + cacheWrite5m + cacheWrite1h, serviceTier)) return -1;
+    const prices = quote.prices;
+    const multiplier = quote.multiplier;
+    // Same terms in the same order as `priceCall`'s breakdown sum.
+    const costUsd =
+      bucketUsd(input, prices.input, multiplier) +
+      bucketUsd(cacheRead, prices.cacheRead, multiplier) +
+      bucketUsd(cacheWrite5m, prices.cacheWrite5m, multiplier) +
+      bucketUsd(cacheWrite1h, prices.cacheWrite1h, multiplier) +
+      bucketUsd(usage.output, prices.output, multiplier) +
+      bucketUsd(usage.reasoning, prices.reasoning, multiplier);
+    out.period = found.period.resolved.ref;
+    out.resolvedModel = found.period.resolved.model;
+    return costUsd;
+  } catch {
+    return -1;
+  }
 }
 
 /**
@@ -81,43 +231,10 @@ function priceUnchecked(book: PriceBook, req: CostRequest): CostResult {
 
   const found: InternalResolution = book.resolve(req.provider, req.model, req.at);
   if (!found.found) return unpriced(found.reason, found.detail);
+  const refused = quoteCall(found, totalInput, req.serviceTier);
+  if (refused !== undefined) return refused;
   const period = found.period;
-
-  let prices = period.prices;
-  let tierAbove: number | undefined;
-  for (const tier of period.tiers) {
-    if (totalInput > tier.aboveInputTokens) {
-      prices = tier.prices;
-      tierAbove = tier.aboveInputTokens;
-    }
-  }
-
-  const requestedTier = (req.serviceTier ?? 'standard') as string;
-  let serviceTier: ServiceTier = 'standard';
-  let multiplier = 1;
-  if (!STANDARD_TIER_NAMES.has(requestedTier)) {
-    if (!PRICED_TIERS.has(requestedTier)) {
-      return unpriced(
-        'no_period',
-        `unknown service tier "${requestedTier}" for ${period.resolved.ref.id}`,
-      );
-    }
-    const m = period.serviceTiers[requestedTier as PricedTier];
-    if (m === undefined) {
-      return unpriced(
-        'no_period',
-        `no "${requestedTier}" service-tier price for ${period.resolved.ref.id} (period has: ${Object.keys(period.serviceTiers).join(', ') || 'standard only'})`,
-      );
-    }
-    serviceTier = requestedTier as PricedTier;
-    multiplier = m;
-  }
-  const uplift =
-    period.regionalUplift !== undefined && found.geo !== 'global'
-      ? period.regionalUplift
-      : undefined;
-  if (uplift !== undefined) multiplier *= uplift;
-  if (found.discountPercent !== undefined) multiplier *= 1 - found.discountPercent / 100;
+  const { prices, tierAbove, serviceTier, multiplier, uplift } = quote;
 
   // Each bucket: tokens × USD per 1M / 1e6, then the call-wide multiplier.
   const breakdown: BucketUsage = {

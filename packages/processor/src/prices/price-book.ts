@@ -48,8 +48,21 @@ interface ProviderState {
   /** Every id, alias and moving alias -> what it names. */
   keys: Map<string, CompiledModel | CompiledMovingAlias>;
   cache: Map<string, Resolution>;
+  /** Model id -> its last answer and the instants `[fromMs, toMs)` over which it holds. */
+  memo: Map<string, ResolveMemo>;
   providerDiscounts: DiscountSpan[];
   modelDiscounts: Map<CompiledModel, DiscountSpan[]>;
+}
+
+type FoundResolution = Extract<InternalResolution, { found: true }>;
+
+/** A found resolution and the instants over which `resolve` gives exactly this answer. */
+interface ResolveMemo {
+  provider: string;
+  model: string;
+  fromMs: number;
+  toMs: number;
+  result: FoundResolution;
 }
 
 interface PendingMovingAlias {
@@ -107,6 +120,7 @@ class Builder {
         models: new Map(),
         keys: new Map(),
         cache: new Map(),
+        memo: new Map(),
         providerDiscounts: [],
         modelDiscounts: new Map(),
       };
@@ -366,8 +380,25 @@ export class PriceBook {
     return hit;
   }
 
-  /** @internal The lookup with its compiled period, for `priceCall`. */
+  /** The last answer of `resolve`, checked before any Map lookup (calls come in bursts). */
+  private last: ResolveMemo | undefined;
+
+  /**
+   * @internal The lookup with its compiled period, for `priceCall`. Found answers are memoised
+   * per provider and model with the instants they hold for (the period, intersected with a moving
+   * alias's target span), so a repeated lookup is a comparison. Answers are shared and read-only.
+   */
   resolve(providerName: string, model: string, atMs: number): InternalResolution {
+    const last = this.last;
+    if (
+      last !== undefined &&
+      atMs >= last.fromMs &&
+      atMs < last.toMs &&
+      last.model === model &&
+      last.provider === providerName
+    ) {
+      return last.result;
+    }
     const provider = this.byName.get(providerName);
     if (!provider) {
       return {
@@ -375,6 +406,11 @@ export class PriceBook {
         reason: 'unknown_model',
         detail: `unknown provider "${providerName}" (priced providers: ${[...this.byName.keys()].join(', ')})`,
       };
+    }
+    const memo = provider.memo.get(model);
+    if (memo !== undefined && atMs >= memo.fromMs && atMs < memo.toMs) {
+      this.last = memo;
+      return memo.result;
     }
     let resolution = provider.cache.get(model);
     if (resolution === undefined) {
@@ -392,6 +428,9 @@ export class PriceBook {
       };
     }
     let target: CompiledModel;
+    // Instants over which the alias names `target` (all of time for a plain id).
+    let targetFrom = Number.NEGATIVE_INFINITY;
+    let targetTo = Number.POSITIVE_INFINITY;
     if (resolution.kind === 'moving') {
       const alias = resolution.alias;
       const i = lastStartAtOrBefore(alias.starts, atMs);
@@ -403,6 +442,8 @@ export class PriceBook {
         };
       }
       target = alias.models[i]!;
+      targetFrom = alias.starts[i]!;
+      if (i + 1 < alias.starts.length) targetTo = alias.starts[i + 1]!;
     } else {
       target = resolution.model;
     }
@@ -420,8 +461,26 @@ export class PriceBook {
       discountPercent =
         discountAt(provider.modelDiscounts.get(target), atMs) ??
         discountAt(provider.providerDiscounts, atMs);
+      // Discounts have their own spans: not memoised.
+      return { found: true, period, geo: resolution.geo, discountPercent };
     }
-    return { found: true, period, geo: resolution.geo, discountPercent };
+    const result: FoundResolution = { found: true, period, geo: resolution.geo, discountPercent };
+    const fresh: ResolveMemo = {
+      provider: providerName,
+      model,
+      fromMs: Math.max(period.fromMs, targetFrom),
+      // The next period's start bounds it too, should periods ever overlap.
+      toMs: Math.min(
+        period.toMs,
+        targetTo,
+        k + 1 < target.starts.length ? target.starts[k + 1]! : Number.POSITIVE_INFINITY,
+      ),
+      result,
+    };
+    if (provider.memo.size >= RESOLUTION_CACHE_LIMIT) provider.memo.clear();
+    provider.memo.set(model, fresh);
+    this.last = fresh;
+    return result;
   }
 
   /** Every model (canonical id, aliases, periods), optionally of one provider (or provider alias). */

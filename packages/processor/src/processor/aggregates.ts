@@ -29,6 +29,8 @@ export type Dimension = 'customer_id' | 'model' | 'feature' | 'provider';
 /** Admits up to `cap` distinct values; later new values become {@link OVERFLOW_CUSTOMER}. */
 export class LabelGuard {
   private readonly seen = new Set<string>();
+  /** The last value admitted as itself (values are never forgotten, so it stays admitted). */
+  private last: string | undefined;
 
   constructor(
     private readonly cap: number,
@@ -37,9 +39,14 @@ export class LabelGuard {
   ) {}
 
   admit(value: string): string {
-    if (this.seen.has(value)) return value;
+    if (value === this.last) return value;
+    if (this.seen.has(value)) {
+      this.last = value;
+      return value;
+    }
     if (this.seen.size < this.cap) {
       this.seen.add(value);
+      this.last = value;
       return value;
     }
     this.onOverflow(this.dimension);

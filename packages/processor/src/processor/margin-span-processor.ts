@@ -22,7 +22,7 @@ import {
 // Type-only: the processor works with any SDK line that calls these hooks (2.x and 3.x).
 import type { ReadableSpan, Span, SpanProcessor } from '@opentelemetry/sdk-trace-base';
 import { DEFAULTS, type MarginSpanProcessorConfig } from '../config';
-import { priceCall } from '../cost/engine';
+import { type CostQuote, priceCall, priceCost } from '../cost/engine';
 import { normalizeUsage } from '../cost/normalize';
 import type { BucketUsage, CostResult, UnpricedReason } from '../cost/types';
 import { ageInMonths, cohortOf } from '../customers/age';
@@ -39,9 +39,10 @@ import { type FixedCostPool, fixedCostSeries, validateFixedCosts } from '../rule
 import { applyRevenueRules, type RevenueRule, validateRevenueRules } from '../rules/revenue-rules';
 import { Aggregates, type SeriesPoint, type SpanOutcome } from './aggregates';
 import { BoundedMap } from './bounded';
+import { emptyBuckets, fastBuckets } from './fast-buckets';
 import { Pseudonymizer } from './pseudonymize';
 import { ErrorBook } from './safety';
-import { type GenAiCall, readGenAiCall } from './span-reader';
+import { type CallReading, newCallReading, rawUsageOf, readCallInto } from './span-reader';
 
 /** Span attribute naming the cost rule that priced a non-LLM span. */
 export const ATTR_AI_MARGIN_COST_RULE = 'ai_margin.cost.rule';
@@ -56,6 +57,21 @@ const METER_PROBE_EVERY = 256;
 
 function hrTimeToMs(t: HrTime): number {
   return t[0] * 1000 + t[1] / 1e6;
+}
+
+function newOutcome(): SpanOutcome {
+  return {
+    customer: UNATTRIBUTED,
+    feature: UNATTRIBUTED,
+    provider: '',
+    model: '',
+    costType: 'llm',
+    isCall: true,
+    priced: false,
+    costUsd: 0,
+    tokens: undefined,
+    unpricedReason: undefined,
+  };
 }
 
 function unpriced(reason: UnpricedReason, detail: string): CostResult {
@@ -77,6 +93,8 @@ export class MarginSpanProcessor implements SpanProcessor {
   private readonly pseudonymizer: Pseudonymizer | undefined;
   private readonly customerKeys: readonly string[];
   private readonly featureKeys: readonly string[];
+  /** Both key lists start with the attributes `onStart` stamps (the defaults do). */
+  private readonly stampedKeysFirst: boolean;
   private readonly costRules: readonly CostRule[];
   private readonly revenueRules: readonly RevenueRule[];
   private readonly fixedCosts: readonly FixedCostPool[];
@@ -91,6 +109,12 @@ export class MarginSpanProcessor implements SpanProcessor {
   private lastAttribution: object | undefined;
   private lastExtras: ReadonlyArray<[string, string]> = [];
   private isShutdown = false;
+  /** Scratch of the span path, reused per span (`evaluating` guards against re-entry). */
+  private readonly reading: CallReading = newCallReading();
+  private readonly buckets: BucketUsage = emptyBuckets();
+  private readonly quote: CostQuote = { period: undefined, resolvedModel: '' };
+  private readonly outcome: SpanOutcome = newOutcome();
+  private evaluating = false;
   private readonly source: MetricSource;
   private meterProbe: number;
   private readonly explicitMeterProvider: MeterProvider | false | undefined;
@@ -118,6 +142,9 @@ export class MarginSpanProcessor implements SpanProcessor {
     this.pseudonymizer = config.pseudonymize ? new Pseudonymizer(config.pseudonymize) : undefined;
     this.customerKeys = config.attributeKeys?.customer ?? DEFAULTS.customerKeys;
     this.featureKeys = config.attributeKeys?.feature ?? DEFAULTS.featureKeys;
+    this.stampedKeysFirst =
+      this.customerKeys[0] === ATTR_AI_MARGIN_CUSTOMER_ID &&
+      this.featureKeys[0] === ATTR_AI_MARGIN_FEATURE;
     this.costRules = validateCostRules(config.costRules ?? []);
     this.revenueRules = validateRevenueRules(config.revenueRules ?? []);
     this.fixedCosts = validateFixedCosts(config.fixedCosts ?? []);
@@ -180,23 +207,13 @@ export class MarginSpanProcessor implements SpanProcessor {
   onEnding(span: Span): void {
     this.sawOnEnding = true;
     if (this.isShutdown) return;
-    try {
-      const outcome = this.evaluate(span, span, span.name);
-      if (outcome !== undefined) this.aggregate(outcome);
-    } catch (err) {
-      this.errors.record('on_ending', err);
-    }
+    this.process(span, span, 'on_ending');
   }
 
   /** Only does work on SDKs without `onEnding` (the span is read-only then: aggregates only). */
   onEnd(span: ReadableSpan): void {
     if (this.sawOnEnding || this.isShutdown) return;
-    try {
-      const outcome = this.evaluate(span, undefined, span.name);
-      if (outcome !== undefined) this.aggregate(outcome);
-    } catch (err) {
-      this.errors.record('on_end', err);
-    }
+    this.process(span, undefined, 'on_end');
   }
 
   /** Nothing is buffered: metrics are read from the aggregates at collection. */
@@ -260,19 +277,41 @@ export class MarginSpanProcessor implements SpanProcessor {
   // --- Span evaluation ------------------------------------------------------------------------
 
   /**
+   * Prices one ending span and adds it to the aggregates. The span path reuses one reading and one
+   * bucket object; a re-entrant call (e.g. a diag logger that creates spans) gets fresh ones.
+   */
+  private process(span: ReadableSpan, writable: Span | undefined, errorKind: string): void {
+    const reentrant = this.evaluating;
+    this.evaluating = true;
+    try {
+      const outcome = reentrant
+        ? this.evaluate(span, writable, newCallReading(), emptyBuckets(), newOutcome())
+        : this.evaluate(span, writable, this.reading, this.buckets, this.outcome);
+      if (outcome !== undefined) this.aggregate(outcome);
+    } catch (err) {
+      this.errors.record(errorKind, err);
+    } finally {
+      if (!reentrant) this.evaluating = false;
+    }
+  }
+
+  /**
    * Prices one ending span. `writable` is the span when attributes may still be set (onEnding),
    * else `undefined` (onEnd fallback).
    */
   private evaluate(
     span: ReadableSpan,
     writable: Span | undefined,
-    name: string,
+    call: CallReading,
+    buckets: BucketUsage,
+    scratch: SpanOutcome,
   ): SpanOutcome | undefined {
     const attrs = span.attributes;
-    const call = readGenAiCall(attrs);
-    if (call !== undefined) return this.evaluateCall(span, attrs, writable, call);
+    if (readCallInto(attrs, call)) {
+      return this.evaluateCall(span, attrs, writable, call, buckets, scratch);
+    }
     if (this.costRules.length === 0) return undefined;
-    const ruleCost = applyCostRules(this.costRules, name, attrs);
+    const ruleCost = applyCostRules(this.costRules, span.name, attrs);
     if (ruleCost === undefined) return undefined;
     this.attributionOf(attrs, writable);
     const customer = this.spanCustomer;
@@ -299,12 +338,57 @@ export class MarginSpanProcessor implements SpanProcessor {
     span: ReadableSpan,
     attrs: Attributes,
     writable: Span | undefined,
-    call: GenAiCall,
+    call: CallReading,
+    buckets: BucketUsage,
+    scratch: SpanOutcome,
   ): SpanOutcome {
     this.attributionOf(attrs, writable);
     const customer = this.spanCustomer;
     const feature = this.spanFeature;
     const model = call.model;
+    if (
+      call.invalidAttribute === undefined &&
+      call.hasUsage &&
+      model !== undefined &&
+      fastBuckets(call, buckets)
+    ) {
+      // Fast path for the common case, a priceable call: the same answer as the general path
+      // below, without its intermediate objects. Anything else takes the general path, which
+      // explains what is wrong.
+      const quote = this.quote;
+      const costUsd = priceCost(
+        this.book,
+        call.provider,
+        model,
+        hrTimeToMs(span.startTime),
+        buckets,
+        call.serviceTier,
+        quote,
+      );
+      const period = quote.period;
+      if (costUsd >= 0 && costUsd < Number.POSITIVE_INFINITY && period !== undefined) {
+        quote.period = undefined;
+        if (writable !== undefined && attrs[ATTR_GEN_AI_USAGE_COST_AMOUNT] === undefined) {
+          writable.setAttribute(ATTR_GEN_AI_USAGE_COST_AMOUNT, costUsd);
+          writable.setAttribute(ATTR_GEN_AI_USAGE_COST_CURRENCY, CURRENCY);
+          writable.setAttribute(ATTR_GEN_AI_USAGE_COST_SOURCE, SOURCE_LOCAL);
+          writable.setAttribute(ATTR_AI_MARGIN_PRICE_PERIOD, period.id);
+          writable.setAttribute(ATTR_AI_MARGIN_PRICED_MODEL, quote.resolvedModel);
+        }
+        scratch.customer = customer;
+        scratch.feature = feature;
+        scratch.provider = call.provider;
+        scratch.model = model;
+        scratch.costType = 'llm';
+        scratch.isCall = true;
+        scratch.priced = true;
+        scratch.costUsd = costUsd;
+        scratch.tokens = buckets;
+        scratch.unpricedReason = undefined;
+        return scratch;
+      }
+      quote.period = undefined;
+    }
     let tokens: BucketUsage | undefined;
     let result: CostResult;
     if (call.invalidAttribute !== undefined) {
@@ -315,7 +399,7 @@ export class MarginSpanProcessor implements SpanProcessor {
     } else if (!call.hasUsage) {
       result = unpriced('missing_usage', 'the span carries no token usage');
     } else {
-      const normalized = normalizeUsage(call.usage, call.convention);
+      const normalized = normalizeUsage(rawUsageOf(call), call.convention);
       if (!normalized.ok) {
         result = unpriced(normalized.reason, normalized.detail);
       } else {
@@ -466,27 +550,35 @@ export class MarginSpanProcessor implements SpanProcessor {
   private attributionOf(attrs: Attributes, writable: Span | undefined): void {
     if (this.pseudonymizer !== undefined && writable !== undefined) this.pseudonymizeSpan(writable);
     let customer: string | undefined;
-    for (const key of this.customerKeys) {
-      const v = attrs[key];
-      if (typeof v === 'string' && v !== '') {
-        customer = v;
-        break;
-      }
-      if (typeof v === 'number' && Number.isFinite(v)) {
-        customer = String(v);
-        break;
-      }
-    }
     let feature: string | undefined;
-    for (const key of this.featureKeys) {
-      const v = attrs[key];
-      if (typeof v === 'string' && v !== '') {
-        feature = v;
-        break;
-      }
+    // Usually the stamped attributes answer: read them at sites of their own (one inline cache).
+    if (this.stampedKeysFirst) {
+      const c = attrs[ATTR_AI_MARGIN_CUSTOMER_ID];
+      if (typeof c === 'string' && c !== '') customer = c;
+      const f = attrs[ATTR_AI_MARGIN_FEATURE];
+      if (typeof f === 'string' && f !== '') feature = f;
     }
+    if (customer === undefined) customer = this.firstCustomer(attrs);
+    if (feature === undefined) feature = this.firstFeature(attrs);
     this.spanCustomer = customer === undefined ? UNATTRIBUTED : this.pseudonym(customer);
     this.spanFeature = feature ?? UNATTRIBUTED;
+  }
+
+  private firstCustomer(attrs: Attributes): string | undefined {
+    for (const key of this.customerKeys) {
+      const v = attrs[key];
+      if (typeof v === 'string' && v !== '') return v;
+      if (typeof v === 'number' && Number.isFinite(v)) return String(v);
+    }
+    return undefined;
+  }
+
+  private firstFeature(attrs: Attributes): string | undefined {
+    for (const key of this.featureKeys) {
+      const v = attrs[key];
+      if (typeof v === 'string' && v !== '') return v;
+    }
+    return undefined;
   }
 
   private pseudonym(id: string): string {

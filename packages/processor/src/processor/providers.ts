@@ -40,12 +40,20 @@ const EXACT: Record<string, string> = {
 const cache = new Map<string, string>();
 const CACHE_LIMIT = 256;
 
+let lastRaw = '';
+let lastResult = '';
+
 /** Canonical provider name for a raw `gen_ai.provider.name` / `gen_ai.system` / Vercel value. */
 export function normalizeProvider(raw: string): string {
-  const hit = cache.get(raw);
-  if (hit !== undefined) return hit;
-  const result = compute(raw);
-  if (cache.size < CACHE_LIMIT) cache.set(raw, result);
+  // Spans come in bursts from one provider: skip the Map for a repeat.
+  if (raw === lastRaw) return lastResult;
+  let result = cache.get(raw);
+  if (result === undefined) {
+    result = compute(raw);
+    if (cache.size < CACHE_LIMIT) cache.set(raw, result);
+  }
+  lastRaw = raw;
+  lastResult = result;
   return result;
 }
 

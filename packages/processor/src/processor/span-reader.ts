@@ -30,54 +30,53 @@ const INFERENCE_OPERATIONS = new Set([
 // Largest token count accepted on a span: beyond this it is a unit or type error, not usage.
 const MAX_TOKENS = 1e12;
 
-/**
- * Spellings, most specific first. Peer-specific spellings are only looked up on that peer's spans
- * (OpenLLMetry marks its spans with `llm.request.type`; Anthropic-only counts need provider
- * `anthropic`), which keeps a semconv span to ~15 attribute lookups.
- */
-const INPUT_KEYS = ['gen_ai.usage.input_tokens'];
-const DEPRECATED_INPUT_KEYS = ['gen_ai.usage.prompt_tokens', 'llm.usage.prompt_tokens'];
-const OUTPUT_KEYS = ['gen_ai.usage.output_tokens'];
-const DEPRECATED_OUTPUT_KEYS = ['gen_ai.usage.completion_tokens', 'llm.usage.completion_tokens'];
-const CACHE_READ_KEYS = ['gen_ai.usage.cache_read.input_tokens'];
-const CACHE_WRITE_KEYS = [
-  'gen_ai.usage.cache_creation.input_tokens',
-  'gen_ai.usage.cache_write.input_tokens',
-];
-const CACHE_WRITE_5M_KEYS: readonly string[] = [];
-const CACHE_WRITE_1H_KEYS = ['ai_margin.usage.cache_write_1h.input_tokens'];
-const REASONING_KEYS = ['gen_ai.usage.reasoning.output_tokens'];
+// Spellings. The semconv ones are read by direct property access with a constant key: each such
+// site sees the few attribute-object shapes of the app's instrumentations, so V8 answers it from
+// an inline cache (hit or miss) in a few ns. A loop over a key list would make one megamorphic
+// site. Peer-specific spellings are only looked up on that peer's spans (OpenLLMetry marks its
+// spans with `llm.request.type`; Anthropic-only counts need provider `anthropic`).
+const OPERATION = 'gen_ai.operation.name';
+const PROVIDER = 'gen_ai.provider.name';
+const SYSTEM = 'gen_ai.system';
+const INPUT = 'gen_ai.usage.input_tokens';
+const PROMPT = 'gen_ai.usage.prompt_tokens';
+const LLM_PROMPT = 'llm.usage.prompt_tokens';
+const OUTPUT = 'gen_ai.usage.output_tokens';
+const COMPLETION = 'gen_ai.usage.completion_tokens';
+const LLM_COMPLETION = 'llm.usage.completion_tokens';
+const CACHE_READ = 'gen_ai.usage.cache_read.input_tokens';
+const CACHE_CREATION = 'gen_ai.usage.cache_creation.input_tokens';
+const CACHE_WRITE = 'gen_ai.usage.cache_write.input_tokens';
+const CACHE_WRITE_1H = 'ai_margin.usage.cache_write_1h.input_tokens';
+const REASONING = 'gen_ai.usage.reasoning.output_tokens';
+const RESPONSE_MODEL = 'gen_ai.response.model';
+const REQUEST_MODEL = 'gen_ai.request.model';
+const TIER = 'ai_margin.service_tier';
+const OPENAI_TIER = 'openai.response.service_tier';
+const OPENAI_TIER_GEN_AI = 'gen_ai.openai.response.service_tier';
+const ANTHROPIC_TIER = 'anthropic.response.service_tier';
+
 const OPENLLMETRY_MARKER = 'llm.request.type';
 const OPENLLMETRY_CACHE_READ_KEYS = [
-  ...CACHE_READ_KEYS,
+  CACHE_READ,
   'gen_ai.usage.cache_read_input_tokens',
   'gen_ai.usage.input_tokens.cached',
 ];
 const OPENLLMETRY_CACHE_WRITE_KEYS = [
-  ...CACHE_WRITE_KEYS,
+  CACHE_CREATION,
+  CACHE_WRITE,
   'gen_ai.usage.cache_creation_input_tokens',
   'gen_ai.usage.input_tokens.cache_write',
 ];
 const OPENLLMETRY_REASONING_KEYS = [
-  ...REASONING_KEYS,
+  REASONING,
   'gen_ai.usage.reasoning_tokens',
   'gen_ai.usage.output_tokens.reasoning',
 ];
-const ANTHROPIC_CACHE_WRITE_5M_KEYS = ['anthropic.usage.cache_creation.ephemeral_5m_input_tokens'];
-const ANTHROPIC_CACHE_WRITE_1H_KEYS = [
-  ...CACHE_WRITE_1H_KEYS,
-  'anthropic.usage.cache_creation.ephemeral_1h_input_tokens',
-];
-const SERVICE_TIER_KEYS = ['ai_margin.service_tier'];
-const OPENAI_SERVICE_TIER_KEYS = [
-  'ai_margin.service_tier',
-  'openai.response.service_tier',
-  'gen_ai.openai.response.service_tier',
-];
-const ANTHROPIC_SERVICE_TIER_KEYS = ['ai_margin.service_tier', 'anthropic.response.service_tier'];
-const MODEL_KEYS = [
-  'gen_ai.response.model',
-  'gen_ai.request.model',
+const ANTHROPIC_CACHE_WRITE_5M = 'anthropic.usage.cache_creation.ephemeral_5m_input_tokens';
+const ANTHROPIC_CACHE_WRITE_1H = 'anthropic.usage.cache_creation.ephemeral_1h_input_tokens';
+/** After the two semconv model keys (response, request). */
+const PEER_MODEL_KEYS = [
   'ai.response.model',
   'ai.model.id',
   'llm.response.model',
@@ -86,7 +85,7 @@ const MODEL_KEYS = [
 
 // Vercel AI SDK.
 const VERCEL_OPERATION = 'ai.operationId';
-const VERCEL_PROVIDER = 'ai.model.provider';
+const VERCEL_PROVIDER_KEYS = ['ai.model.provider', SYSTEM];
 const VERCEL_CALL = /\.do(Generate|Stream|Embed)$/;
 const VERCEL_INPUT_KEYS = ['ai.usage.inputTokens', 'ai.usage.promptTokens'];
 const VERCEL_OUTPUT_KEYS = ['ai.usage.outputTokens', 'ai.usage.completionTokens'];
@@ -99,106 +98,119 @@ const VERCEL_CACHE_WRITE_DETAIL_KEYS = ['ai.usage.inputTokenDetails.cacheWriteTo
 const ABSENT = -1;
 const INVALID = -2;
 
-// One pass over the span's attributes (a for-in over a fast-mode object is cheap) copies the
-// values of every spelling we read into slots; the readers then look at slots instead of doing
-// ~16 keyed lookups on the attributes object, most of them misses (measured ~2x faster).
-const SLOT_BY_NAME = new Map<string, number>();
-const NAME_BY_SLOT: string[] = [];
-function slots(names: readonly string[]): readonly number[] {
-  return names.map((name) => {
-    let slot = SLOT_BY_NAME.get(name);
-    if (slot === undefined) {
-      slot = NAME_BY_SLOT.length;
-      SLOT_BY_NAME.set(name, slot);
-      NAME_BY_SLOT.push(name);
-    }
-    return slot;
-  });
+/**
+ * @internal The processor's allocation-free form of {@link GenAiCall}: filled in place by
+ * {@link readCallInto}. Each count is the `RawUsage` field's value, or -1 when the field is absent.
+ */
+export interface CallReading {
+  provider: string;
+  model: string | undefined;
+  convention: UsageConvention;
+  hasUsage: boolean;
+  invalidAttribute: string | undefined;
+  serviceTier: ServiceTier | undefined;
+  inputTokens: number;
+  outputTokens: number;
+  cacheReadTokens: number;
+  cacheWriteTokens: number;
+  cacheWrite5mTokens: number;
+  cacheWrite1hTokens: number;
+  reasoningTokens: number;
 }
 
-const S = {
-  input: slots(INPUT_KEYS),
-  deprecatedInput: slots(DEPRECATED_INPUT_KEYS),
-  output: slots(OUTPUT_KEYS),
-  deprecatedOutput: slots(DEPRECATED_OUTPUT_KEYS),
-  cacheRead: slots(CACHE_READ_KEYS),
-  cacheWrite: slots(CACHE_WRITE_KEYS),
-  cacheWrite5m: slots(CACHE_WRITE_5M_KEYS),
-  cacheWrite1h: slots(CACHE_WRITE_1H_KEYS),
-  reasoning: slots(REASONING_KEYS),
-  openllmetryMarker: slots([OPENLLMETRY_MARKER]),
-  openllmetryCacheRead: slots(OPENLLMETRY_CACHE_READ_KEYS),
-  openllmetryCacheWrite: slots(OPENLLMETRY_CACHE_WRITE_KEYS),
-  openllmetryReasoning: slots(OPENLLMETRY_REASONING_KEYS),
-  anthropicCacheWrite5m: slots(ANTHROPIC_CACHE_WRITE_5M_KEYS),
-  anthropicCacheWrite1h: slots(ANTHROPIC_CACHE_WRITE_1H_KEYS),
-  tier: slots(SERVICE_TIER_KEYS),
-  openaiTier: slots(OPENAI_SERVICE_TIER_KEYS),
-  anthropicTier: slots(ANTHROPIC_SERVICE_TIER_KEYS),
-  model: slots(MODEL_KEYS),
-  operation: slots(['gen_ai.operation.name']),
-  vercelProvider: slots([VERCEL_PROVIDER, 'gen_ai.system']),
-  vercelInput: slots(VERCEL_INPUT_KEYS),
-  vercelOutput: slots(VERCEL_OUTPUT_KEYS),
-  vercelCacheRead: slots(VERCEL_CACHE_READ_KEYS),
-  vercelReasoning: slots(VERCEL_REASONING_KEYS),
-  vercelNoCache: slots(VERCEL_NO_CACHE_KEYS),
-  vercelCacheReadDetail: slots(VERCEL_CACHE_READ_DETAIL_KEYS),
-  vercelCacheWriteDetail: slots(VERCEL_CACHE_WRITE_DETAIL_KEYS),
-};
-
-/** Slot values of the span being read. Reading is synchronous, so one scratch array suffices. */
-const values: unknown[] = new Array(NAME_BY_SLOT.length).fill(undefined);
-const filled: number[] = [];
-
-function collect(attrs: Attributes): void {
-  for (const key in attrs) {
-    const slot = SLOT_BY_NAME.get(key);
-    if (slot !== undefined) {
-      values[slot] = attrs[key];
-      filled.push(slot);
-    }
-  }
+/** @internal */
+export function newCallReading(): CallReading {
+  return {
+    provider: '',
+    model: undefined,
+    convention: 'semconv',
+    hasUsage: false,
+    invalidAttribute: undefined,
+    serviceTier: undefined,
+    inputTokens: -1,
+    outputTokens: -1,
+    cacheReadTokens: -1,
+    cacheWriteTokens: -1,
+    cacheWrite5mTokens: -1,
+    cacheWrite1hTokens: -1,
+    reasoningTokens: -1,
+  };
 }
 
-function clear(): void {
-  for (let i = 0; i < filled.length; i++) values[filled[i] as number] = undefined;
-  filled.length = 0;
+/** The reading being filled (module state: reading is synchronous and not re-entrant). */
+let r: CallReading = newCallReading();
+
+function startUsage(out: CallReading): void {
+  r = out;
+  out.hasUsage = false;
+  out.invalidAttribute = undefined;
+  out.inputTokens = -1;
+  out.outputTokens = -1;
+  out.cacheReadTokens = -1;
+  out.cacheWriteTokens = -1;
+  out.cacheWrite5mTokens = -1;
+  out.cacheWrite1hTokens = -1;
+  out.reasoningTokens = -1;
+}
+
+/** A count as a `RawUsage` field (-1: absent from the usage) and whether usage was seen. */
+function field(count: number): number {
+  if (count === ABSENT) return -1;
+  r.hasUsage = true;
+  return count === INVALID ? -1 : count;
 }
 
 /**
- * Reads one count without allocating: the value, {@link ABSENT}, or {@link INVALID} (then
- * `reader.invalidKey` names the attribute). First present spelling wins.
+ * One count without allocating: the value, {@link ABSENT} (undefined or null), or {@link INVALID}
+ * (then `r.invalidAttribute` names the first such attribute).
  */
-function readCount(keys: readonly number[]): number {
+function countOf(v: unknown, key: string): number {
+  if (v === undefined || v === null) return ABSENT;
+  if (typeof v === 'number' && v >= 0 && v <= MAX_TOKENS) return v; // NaN fails both tests
+  r.invalidAttribute ??= key;
+  return INVALID;
+}
+
+/** First present spelling of `keys` wins (rare spellings only: this is one megamorphic site). */
+function firstCount(attrs: Attributes, keys: readonly string[]): number {
   for (let i = 0; i < keys.length; i++) {
-    const slot = keys[i] as number;
-    const v = values[slot];
-    if (v === undefined || v === null) continue;
-    if (typeof v === 'number' && v >= 0 && v <= MAX_TOKENS) return v; // NaN fails both tests
-    r.invalidKey ??= NAME_BY_SLOT[slot];
-    return INVALID;
+    const key = keys[i] as string;
+    const count = countOf(attrs[key], key);
+    if (count !== ABSENT) return count;
   }
   return ABSENT;
 }
 
-function firstString(keys: readonly number[]): string | undefined {
+function nonEmpty(v: unknown): string | undefined {
+  return typeof v === 'string' && v !== '' ? v : undefined;
+}
+
+function firstString(attrs: Attributes, keys: readonly string[]): string | undefined {
   for (let i = 0; i < keys.length; i++) {
-    const v = values[keys[i] as number];
+    const v = attrs[keys[i] as string];
     if (typeof v === 'string' && v !== '') return v;
   }
   return undefined;
 }
 
-function serviceTierOf(provider: string): ServiceTier | undefined {
-  const keys =
-    provider === 'openai' || provider === 'azure.ai.openai'
-      ? S.openaiTier
-      : provider === 'anthropic'
-        ? S.anthropicTier
-        : S.tier;
-  const raw = firstString(keys);
-  if (raw === undefined) return undefined;
+function modelOf(attrs: Attributes): string | undefined {
+  return (
+    nonEmpty(attrs[RESPONSE_MODEL]) ??
+    nonEmpty(attrs[REQUEST_MODEL]) ??
+    firstString(attrs, PEER_MODEL_KEYS)
+  );
+}
+
+function serviceTierOf(attrs: Attributes, provider: string): ServiceTier | undefined {
+  let raw = nonEmpty(attrs[TIER]);
+  if (raw === undefined) {
+    if (provider === 'openai' || provider === 'azure.ai.openai') {
+      raw = nonEmpty(attrs[OPENAI_TIER]) ?? nonEmpty(attrs[OPENAI_TIER_GEN_AI]);
+    } else if (provider === 'anthropic') {
+      raw = nonEmpty(attrs[ANTHROPIC_TIER]);
+    }
+    if (raw === undefined) return undefined;
+  }
   switch (raw.toLowerCase()) {
     case 'flex':
       return 'flex';
@@ -221,24 +233,8 @@ function nativeConvention(provider: string): UsageConvention {
   return 'semconv';
 }
 
-/** Usage being read from one span (module state: reading is synchronous and not re-entrant). */
-const r: { usage: RawUsage; hasUsage: boolean; invalidKey: string | undefined } = {
-  usage: {},
-  hasUsage: false,
-  invalidKey: undefined,
-};
-
-function startUsage(): void {
-  r.usage = {};
-  r.hasUsage = false;
-  r.invalidKey = undefined;
-}
-
-function take(field: keyof RawUsage, count: number): void {
-  if (count === ABSENT) return;
-  r.hasUsage = true;
-  if (count !== INVALID) r.usage[field] = count;
-}
+/** Reading used by {@link readGenAiCall}. */
+const publicReading = newCallReading();
 
 /**
  * Reads a GenAI model call from span attributes, or returns `undefined` when the span is not one
@@ -246,106 +242,146 @@ function take(field: keyof RawUsage, count: number): void {
  * Never throws for any attribute values.
  */
 export function readGenAiCall(attrs: Attributes): GenAiCall | undefined {
-  // Cheap gate first: most spans of a service are not GenAI spans.
-  const vercelOperation = attrs[VERCEL_OPERATION];
-  const rawProvider = attrs['gen_ai.provider.name'] ?? attrs['gen_ai.system'];
-  if (
-    typeof vercelOperation !== 'string' &&
-    (typeof rawProvider !== 'string' || rawProvider === '')
-  ) {
-    return undefined;
-  }
-  collect(attrs);
-  try {
-    return typeof vercelOperation === 'string'
-      ? readVercel(vercelOperation)
-      : readSemconv(rawProvider as string);
-  } finally {
-    clear();
-  }
-}
-
-function readSemconv(rawProvider: string): GenAiCall | undefined {
-  const operation = values[S.operation[0] as number];
-  if (typeof operation === 'string' && !INFERENCE_OPERATIONS.has(operation)) return undefined;
-
-  const provider = normalizeProvider(rawProvider);
-  startUsage();
-  let convention: UsageConvention = 'semconv';
-  let input = readCount(S.input);
-  if (input === ABSENT) {
-    input = readCount(S.deprecatedInput);
-    if (input >= 0) convention = nativeConvention(provider);
-  }
-  take('inputTokens', input);
-  let output = readCount(S.output);
-  if (output === ABSENT) output = readCount(S.deprecatedOutput);
-  take('outputTokens', output);
-  const openllmetry = values[S.openllmetryMarker[0] as number] !== undefined;
-  const anthropic = provider === 'anthropic';
-  take('cacheReadTokens', readCount(openllmetry ? S.openllmetryCacheRead : S.cacheRead));
-  const write5m = readCount(anthropic ? S.anthropicCacheWrite5m : S.cacheWrite5m);
-  const write1h = readCount(anthropic ? S.anthropicCacheWrite1h : S.cacheWrite1h);
-  const writeTotal = readCount(openllmetry ? S.openllmetryCacheWrite : S.cacheWrite);
-  if (write1h !== ABSENT) {
-    take('cacheWrite1hTokens', write1h);
-    if (write5m !== ABSENT) take('cacheWrite5mTokens', write5m);
-    else if (writeTotal >= 0 && write1h >= 0) {
-      // Only the total and the 1-hour part are known: the rest are 5-minute writes.
-      take('cacheWrite5mTokens', Math.max(0, writeTotal - write1h));
-    } else take('cacheWrite5mTokens', writeTotal);
-  } else if (write5m !== ABSENT) {
-    take('cacheWrite5mTokens', write5m);
-  } else {
-    take('cacheWriteTokens', writeTotal);
-  }
-  take('reasoningTokens', readCount(openllmetry ? S.openllmetryReasoning : S.reasoning));
-
-  // An operation-less span without usage (e.g. `anthropic.messages.count_tokens`) is not a call.
-  if (operation === undefined && !r.hasUsage) return undefined;
+  const c = publicReading;
+  if (!readCallInto(attrs, c)) return undefined;
   return {
-    provider,
-    model: firstString(S.model),
-    usage: r.usage,
-    convention,
-    hasUsage: r.hasUsage,
-    invalidAttribute: r.invalidKey,
-    serviceTier: serviceTierOf(provider),
+    provider: c.provider,
+    model: c.model,
+    usage: rawUsageOf(c),
+    convention: c.convention,
+    hasUsage: c.hasUsage,
+    invalidAttribute: c.invalidAttribute,
+    serviceTier: c.serviceTier,
   };
 }
 
-function readVercel(operation: string): GenAiCall | undefined {
-  // `ai.generateText` wraps one `ai.generateText.doGenerate` per step; only the latter is a call.
-  if (!VERCEL_CALL.test(operation)) return undefined;
-  const rawProvider = firstString(S.vercelProvider);
-  if (rawProvider === undefined) return undefined;
+/** @internal The usage of a reading as `RawUsage` (only the fields present). */
+export function rawUsageOf(c: CallReading): RawUsage {
+  const usage: RawUsage = {};
+  if (c.inputTokens >= 0) usage.inputTokens = c.inputTokens;
+  if (c.outputTokens >= 0) usage.outputTokens = c.outputTokens;
+  if (c.cacheReadTokens >= 0) usage.cacheReadTokens = c.cacheReadTokens;
+  if (c.cacheWriteTokens >= 0) usage.cacheWriteTokens = c.cacheWriteTokens;
+  if (c.cacheWrite5mTokens >= 0) usage.cacheWrite5mTokens = c.cacheWrite5mTokens;
+  if (c.cacheWrite1hTokens >= 0) usage.cacheWrite1hTokens = c.cacheWrite1hTokens;
+  if (c.reasoningTokens >= 0) usage.reasoningTokens = c.reasoningTokens;
+  return usage;
+}
+
+/**
+ * @internal {@link readGenAiCall} without allocating: fills `out` and returns `true` when the
+ * span is a GenAI model call (`out` is then what `readGenAiCall` describes), else `false`.
+ */
+export function readCallInto(attrs: Attributes, out: CallReading): boolean {
+  // Cheap gate first: most spans of a service are not GenAI spans.
+  const vercelOperation = attrs[VERCEL_OPERATION];
+  if (typeof vercelOperation === 'string') return readVercel(attrs, vercelOperation, out);
+  const rawProvider = attrs[PROVIDER] ?? attrs[SYSTEM];
+  if (typeof rawProvider !== 'string' || rawProvider === '') return false;
+  return readSemconv(attrs, rawProvider, out);
+}
+
+function readSemconv(attrs: Attributes, rawProvider: string, out: CallReading): boolean {
+  const operation = attrs[OPERATION];
+  if (
+    typeof operation === 'string' &&
+    operation !== 'chat' &&
+    !INFERENCE_OPERATIONS.has(operation)
+  ) {
+    return false;
+  }
+
   const provider = normalizeProvider(rawProvider);
-  startUsage();
-  const noCache = readCount(S.vercelNoCache);
+  startUsage(out);
+  let convention: UsageConvention = 'semconv';
+  let input = countOf(attrs[INPUT], INPUT);
+  if (input === ABSENT) {
+    input = countOf(attrs[PROMPT], PROMPT);
+    if (input === ABSENT) input = countOf(attrs[LLM_PROMPT], LLM_PROMPT);
+    if (input >= 0) convention = nativeConvention(provider);
+  }
+  out.inputTokens = field(input);
+  let output = countOf(attrs[OUTPUT], OUTPUT);
+  if (output === ABSENT) {
+    output = countOf(attrs[COMPLETION], COMPLETION);
+    if (output === ABSENT) output = countOf(attrs[LLM_COMPLETION], LLM_COMPLETION);
+  }
+  out.outputTokens = field(output);
+  const openllmetry = attrs[OPENLLMETRY_MARKER] !== undefined;
+  const anthropic = provider === 'anthropic';
+  out.cacheReadTokens = field(
+    openllmetry
+      ? firstCount(attrs, OPENLLMETRY_CACHE_READ_KEYS)
+      : countOf(attrs[CACHE_READ], CACHE_READ),
+  );
+  const write5m = anthropic
+    ? countOf(attrs[ANTHROPIC_CACHE_WRITE_5M], ANTHROPIC_CACHE_WRITE_5M)
+    : ABSENT;
+  let write1h = countOf(attrs[CACHE_WRITE_1H], CACHE_WRITE_1H);
+  if (write1h === ABSENT && anthropic) {
+    write1h = countOf(attrs[ANTHROPIC_CACHE_WRITE_1H], ANTHROPIC_CACHE_WRITE_1H);
+  }
+  let writeTotal: number;
+  if (openllmetry) writeTotal = firstCount(attrs, OPENLLMETRY_CACHE_WRITE_KEYS);
+  else {
+    writeTotal = countOf(attrs[CACHE_CREATION], CACHE_CREATION);
+    if (writeTotal === ABSENT) writeTotal = countOf(attrs[CACHE_WRITE], CACHE_WRITE);
+  }
+  if (write1h !== ABSENT) {
+    out.cacheWrite1hTokens = field(write1h);
+    if (write5m !== ABSENT) out.cacheWrite5mTokens = field(write5m);
+    else if (writeTotal >= 0 && write1h >= 0) {
+      // Only the total and the 1-hour part are known: the rest are 5-minute writes.
+      out.cacheWrite5mTokens = field(Math.max(0, writeTotal - write1h));
+    } else out.cacheWrite5mTokens = field(writeTotal);
+  } else if (write5m !== ABSENT) {
+    out.cacheWrite5mTokens = field(write5m);
+  } else {
+    out.cacheWriteTokens = field(writeTotal);
+  }
+  out.reasoningTokens = field(
+    openllmetry
+      ? firstCount(attrs, OPENLLMETRY_REASONING_KEYS)
+      : countOf(attrs[REASONING], REASONING),
+  );
+
+  // An operation-less span without usage (e.g. `anthropic.messages.count_tokens`) is not a call.
+  if (operation === undefined && !out.hasUsage) return false;
+  out.provider = provider;
+  out.model = modelOf(attrs);
+  out.convention = convention;
+  out.serviceTier = serviceTierOf(attrs, provider);
+  return true;
+}
+
+function readVercel(attrs: Attributes, operation: string, out: CallReading): boolean {
+  // `ai.generateText` wraps one `ai.generateText.doGenerate` per step; only the latter is a call.
+  if (!VERCEL_CALL.test(operation)) return false;
+  const rawProvider = firstString(attrs, VERCEL_PROVIDER_KEYS);
+  if (rawProvider === undefined) return false;
+  const provider = normalizeProvider(rawProvider);
+  startUsage(out);
+  const noCache = firstCount(attrs, VERCEL_NO_CACHE_KEYS);
   let convention: UsageConvention;
   if (noCache !== ABSENT) {
     // AI SDK 6 detail counts are non-overlapping: read them with the "input excludes cache" rule.
     convention = 'anthropic';
-    take('inputTokens', noCache);
-    take('cacheReadTokens', readCount(S.vercelCacheReadDetail));
-    take('cacheWriteTokens', readCount(S.vercelCacheWriteDetail));
+    out.inputTokens = field(noCache);
+    out.cacheReadTokens = field(firstCount(attrs, VERCEL_CACHE_READ_DETAIL_KEYS));
+    out.cacheWriteTokens = field(firstCount(attrs, VERCEL_CACHE_WRITE_DETAIL_KEYS));
   } else {
     // AI SDK <= 5 passes the provider's own counts through (Anthropic input excludes cache;
     // Google output excludes thoughts).
     convention =
       provider === 'anthropic' ? 'anthropic' : provider.startsWith('gcp.') ? 'gemini' : 'openai';
-    take('inputTokens', readCount(S.vercelInput));
-    take('cacheReadTokens', readCount(S.vercelCacheRead));
+    out.inputTokens = field(firstCount(attrs, VERCEL_INPUT_KEYS));
+    out.cacheReadTokens = field(firstCount(attrs, VERCEL_CACHE_READ_KEYS));
   }
-  take('outputTokens', readCount(S.vercelOutput));
-  take('reasoningTokens', readCount(S.vercelReasoning));
-  return {
-    provider,
-    model: firstString(S.model),
-    usage: r.usage,
-    convention,
-    hasUsage: r.hasUsage,
-    invalidAttribute: r.invalidKey,
-    serviceTier: serviceTierOf(provider),
-  };
+  out.outputTokens = field(firstCount(attrs, VERCEL_OUTPUT_KEYS));
+  out.reasoningTokens = field(firstCount(attrs, VERCEL_REASONING_KEYS));
+  out.provider = provider;
+  out.model = modelOf(attrs);
+  out.convention = convention;
+  out.serviceTier = serviceTierOf(attrs, provider);
+  return true;
 }
