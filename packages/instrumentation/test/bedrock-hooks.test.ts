@@ -3,24 +3,34 @@
  * ESM through the `@opentelemetry/instrumentation/hook.mjs` loader hook (`--import`), and CJS
  * through `require` (require-in-the-middle). No `manuallyInstrument` here: the hooks must patch.
  * Run `npm run build -w @ai-margin/instrumentation -w @ai-margin/provider-sim` first (the root
- * `npm test` does).
+ * `npm test` does). The SDK comes from AI_MARGIN_BEDROCK_MODULE when set (version matrix); SDK
+ * versions without Converse (before ~3.600) are driven through InvokeModel instead.
  */
 import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { BEDROCK_MODULE, esmImportSource, resolveBeside } from './helpers/modules';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
 const BUILT =
   existsSync(resolve(ROOT, 'packages/instrumentation/dist/index.js')) &&
   existsSync(resolve(ROOT, 'packages/provider-sim/dist/index.js'));
 
+/** Where the SDK and its HTTP handler (from the same install as the SDK) are loaded from. */
+const SDK_CJS = JSON.stringify(BEDROCK_MODULE);
+const HANDLER_CJS = resolveBeside(BEDROCK_MODULE, '@smithy/node-http-handler');
+const HANDLER_ESM = JSON.stringify(pathToFileURL(HANDLER_CJS).href);
+
 const REGISTER_HOOK =
   'data:text/javascript,import{register}from"node:module";import{pathToFileURL}from"node:url";' +
   'register("@opentelemetry/instrumentation/hook.mjs",pathToFileURL("./"));';
 
-/** The body shared by both scripts; `load(name)` is `import()` or `require`. */
+/**
+ * The body shared by both scripts; `load(name)` is `require`, `loadLate(name)` is `import()` or
+ * `require`; `loadSdk()` loads the SDK, `HANDLER` is where its HTTP handler is loaded from.
+ */
 const SCRIPT_BODY = `
 const { trace, context } = load('@opentelemetry/api');
 const { AsyncLocalStorageContextManager } = load('@opentelemetry/context-async-hooks');
@@ -34,17 +44,25 @@ trace.setGlobalTracerProvider(provider);
 registerInstrumentations({ instrumentations: [new BedrockRuntimeInstrumentation()] });
 const run = async () => {
   const { startProviderSim } = await loadLate('@ai-margin/provider-sim');
-  const bedrock = await loadLate('@aws-sdk/client-bedrock-runtime');
-  const { NodeHttpHandler } = await loadLate('@smithy/node-http-handler');
+  const bedrock = await loadSdk();
+  const { NodeHttpHandler } = await loadLate(HANDLER);
   const sim = await startProviderSim({ script: () => ({ text: 'a b', usage: { input: 10, output: 4, cacheRead: 6 } }) });
   const client = new bedrock.BedrockRuntimeClient({
     region: 'us-east-1', endpoint: sim.url, maxAttempts: 1,
     credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
     requestHandler: new NodeHttpHandler(),
   });
-  await client.send(new bedrock.ConverseCommand({ modelId: 'us.amazon.nova-pro-v1:0', messages: [] }));
-  const out = await client.send(new bedrock.ConverseStreamCommand({ modelId: 'us.amazon.nova-pro-v1:0', messages: [] }));
-  for await (const _ of out.stream) {}
+  const modelId = 'us.amazon.nova-pro-v1:0';
+  if (typeof bedrock.ConverseCommand === 'function') {
+    await client.send(new bedrock.ConverseCommand({ modelId, messages: [] }));
+    const out = await client.send(new bedrock.ConverseStreamCommand({ modelId, messages: [] }));
+    for await (const _ of out.stream) {}
+  } else {
+    const body = JSON.stringify({ messages: [] });
+    await client.send(new bedrock.InvokeModelCommand({ modelId, body }));
+    const out = await client.send(new bedrock.InvokeModelWithResponseStreamCommand({ modelId, body }));
+    for await (const _ of out.body) {}
+  }
   await sim.close();
   client.destroy();
   process.stdout.write(JSON.stringify(exporter.getFinishedSpans().map((s) => ({ name: s.name, attributes: s.attributes }))));
@@ -57,11 +75,15 @@ import { createRequire } from 'node:module';
 const require = createRequire(process.cwd() + '/');
 const load = (name) => require(name);
 const loadLate = (name) => import(name);
+const loadSdk = () => ${esmImportSource(BEDROCK_MODULE)};
+const HANDLER = ${HANDLER_ESM};
 ${SCRIPT_BODY}`;
 
 const CJS_SCRIPT = `
 const load = (name) => require(name);
 const loadLate = async (name) => require(name);
+const loadSdk = async () => require(${SDK_CJS});
+const HANDLER = ${JSON.stringify(HANDLER_CJS)};
 ${SCRIPT_BODY}`;
 
 function runNode(args: string[]): Promise<string> {

@@ -4,26 +4,61 @@
  */
 import { BedrockRuntimeInstrumentation, withAttribution } from '@ai-margin/instrumentation';
 import { type ProviderSim, startProviderSim } from '@ai-margin/provider-sim';
-import * as bedrockModule from '@aws-sdk/client-bedrock-runtime';
-import {
+import type * as BedrockSdk from '@aws-sdk/client-bedrock-runtime';
+import { SpanKind, SpanStatusCode } from '@opentelemetry/api';
+import type { ReadableSpan } from '@opentelemetry/sdk-trace-base';
+import type * as SmithyHttp from '@smithy/node-http-handler';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { BEDROCK_MODULE, loadModule, loadModuleBeside } from './helpers/modules';
+import { setupOtel, type TestOtel, waitForSpans } from './helpers/otel';
+
+// Loaded by name at run time so the version matrix can substitute another installed version;
+// the HTTP handler comes from the same install as the SDK.
+const bedrockModule = loadModule<typeof BedrockSdk>(BEDROCK_MODULE);
+const { NodeHttpHandler } = loadModuleBeside<typeof SmithyHttp>(
+  BEDROCK_MODULE,
+  '@smithy/node-http-handler',
+);
+const {
   BedrockRuntimeClient,
   ConverseCommand,
   ConverseStreamCommand,
   InvokeModelCommand,
   InvokeModelWithResponseStreamCommand,
-} from '@aws-sdk/client-bedrock-runtime';
-import { SpanKind, SpanStatusCode } from '@opentelemetry/api';
-import type { ReadableSpan } from '@opentelemetry/sdk-trace-base';
-import { NodeHttpHandler } from '@smithy/node-http-handler';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { setupOtel, type TestOtel, waitForSpans } from './helpers/otel';
+} = bedrockModule;
+/** Converse / ConverseStream arrived in a later 3.x than the oldest supported version. */
+const HAS_CONVERSE = typeof ConverseCommand === 'function';
+
+type SendOptions = { abortSignal?: AbortSignal };
+
+/** Sends the simplest traced call this SDK version offers (Converse, else a Nova InvokeModel). */
+function sendSimple(target: BedrockSdk.BedrockRuntimeClient, options?: SendOptions) {
+  return HAS_CONVERSE
+    ? target.send(new ConverseCommand({ modelId: NOVA, messages: [] }), options)
+    : target.send(
+        new InvokeModelCommand({ modelId: NOVA, body: JSON.stringify({ messages: [] }) }),
+        options,
+      );
+}
+
+/** {@link sendSimple} in the SDK's callback style (which the instrumentation leaves alone). */
+function sendSimpleWithCallback(
+  target: BedrockSdk.BedrockRuntimeClient,
+  callback: (err: unknown) => void,
+): void {
+  if (HAS_CONVERSE) target.send(new ConverseCommand({ modelId: NOVA, messages: [] }), callback);
+  else {
+    const body = JSON.stringify({ messages: [] });
+    target.send(new InvokeModelCommand({ modelId: NOVA, body }), callback);
+  }
+}
 
 let sim: ProviderSim;
 let otel: TestOtel;
 let instrumentation: BedrockRuntimeInstrumentation;
-let client: BedrockRuntimeClient;
+let client: BedrockSdk.BedrockRuntimeClient;
 
-function makeClient(endpoint: string): BedrockRuntimeClient {
+function makeClient(endpoint: string): BedrockSdk.BedrockRuntimeClient {
   return new BedrockRuntimeClient({
     region: 'us-east-1',
     endpoint,
@@ -90,7 +125,7 @@ async function onlySpan(): Promise<ReadableSpan> {
 
 const decoder = new TextDecoder();
 
-describe('Converse', () => {
+describe.skipIf(!HAS_CONVERSE)('Converse', () => {
   it('traces a call: name, kind, request parameters, usage with cache (semconv input)', async () => {
     sim.setScript(() => ({ text: 'hi', usage: USAGE }));
     const out = await client.send(
@@ -209,7 +244,7 @@ describe('Converse', () => {
   });
 });
 
-describe('ConverseStream', () => {
+describe.skipIf(!HAS_CONVERSE)('ConverseStream', () => {
   const send = () =>
     client.send(
       new ConverseStreamCommand({
@@ -427,9 +462,7 @@ describe('errors', () => {
     [500, 'InternalServerException'],
   ])('HTTP %i: error.type, ERROR status, span ends once', async (status, name) => {
     sim.setScript(() => ({ errorStatus: status }));
-    await expect(
-      client.send(new ConverseCommand({ modelId: NOVA, messages: [] })),
-    ).rejects.toMatchObject({ name });
+    await expect(sendSimple(client)).rejects.toMatchObject({ name });
     const span = await onlySpan();
     expect(span.status.code).toBe(SpanStatusCode.ERROR);
     expect(span.attributes['error.type']).toBe(String(status));
@@ -441,9 +474,7 @@ describe('errors', () => {
     const url = closed.url;
     await closed.close();
     const dead = makeClient(url);
-    await expect(
-      dead.send(new ConverseCommand({ modelId: NOVA, messages: [] })),
-    ).rejects.toBeTruthy();
+    await expect(sendSimple(dead)).rejects.toBeTruthy();
     const span = await onlySpan();
     expect(span.status.code).toBe(SpanStatusCode.ERROR);
     expect(span.attributes['error.type']).toBe('connection_error');
@@ -453,9 +484,7 @@ describe('errors', () => {
   it('aborted request', async () => {
     sim.setScript(() => ({ usage: USAGE, delayMs: 500 }));
     const ac = new AbortController();
-    const pending = client.send(new ConverseCommand({ modelId: NOVA, messages: [] }), {
-      abortSignal: ac.signal,
-    });
+    const pending = sendSimple(client, { abortSignal: ac.signal });
     setTimeout(() => ac.abort(), 50);
     await expect(pending).rejects.toMatchObject({ name: 'AbortError' });
     const span = await onlySpan();
@@ -468,11 +497,11 @@ describe('patching', () => {
   it('manuallyUninstrument restores the original send, manuallyInstrument patches again', async () => {
     sim.setScript(() => ({ usage: USAGE }));
     instrumentation.manuallyUninstrument(bedrockModule);
-    await client.send(new ConverseCommand({ modelId: NOVA, messages: [] }));
+    await sendSimple(client);
     await new Promise((r) => setTimeout(r, 20));
     expect(otel.spans()).toHaveLength(0);
     instrumentation.manuallyInstrument(bedrockModule);
-    await client.send(new ConverseCommand({ modelId: NOVA, messages: [] }));
+    await sendSimple(client);
     await onlySpan();
   });
 
@@ -485,7 +514,9 @@ describe('patching', () => {
       maxAttempts: 1,
       requestHandler: new NodeHttpHandler(),
     });
-    await aggregated.converse({ modelId: NOVA, messages: [] });
+    await (HAS_CONVERSE
+      ? aggregated.converse({ modelId: NOVA, messages: [] })
+      : aggregated.invokeModel({ modelId: NOVA, body: JSON.stringify({ messages: [] }) }));
     const span = await onlySpan();
     expect(span.name).toBe(`chat ${NOVA}`);
     expect(span.attributes['gen_ai.usage.input_tokens']).toBe(4);
@@ -523,9 +554,7 @@ describe('patching', () => {
   it('leaves untraced commands and callback-style sends alone', async () => {
     sim.setScript(() => ({ usage: USAGE }));
     await new Promise<void>((resolve, reject) => {
-      client.send(new ConverseCommand({ modelId: NOVA, messages: [] }), (err: unknown) =>
-        err ? reject(err) : resolve(),
-      );
+      sendSimpleWithCallback(client, (err) => (err ? reject(err) : resolve()));
     });
     await new Promise((r) => setTimeout(r, 20));
     expect(otel.spans()).toHaveLength(0);
@@ -543,9 +572,7 @@ describe('patching', () => {
         },
       },
     });
-    await expect(
-      regional.send(new ConverseCommand({ modelId: NOVA, messages: [] })),
-    ).rejects.toThrow('offline test handler');
+    await expect(sendSimple(regional)).rejects.toThrow('offline test handler');
     const span = await onlySpan();
     expect(span.attributes['server.address']).toBe('bedrock-runtime.eu-west-3.amazonaws.com');
     expect(span.attributes['server.port']).toBe(443);

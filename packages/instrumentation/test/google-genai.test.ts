@@ -4,17 +4,21 @@
  */
 import { GoogleGenAIInstrumentation, withAttribution } from '@ai-margin/instrumentation';
 import { type ProviderSim, startProviderSim } from '@ai-margin/provider-sim';
-import * as genaiModule from '@google/genai';
-import { GoogleGenAI } from '@google/genai';
+import type * as GenAISdk from '@google/genai';
 import { SpanKind, SpanStatusCode } from '@opentelemetry/api';
 import type { ReadableSpan } from '@opentelemetry/sdk-trace-base';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { GOOGLE_GENAI_MODULE, importModule } from './helpers/modules';
 import { setupOtel, type TestOtel, waitForSpans } from './helpers/otel';
+
+// Loaded by name at run time so the version matrix can substitute another installed version.
+const genaiModule = await importModule<typeof GenAISdk>(GOOGLE_GENAI_MODULE);
+const { GoogleGenAI } = genaiModule;
 
 let sim: ProviderSim;
 let otel: TestOtel;
 let instrumentation: GoogleGenAIInstrumentation;
-let ai: GoogleGenAI;
+let ai: GenAISdk.GoogleGenAI;
 
 beforeAll(async () => {
   sim = await startProviderSim();
