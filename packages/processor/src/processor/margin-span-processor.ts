@@ -19,8 +19,6 @@ import {
   type MeterProvider,
   metrics,
 } from '@opentelemetry/api';
-// Type-only: the processor works with any SDK line that calls these hooks (2.x and 3.x).
-import type { ReadableSpan, Span, SpanProcessor } from '@opentelemetry/sdk-trace-base';
 import { DEFAULTS, type MarginSpanProcessorConfig } from '../config';
 import { type CostQuote, priceCall, priceCost } from '../cost/engine';
 import { normalizeUsage } from '../cost/normalize';
@@ -43,6 +41,12 @@ import { emptyBuckets, fastBuckets } from './fast-buckets';
 import { Pseudonymizer } from './pseudonymize';
 import { ErrorBook } from './safety';
 import { type CallReading, newCallReading, rawUsageOf, readCallInto } from './span-reader';
+// Structural span types: the processor works with any SDK line that calls these hooks (2.x, 3.x).
+import type {
+  ReadableSpanLike as ReadableSpan,
+  WritableSpanLike as Span,
+  SpanProcessorLike as SpanProcessor,
+} from './span-types';
 
 /** Span attribute naming the cost rule that priced a non-LLM span. */
 export const ATTR_AI_MARGIN_COST_RULE = 'ai_margin.cost.rule';
@@ -199,10 +203,10 @@ export class MarginSpanProcessor implements SpanProcessor {
   }
 
   /**
-   * sdk-trace-base >= 2.3: the span is still writable, so cost attributes can be set. The SDK
-   * calls this from `span.end()` right before `onEnd`, when the end is already committed, so the
-   * aggregates are updated here too: handing the result to `onEnd` through a WeakMap cost more
-   * than the rest of the span path (see docs/processor.md, "Performance").
+   * sdk-trace-base >= 2.3 and sdk-trace 3.x: the span is still writable, so cost attributes can
+   * be set. The SDK calls this from `span.end()` right before `onEnd`, when the end is already
+   * committed, so the aggregates are updated here too: handing the result to `onEnd` through a
+   * WeakMap cost more than the rest of the span path (see docs/processor.md, "Performance").
    */
   onEnding(span: Span): void {
     this.sawOnEnding = true;
