@@ -82,6 +82,17 @@ describe('normalizeUsage', () => {
     });
   });
 
+  it('anthropic and bedrock: output includes thinking tokens, so reasoning comes out of it', () => {
+    for (const convention of ['anthropic', 'bedrock'] as const) {
+      expect(ok({ inputTokens: 10, outputTokens: 50, reasoningTokens: 30 }, convention)).toEqual({
+        ...zero,
+        input: 10,
+        output: 20,
+        reasoning: 30,
+      });
+    }
+  });
+
   it('gemini: cached content inside the prompt; thoughts added on top of candidates', () => {
     expect(
       ok(

@@ -83,50 +83,109 @@ function normalizeUnchecked(raw: unknown, convention: UsageConvention): Normaliz
       detail: 'neither inputTokens nor outputTokens reported',
     };
   }
-  const input = n.inputTokens ?? 0;
-  const output = n.outputTokens ?? 0;
-  const cacheRead = n.cacheReadTokens ?? 0;
-  const reasoning = n.reasoningTokens ?? 0;
+  const usage = emptyBucketUsage();
+  const problem = fillBuckets(
+    convention,
+    n.inputTokens ?? ABSENT,
+    n.outputTokens ?? ABSENT,
+    n.cacheReadTokens ?? ABSENT,
+    n.cacheWriteTokens ?? ABSENT,
+    n.cacheWrite5mTokens ?? ABSENT,
+    n.cacheWrite1hTokens ?? ABSENT,
+    n.reasoningTokens ?? ABSENT,
+    usage,
+  );
+  if (problem === 'cache_exceeds_input') {
+    return invalid(
+      `cache tokens (read ${usage.cacheRead} + write ${usage.cacheWrite5m + usage.cacheWrite1h}) exceed inputTokens (${n.inputTokens ?? 0}), which include them under the ${convention} convention`,
+    );
+  }
+  if (problem === 'reasoning_exceeds_output') {
+    return invalid(
+      `reasoningTokens (${usage.reasoning}) exceed outputTokens (${n.outputTokens ?? 0}), which include them under the ${convention} convention`,
+    );
+  }
+  if (problem !== undefined) return invalid(`unknown usage convention "${String(convention)}"`);
+  return { ok: true, usage };
+}
+
+/** Marks an absent count in {@link fillBuckets}' arguments. */
+export const ABSENT = -1;
+
+/** A bucket object of zeros, for {@link fillBuckets} to fill. */
+export function emptyBucketUsage(): BucketUsage {
+  return { input: 0, cacheRead: 0, cacheWrite5m: 0, cacheWrite1h: 0, output: 0, reasoning: 0 };
+}
+
+/** Why {@link fillBuckets} could not map a set of counts. */
+export type BucketMappingProblem =
+  | 'cache_exceeds_input'
+  | 'reasoning_exceeds_output'
+  | 'unknown_convention';
+
+/**
+ * @internal The mapping itself, shared by {@link normalizeUsage} and the span processor's
+ * allocation-free fast path: fills `out` from counts that are already validated (non-negative
+ * integers, or {@link ABSENT}) and returns `undefined`, or names the problem. The cache fields of
+ * `out` are filled before a problem is reported, so a caller can describe it.
+ */
+export function fillBuckets(
+  convention: UsageConvention,
+  inputTokens: number,
+  outputTokens: number,
+  cacheReadTokens: number,
+  cacheWriteTokens: number,
+  cacheWrite5mTokens: number,
+  cacheWrite1hTokens: number,
+  reasoningTokens: number,
+  out: BucketUsage,
+): BucketMappingProblem | undefined {
+  const input = inputTokens === ABSENT ? 0 : inputTokens;
+  const output = outputTokens === ABSENT ? 0 : outputTokens;
+  const cacheRead = cacheReadTokens === ABSENT ? 0 : cacheReadTokens;
+  const reasoning = reasoningTokens === ABSENT ? 0 : reasoningTokens;
   let cacheWrite5m: number;
   let cacheWrite1h: number;
-  if (n.cacheWrite5mTokens !== undefined || n.cacheWrite1hTokens !== undefined) {
-    cacheWrite1h = n.cacheWrite1hTokens ?? 0;
-    cacheWrite5m = n.cacheWrite5mTokens ?? Math.max(0, (n.cacheWriteTokens ?? 0) - cacheWrite1h);
+  if (cacheWrite5mTokens !== ABSENT || cacheWrite1hTokens !== ABSENT) {
+    cacheWrite1h = cacheWrite1hTokens === ABSENT ? 0 : cacheWrite1hTokens;
+    cacheWrite5m =
+      cacheWrite5mTokens !== ABSENT
+        ? cacheWrite5mTokens
+        : Math.max(0, (cacheWriteTokens === ABSENT ? 0 : cacheWriteTokens) - cacheWrite1h);
   } else {
     cacheWrite1h = 0;
-    cacheWrite5m = n.cacheWriteTokens ?? 0;
+    cacheWrite5m = cacheWriteTokens === ABSENT ? 0 : cacheWriteTokens;
   }
+  out.cacheRead = cacheRead;
+  out.cacheWrite5m = cacheWrite5m;
+  out.cacheWrite1h = cacheWrite1h;
+  out.reasoning = reasoning;
 
-  let uncached = input;
-  if (convention === 'semconv' || convention === 'openai' || convention === 'gemini') {
-    const cached = cacheRead + cacheWrite5m + cacheWrite1h;
-    if (cached > input) {
-      return invalid(
-        `cache tokens (read ${cacheRead} + write ${cacheWrite5m + cacheWrite1h}) exceed inputTokens (${input}), which include them under the ${convention} convention`,
-      );
+  let uncached: number;
+  switch (convention) {
+    case 'semconv':
+    case 'openai':
+    case 'gemini': {
+      const cached = cacheRead + cacheWrite5m + cacheWrite1h;
+      if (cached > input) return 'cache_exceeds_input';
+      uncached = input - cached;
+      break;
     }
-    uncached = input - cached;
+    case 'anthropic':
+    case 'bedrock':
+      uncached = input;
+      break;
+    default:
+      return 'unknown_convention';
   }
   let outputBucket = output;
   if (convention !== 'gemini') {
-    if (reasoning > output) {
-      return invalid(
-        `reasoningTokens (${reasoning}) exceed outputTokens (${output}), which include them under the ${convention} convention`,
-      );
-    }
+    if (reasoning > output) return 'reasoning_exceeds_output';
     outputBucket = output - reasoning;
   }
-  return {
-    ok: true,
-    usage: {
-      input: uncached,
-      cacheRead,
-      cacheWrite5m,
-      cacheWrite1h,
-      output: outputBucket,
-      reasoning,
-    },
-  };
+  out.input = uncached;
+  out.output = outputBucket;
+  return undefined;
 }
 
 function describe(value: unknown): string {
