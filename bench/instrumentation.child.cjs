@@ -7,7 +7,7 @@
 // means, CPU µs per call).
 const { context, trace, metrics } = require('@opentelemetry/api');
 const { AsyncLocalStorageContextManager } = require('@opentelemetry/context-async-hooks');
-const { BasicTracerProvider, BatchSpanProcessor } = require('@opentelemetry/sdk-trace-base');
+const { TracerProvider, BatchSpanProcessor } = require('@opentelemetry/sdk-trace');
 const { MeterProvider } = require('@opentelemetry/sdk-metrics');
 const ours = require('@ai-margin/instrumentation');
 const { MarginSpanProcessor } = require('@ai-margin/processor');
@@ -61,10 +61,10 @@ const meterProvider = new MeterProvider();
 metrics.setGlobalMeterProvider(meterProvider);
 const processorSwitch = new Switch(new MarginSpanProcessor({ meterProvider }));
 trace.setGlobalTracerProvider(
-  new BasicTracerProvider({
+  new TracerProvider({
     spanProcessors: [
       processorSwitch,
-      new BatchSpanProcessor(new NullExporter(), { maxQueueSize: 100_000 }),
+      new BatchSpanProcessor({ exporter: new NullExporter(), maxQueueSize: 100_000 }),
     ],
   }),
 );

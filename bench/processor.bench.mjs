@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // Span-path overhead of the MarginSpanProcessor, side by side in one run (built dist/):
-//   (a) baseline: BasicTracerProvider + BatchSpanProcessor with a no-op exporter
+//   (a) baseline: TracerProvider + BatchSpanProcessor with a no-op exporter
 //   (b) the same + MarginSpanProcessor (in-process aggregates read by observable instruments)
 //   (c) the same + a naive processor that calls Counter.add three times per span
 //   (d) the same + a processor that only writes the attributes (b) writes (2 at start, 5 at the
@@ -28,7 +28,7 @@ import { MarginSpanProcessor, PriceBook } from '@ai-margin/processor';
 import { context, SpanKind } from '@opentelemetry/api';
 import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
 import { MeterProvider, PeriodicExportingMetricReader } from '@opentelemetry/sdk-metrics';
-import { BasicTracerProvider, BatchSpanProcessor } from '@opentelemetry/sdk-trace-base';
+import { TracerProvider, BatchSpanProcessor } from '@opentelemetry/sdk-trace';
 import { Registry } from 'prom-client';
 
 const SPANS_PER_ROUND = Number(process.env.BENCH_SPANS ?? 100_000);
@@ -164,10 +164,10 @@ const CUSTOMERS = Array.from({ length: 100 }, (_, i) =>
 );
 
 function makeVariant(name, extraProcessors, cleanup) {
-  const provider = new BasicTracerProvider({
+  const provider = new TracerProvider({
     spanProcessors: [
       ...extraProcessors,
-      new BatchSpanProcessor(noopSpanExporter, { maxQueueSize: 4096, maxExportBatchSize: 512 }),
+      new BatchSpanProcessor({ exporter: noopSpanExporter, maxQueueSize: 4096, maxExportBatchSize: 512 }),
     ],
   });
   return { name, tracer: provider.getTracer('bench'), provider, cleanup };

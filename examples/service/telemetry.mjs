@@ -31,7 +31,7 @@ import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-proto';
 import { resourceFromAttributes } from '@opentelemetry/resources';
 import { PeriodicExportingMetricReader } from '@opentelemetry/sdk-metrics';
 import { NodeSDK } from '@opentelemetry/sdk-node';
-import { BatchSpanProcessor } from '@opentelemetry/sdk-trace-base';
+import { BatchSpanProcessor } from '@opentelemetry/sdk-trace';
 import { collectDefaultMetrics, Registry } from 'prom-client';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -87,7 +87,7 @@ if (env.OTEL_METRICS_EXPORTER !== 'none') {
 
 const spanProcessors = [margin];
 if (env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT || env.OTEL_EXPORTER_OTLP_ENDPOINT) {
-  spanProcessors.push(new BatchSpanProcessor(new OTLPTraceExporter()));
+  spanProcessors.push(new BatchSpanProcessor({ exporter: new OTLPTraceExporter() }));
 }
 
 export const sdk = new NodeSDK({

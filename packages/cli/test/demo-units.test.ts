@@ -5,10 +5,10 @@
 import { context } from '@opentelemetry/api';
 import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
 import {
-  BasicTracerProvider,
+  TracerProvider,
   InMemorySpanExporter,
   SimpleSpanProcessor,
-} from '@opentelemetry/sdk-trace-base';
+} from '@opentelemetry/sdk-trace';
 import { describe, expect, it } from 'vitest';
 import { expectedCallCost } from '../src/demo/expectation';
 import { parseDemoOptions } from '../src/demo/options';
@@ -242,7 +242,7 @@ describe('simulated time', () => {
     context.setGlobalContextManager(manager);
     try {
       const exporter = new InMemorySpanExporter();
-      const real = new BasicTracerProvider({ spanProcessors: [new SimpleSpanProcessor(exporter)] });
+      const real = new TracerProvider({ spanProcessors: [new SimpleSpanProcessor({ exporter })] });
       const tracer = new SimulatedTimeTracerProvider(real).getTracer('t');
       const at = Date.parse('2025-06-09T23:59:59.500Z');
       await withSimulatedTime(at, async () => {

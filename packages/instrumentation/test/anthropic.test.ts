@@ -1,7 +1,7 @@
 import { AnthropicInstrumentation, withAttribution } from '@ai-margin/instrumentation';
 import { type ProviderSim, type SimReply, startProviderSim } from '@ai-margin/provider-sim';
 import { type DiagLogger, DiagLogLevel, diag, SpanKind, SpanStatusCode } from '@opentelemetry/api';
-import type { ReadableSpan } from '@opentelemetry/sdk-trace-base';
+import type { ReadableSpan } from '@opentelemetry/sdk-trace';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { ANTHROPIC_MODULE, loadModule } from './helpers/modules';
 import { setupOtel, type TestOtel, waitForSpans } from './helpers/otel';

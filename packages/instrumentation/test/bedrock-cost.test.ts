@@ -6,7 +6,7 @@ import { BedrockRuntimeInstrumentation, withAttribution } from '@ai-margin/instr
 import { MarginSpanProcessor, PriceBook } from '@ai-margin/processor';
 import { type ProviderSim, startProviderSim } from '@ai-margin/provider-sim';
 import type * as BedrockSdk from '@aws-sdk/client-bedrock-runtime';
-import type { ReadableSpan } from '@opentelemetry/sdk-trace-base';
+import type { ReadableSpan } from '@opentelemetry/sdk-trace';
 import type * as SmithyHttp from '@smithy/node-http-handler';
 import fc from 'fast-check';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';

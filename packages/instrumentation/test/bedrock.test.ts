@@ -6,7 +6,7 @@ import { BedrockRuntimeInstrumentation, withAttribution } from '@ai-margin/instr
 import { type ProviderSim, startProviderSim } from '@ai-margin/provider-sim';
 import type * as BedrockSdk from '@aws-sdk/client-bedrock-runtime';
 import { SpanKind, SpanStatusCode } from '@opentelemetry/api';
-import type { ReadableSpan } from '@opentelemetry/sdk-trace-base';
+import type { ReadableSpan } from '@opentelemetry/sdk-trace';
 import type * as SmithyHttp from '@smithy/node-http-handler';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { BEDROCK_MODULE, loadModule, loadModuleBeside } from './helpers/modules';

@@ -9,7 +9,7 @@ import {
 } from '@ai-margin/instrumentation';
 import { MarginSpanProcessor, PriceBook } from '@ai-margin/processor';
 import { type ProviderSim, startProviderSim } from '@ai-margin/provider-sim';
-import type { ReadableSpan } from '@opentelemetry/sdk-trace-base';
+import type { ReadableSpan } from '@opentelemetry/sdk-trace';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { ANTHROPIC_MODULE, loadModule, OPENAI_MODULE } from './helpers/modules';
 import { setupOtel, type TestOtel, waitForSpans } from './helpers/otel';

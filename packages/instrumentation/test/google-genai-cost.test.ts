@@ -6,7 +6,7 @@ import { GoogleGenAIInstrumentation, withAttribution } from '@ai-margin/instrume
 import { MarginSpanProcessor, PriceBook } from '@ai-margin/processor';
 import { type ProviderSim, startProviderSim } from '@ai-margin/provider-sim';
 import type * as GenAISdk from '@google/genai';
-import type { ReadableSpan } from '@opentelemetry/sdk-trace-base';
+import type { ReadableSpan } from '@opentelemetry/sdk-trace';
 import fc from 'fast-check';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { GOOGLE_GENAI_MODULE, importModule } from './helpers/modules';

@@ -26,12 +26,12 @@ const REGISTER_HOOK =
 const SCRIPT_BODY = `
 const { trace, context } = load('@opentelemetry/api');
 const { AsyncLocalStorageContextManager } = load('@opentelemetry/context-async-hooks');
-const { BasicTracerProvider, InMemorySpanExporter, SimpleSpanProcessor } = load('@opentelemetry/sdk-trace-base');
+const { TracerProvider, InMemorySpanExporter, SimpleSpanProcessor } = load('@opentelemetry/sdk-trace');
 const { registerInstrumentations } = load('@opentelemetry/instrumentation');
 const { GoogleGenAIInstrumentation } = load('@ai-margin/instrumentation');
 context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
 const exporter = new InMemorySpanExporter();
-const provider = new BasicTracerProvider({ spanProcessors: [new SimpleSpanProcessor(exporter)] });
+const provider = new TracerProvider({ spanProcessors: [new SimpleSpanProcessor({ exporter })] });
 trace.setGlobalTracerProvider(provider);
 registerInstrumentations({ instrumentations: [new GoogleGenAIInstrumentation()] });
 const run = async () => {

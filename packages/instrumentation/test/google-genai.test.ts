@@ -6,7 +6,7 @@ import { GoogleGenAIInstrumentation, withAttribution } from '@ai-margin/instrume
 import { type ProviderSim, startProviderSim } from '@ai-margin/provider-sim';
 import type * as GenAISdk from '@google/genai';
 import { SpanKind, SpanStatusCode } from '@opentelemetry/api';
-import type { ReadableSpan } from '@opentelemetry/sdk-trace-base';
+import type { ReadableSpan } from '@opentelemetry/sdk-trace';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { GOOGLE_GENAI_MODULE, importModule } from './helpers/modules';
 import { setupOtel, type TestOtel, waitForSpans } from './helpers/otel';

@@ -14,11 +14,11 @@ import {
   PeriodicExportingMetricReader,
 } from '@opentelemetry/sdk-metrics';
 import {
-  BasicTracerProvider,
+  TracerProvider,
   InMemorySpanExporter,
   type ReadableSpan,
   SimpleSpanProcessor,
-} from '@opentelemetry/sdk-trace-base';
+} from '@opentelemetry/sdk-trace';
 import { Registry } from 'prom-client';
 
 // withAttribution needs a real context manager (the API's default is a no-op).
@@ -100,7 +100,7 @@ export function usd(
 
 export interface Harness {
   processor: MarginSpanProcessor;
-  provider: BasicTracerProvider;
+  provider: TracerProvider;
   spans: InMemorySpanExporter;
   registry: Registry;
   meterProvider: MeterProvider;
@@ -126,8 +126,8 @@ export function harness(config: MarginSpanProcessorConfig = {}): Harness {
     ...config,
   });
   const spans = new InMemorySpanExporter();
-  const provider = new BasicTracerProvider({
-    spanProcessors: [processor, new SimpleSpanProcessor(spans)],
+  const provider = new TracerProvider({
+    spanProcessors: [processor, new SimpleSpanProcessor({ exporter: spans })],
   });
   const tracer = provider.getTracer('test');
   return {

@@ -12,7 +12,7 @@ import {
   MeterProvider,
   PeriodicExportingMetricReader,
 } from '@opentelemetry/sdk-metrics';
-import { BasicTracerProvider } from '@opentelemetry/sdk-trace-base';
+import { TracerProvider } from '@opentelemetry/sdk-trace';
 import { afterEach, describe, expect, it } from 'vitest';
 import {
   AFTER,
@@ -395,7 +395,7 @@ describe('MarginSpanProcessor: exact costs on both sides of a price change', () 
     const mp = new MeterProvider({ readers: [reader] });
     metrics.setGlobalMeterProvider(mp);
     try {
-      const provider = new BasicTracerProvider({ spanProcessors: [processor] });
+      const provider = new TracerProvider({ spanProcessors: [processor] });
       const s = provider.getTracer('t').startSpan('chat', {
         startTime: new Date(AFTER),
         attributes: chat('test-model-a', {

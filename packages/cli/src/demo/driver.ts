@@ -22,7 +22,7 @@ import { context, type MeterProvider } from '@opentelemetry/api';
 import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
 import type { InstrumentationBase } from '@opentelemetry/instrumentation';
 import type { MetricReader } from '@opentelemetry/sdk-metrics';
-import { BasicTracerProvider } from '@opentelemetry/sdk-trace-base';
+import { TracerProvider } from '@opentelemetry/sdk-trace';
 import type OpenAI from 'openai';
 import { runPool } from './pool';
 import { type DemoCall, type DemoCustomer, type Scenario, USAGE_PRICE_PER_USE } from './scenario';
@@ -170,7 +170,7 @@ export async function runScenario(opts: DriverOptions): Promise<DriverResult> {
     revenueRules: DEMO_REVENUE_RULES,
     clock: () => simNow,
   });
-  const tracerProvider = new BasicTracerProvider({ spanProcessors: [processor] });
+  const tracerProvider = new TracerProvider({ spanProcessors: [processor] });
   const tracing = new SimulatedTimeTracerProvider(tracerProvider);
   let closed = false;
   const close = async (): Promise<void> => {

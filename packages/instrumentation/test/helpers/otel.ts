@@ -14,13 +14,13 @@ import {
   PeriodicExportingMetricReader,
 } from '@opentelemetry/sdk-metrics';
 import {
-  BasicTracerProvider,
+  TracerProvider,
   InMemorySpanExporter,
   type ReadableSpan,
   SimpleSpanProcessor,
   type Span,
   type SpanProcessor,
-} from '@opentelemetry/sdk-trace-base';
+} from '@opentelemetry/sdk-trace';
 
 export class AttributionRecorder implements SpanProcessor {
   readonly bySpanId = new Map<string, Record<string, string | undefined>>();
@@ -35,7 +35,7 @@ export class AttributionRecorder implements SpanProcessor {
 
 export interface TestOtel {
   exporter: InMemorySpanExporter;
-  tracerProvider: BasicTracerProvider;
+  tracerProvider: TracerProvider;
   meterProvider: MeterProvider;
   metricExporter: InMemoryMetricExporter;
   metricReader: PeriodicExportingMetricReader;
@@ -53,8 +53,8 @@ export function setupOtel(extraProcessors: SpanProcessor[] = []): TestOtel {
   }
   const exporter = new InMemorySpanExporter();
   const attribution = new AttributionRecorder();
-  const tracerProvider = new BasicTracerProvider({
-    spanProcessors: [attribution, ...extraProcessors, new SimpleSpanProcessor(exporter)],
+  const tracerProvider = new TracerProvider({
+    spanProcessors: [attribution, ...extraProcessors, new SimpleSpanProcessor({ exporter })],
   });
   const metricExporter = new InMemoryMetricExporter(AggregationTemporality.CUMULATIVE);
   const metricReader = new PeriodicExportingMetricReader({
