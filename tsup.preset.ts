@@ -8,7 +8,7 @@ export function preset(entry: Record<string, string>, overrides: Options = {}): 
     dts: true,
     sourcemap: true,
     clean: true,
-    target: 'node20',
+    target: 'node22',
     platform: 'node',
     splitting: false,
     treeshake: true,

@@ -6,5 +6,6 @@ export default defineConfig(
     index: 'src/index.ts',
     attribution: 'src/attribution/index.ts',
     semconv: 'src/semconv.ts',
+    coverage: 'src/common/coverage.ts',
   }),
 );

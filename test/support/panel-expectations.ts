@@ -6,7 +6,15 @@
  * compared exactly. Subscription revenue over a window is MRR x window / 30 days. Rate panels
  * (`$__rate_interval`) are checked by the area under their curve (see live.test.ts).
  */
+import { readFileSync } from 'node:fs';
 import { CUSTOMERS, cohortOf, type Expected } from './scenario';
+
+/** Installed version of an SDK the example service loads (what its instrumentation reports). */
+function installedVersion(pkg: string): string {
+  // Read from the repo's node_modules: the SDKs do not all export `./package.json`.
+  const file = new URL(`../../node_modules/${pkg}/package.json`, import.meta.url);
+  return (JSON.parse(readFileSync(file, 'utf8')) as { version: string }).version;
+}
 
 const MONTH_S = 2_592_000;
 
@@ -151,6 +159,15 @@ export function expectedPanels(
     'ai-margin-overview/Top 20% customers share of cost/A': scalar(top20),
     'ai-margin-overview/LLM share of variable cost/A': scalar(1),
     'ai-margin-overview/Unpriced requests/A': scalar(e.requestsUnpriced / e.requestsTotal),
+    // The example service loads openai and @anthropic-ai/sdk, both in the tested ranges; one
+    // service instance reports each.
+    'ai-margin-overview/LLM SDKs the instrumentation met/A': values(
+      ['sdk', 'sdk_version', 'status'],
+      mapOf([
+        [`openai|${installedVersion('openai')}|instrumented`, 1],
+        [`@anthropic-ai/sdk|${installedVersion('@anthropic-ai/sdk')}|instrumented`, 1],
+      ]),
+    ),
     // A histogram panel: one margin ratio per customer, bucketed by Grafana.
     'ai-margin-overview/Margin distribution (customers per margin band)/A': values(C, f.ratio),
     'ai-margin-overview/Revenue vs cost per hour/A': {

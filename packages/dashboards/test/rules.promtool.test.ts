@@ -88,6 +88,11 @@ const MAIN: Series[] = [
   tokens('alice', 1000),
   tokens('bob', 4000),
   tokens('dave', 3000),
+  // A newer openai major whose methods were found and patched: reported, but no alert.
+  {
+    series: 'ai_margin_sdk_info{sdk="openai",sdk_version="8.0.0",status="untested",instance="a"}',
+    values: gauge(1),
+  },
   {
     series:
       'ai_margin_fixed_cost_monthly_usd{pool="vector_db",allocate_by="requests",instance="a"}',
@@ -315,6 +320,15 @@ const MAIN_ALERTS: Record<AlertName, ExpAlert[]> = {
 
 // ---- second data set: age-month-0 customer at 75% margin, age-month-2 customer at 25% --------------
 const DEGRADATION: Series[] = [
+  // An SDK module loaded but not patchable (reported by two replicas): one unpriced-usage alert.
+  {
+    series: 'ai_margin_sdk_info{sdk="@google/genai",sdk_version="4.0.0",status="unpatched",instance="a"}',
+    values: gauge(1),
+  },
+  {
+    series: 'ai_margin_sdk_info{sdk="@google/genai",sdk_version="4.0.0",status="unpatched",instance="b"}',
+    values: gauge(1),
+  },
   mrr('frank', 'pro', 720),
   mrr('gina', 'pro', 720),
   cost('frank', 'chat', 'openai', 'gpt-4o', 'a', 0.25),
@@ -339,7 +353,22 @@ const DEGRADATION_ALERTS: Record<AlertName, ExpAlert[]> = {
       ),
     },
   ],
-  AiMarginUnpricedUsage: [],
+  AiMarginUnpricedUsage: [
+    {
+      exp_labels: {
+        severity: 'warning',
+        team: 'ai-margin',
+        provider: '@google/genai',
+        model: '4.0.0',
+        reason: 'sdk_unpatched',
+      },
+      exp_annotations: ann(
+        'Unpriced calls to @google/genai/4.0.0 (sdk_unpatched)',
+        'The SDK @google/genai 4.0.0 is loaded but ai-margin could not instrument it: its calls make no span and their cost is missing from every margin figure.',
+        'unpriced-usage',
+      ),
+    },
+  ],
   AiMarginCustomerCostSpike: [],
   AiMarginCardinalityOverflow: [],
   AiMarginReconciliationDrift: [], // 3% is inside the 5% tolerance

@@ -15,7 +15,8 @@ import {
   NOT_A_CUSTOMER_REGEX,
   reconciliationRatio,
   revenueByCustomer,
-  unpricedRequests,
+  SDK_UNPATCHED_REASON,
+  unpricedUsage,
   WINDOWS,
   type WindowName,
 } from '../queries/catalog';
@@ -176,12 +177,13 @@ export function alertDefinitions(
     {
       name: 'AiMarginUnpricedUsage',
       uid: 'ai-margin-unpriced-usage',
-      value: unpricedRequests(WINDOWS['1h']),
+      // Unpriced calls, plus SDK modules loaded but not instrumented (their calls make no span).
+      value: unpricedUsage(WINDOWS['1h']),
       threshold: { op: '>', value: 0 },
       for: '15m',
       severity: 'warning',
       summary: `Unpriced calls to {{ $labels.${LABELS.provider} }}/{{ $labels.${LABELS.model} }} ({{ $labels.${LABELS.reason} }})`,
-      description: `{{ $value | printf "%.0f" }} calls in the last hour to model {{ $labels.${LABELS.model} }} of {{ $labels.${LABELS.provider} }} could not be priced (reason {{ $labels.${LABELS.reason} }}); their cost is missing from every margin figure.`,
+      description: `{{ if eq $labels.${LABELS.reason} "${SDK_UNPATCHED_REASON}" }}The SDK {{ $labels.${LABELS.provider} }} {{ $labels.${LABELS.model} }} is loaded but ai-margin could not instrument it: its calls make no span and their cost is missing from every margin figure.{{ else }}{{ $value | printf "%.0f" }} calls in the last hour to model {{ $labels.${LABELS.model} }} of {{ $labels.${LABELS.provider} }} could not be priced (reason {{ $labels.${LABELS.reason} }}); their cost is missing from every margin figure.{{ end }}`,
       runbook: 'unpriced-usage',
     },
     {

@@ -9,6 +9,7 @@ import {
   DASHBOARD_RANGE as R,
   revenueByCustomer,
   revenueRatePerHour,
+  sdkCoverage,
   top20CostShare,
   totalCost,
   underwaterCount,
@@ -23,6 +24,7 @@ import {
   PERCENT,
   row,
   statPanel,
+  tablePanel,
   timeseriesPanel,
   UIDS,
   USD,
@@ -139,6 +141,16 @@ export function overviewDashboard() {
         ],
         USD,
         24,
+      ),
+    )
+    .withPanel(
+      tablePanel(
+        'LLM SDKs the instrumentation met',
+        'Every LLM SDK module loaded by the services, with its version and how ai-margin handled it: instrumented (tested version), untested (a version newer than the tested range whose methods were found and patched: check the figures) or unpatched (loaded, but nothing could be patched: its calls make no span, are in no figure here, and fire the unpriced-usage alert).',
+        LABELS.sdk,
+        'SDK',
+        [{ expr: sdkCoverage(), name: 'Services reporting', unit: 'none' }],
+        { column: 'SDK', desc: false },
       ),
     );
   return finalize(b);

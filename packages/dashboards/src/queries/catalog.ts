@@ -12,8 +12,14 @@
  * |error| <= 2 * rate * scrape_interval. Dashboards and the report are finance-grade only to that
  * bound; invoices come from reconciliation.
  */
-import { LABELS, METRICS, OVERFLOW_CUSTOMER, UNATTRIBUTED } from '@ai-margin/processor/catalog';
-import { type Matcher, maxBy, nre, paren, re, selector, sumBy } from './promql';
+import {
+  LABELS,
+  METRICS,
+  OVERFLOW_CUSTOMER,
+  SDK_STATUS,
+  UNATTRIBUTED,
+} from '@ai-margin/processor/catalog';
+import { eq, type Matcher, maxBy, nre, paren, re, selector, sumBy } from './promql';
 
 /** Seconds in the month that MRR is pro-rated over (30 days, so a 30d window earns one MRR). */
 export const MONTH_SECONDS = 2_592_000;
@@ -371,6 +377,33 @@ export function marginByInfoLabel(label: string, margin: string): string {
 export function unpricedRequests(w: Window): string {
   const u = METRICS.unpricedRequests;
   return sumBy([L.provider, L.model, L.reason], `increase(${u.promName}[${w.range}])`);
+}
+
+/** `reason` given to an SDK module that was loaded but could not be instrumented. */
+export const SDK_UNPATCHED_REASON = 'sdk_unpatched';
+
+/** SDK modules the instrumentations met, by version and status: how many series report each. */
+export function sdkCoverage(): string {
+  return `count by (${L.sdk}, ${L.sdkVersion}, ${L.sdkStatus}) (${METRICS.sdkInfo.promName})`;
+}
+
+/**
+ * Loaded SDK modules that could not be instrumented, shaped like {@link unpricedRequests}
+ * (provider = the SDK package, model = its version, reason = `sdk_unpatched`, value 1), so the
+ * unpriced-usage alert and table cover calls that make no span at all.
+ */
+export function unpatchedSdks(): string {
+  const unpatched = maxBy(
+    [L.sdk, L.sdkVersion],
+    selector(METRICS.sdkInfo.promName, [eq(L.sdkStatus, SDK_STATUS.unpatched)]),
+  );
+  const relabelled = `label_replace(label_replace(label_replace(${unpatched}, "${L.provider}", "$1", "${L.sdk}", "(.*)"), "${L.model}", "$1", "${L.sdkVersion}", "(.*)"), "${L.reason}", "${SDK_UNPATCHED_REASON}", "", "")`;
+  return sumBy([L.provider, L.model, L.reason], relabelled);
+}
+
+/** Unpriced requests plus uninstrumented SDK modules: everything whose cost is missing. */
+export function unpricedUsage(w: Window): string {
+  return `${unpricedRequests(w)} or ${unpatchedSdks()}`;
 }
 
 /** Share of requests that could not be priced (0..1). */

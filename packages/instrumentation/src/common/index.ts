@@ -10,3 +10,5 @@ export * from './module';
 export * from './span';
 export * from './stream';
 export * from './usage';
+export * from './coverage';
+export * from './version-range';

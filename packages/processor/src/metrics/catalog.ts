@@ -45,6 +45,9 @@ export const LABELS = {
   reason: 'reason',
   metric: 'metric',
   errorKind: 'kind',
+  sdk: 'sdk',
+  sdkVersion: 'sdk_version',
+  sdkStatus: 'status',
 } as const;
 
 const L = LABELS;
@@ -167,6 +170,15 @@ export const METRICS = define({
       'Events whose customer (or model) was folded into the overflow series because the distinct-value cap was reached',
     labels: [L.metric],
   },
+  sdkInfo: {
+    otelName: 'ai_margin.sdk.info',
+    promName: 'ai_margin_sdk_info',
+    kind: 'gauge',
+    unit: '1',
+    description:
+      'LLM SDK modules the instrumentations met (always 1): status instrumented, untested (newer than the tested range, patched) or unpatched (calls invisible)',
+    labels: [L.sdk, L.sdkVersion, L.sdkStatus],
+  },
   processorErrors: {
     otelName: 'ai_margin.processor.errors',
     promName: 'ai_margin_processor_errors_total',
@@ -183,6 +195,13 @@ export type MetricKey = keyof typeof METRICS;
 export const OVERFLOW_CUSTOMER = '__overflow__';
 /** Value used when a span carries no customer attribution. */
 export const UNATTRIBUTED = 'unattributed';
+
+/** `status` label values of {@link METRICS.sdkInfo} (as recorded by @ai-margin/instrumentation). */
+export const SDK_STATUS = {
+  instrumented: 'instrumented',
+  untested: 'untested',
+  unpatched: 'unpatched',
+} as const;
 
 /** Token-type label values, one per non-overlapping bucket. */
 export const TOKEN_TYPE_LABEL = {

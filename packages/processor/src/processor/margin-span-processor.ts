@@ -1,4 +1,5 @@
 import { getAttribution } from '@ai-margin/instrumentation/attribution';
+import { sdkCoverage } from '@ai-margin/instrumentation/coverage';
 import {
   ATTR_AI_MARGIN_CUSTOMER_ID,
   ATTR_AI_MARGIN_EXTRA_PREFIX,
@@ -174,6 +175,7 @@ export class MarginSpanProcessor implements SpanProcessor {
       fixedCostMonthly: () => fixedCostSeries(this.fixedCosts),
       cardinalityOverflow: () => this.aggregates.overflowSeries(),
       processorErrors: () => this.errorSeries(),
+      sdkInfo: sdkInfoSeries,
     };
     const onError = (kind: string, err: unknown) => this.errors.record(kind, err);
     if (config.registry) registerPromMetrics(config.registry, this.source, onError);
@@ -657,4 +659,12 @@ export class MarginSpanProcessor implements SpanProcessor {
       value,
     }));
   }
+}
+
+/** One series per SDK module the instrumentations met (value 1), from their coverage registry. */
+function sdkInfoSeries(): SeriesPoint[] {
+  return sdkCoverage().map((e) => ({
+    labels: { [LABELS.sdk]: e.sdk, [LABELS.sdkVersion]: e.version, [LABELS.sdkStatus]: e.status },
+    value: 1,
+  }));
 }
