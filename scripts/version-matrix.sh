@@ -19,12 +19,17 @@ trap 'rm -rf "$WORK"' EXIT
 
 T=packages/instrumentation/test
 MATRIX=(
+  # The oldest and newest release of every supported major, plus the root install (the newest).
   "AI_MARGIN_OPENAI_MODULE openai@4.19.0 $T/openai.test.ts $T/cost.test.ts"
   "AI_MARGIN_OPENAI_MODULE openai@4.104.0 $T/openai.test.ts $T/cost.test.ts"
   "AI_MARGIN_OPENAI_MODULE openai@5.23.2 $T/openai.test.ts $T/cost.test.ts"
+  "AI_MARGIN_OPENAI_MODULE openai@6.0.1 $T/openai.test.ts $T/cost.test.ts"
+  "AI_MARGIN_OPENAI_MODULE openai@6.49.0 $T/openai.test.ts $T/cost.test.ts"
+  "AI_MARGIN_OPENAI_MODULE openai@7.0.0 $T/openai.test.ts $T/cost.test.ts"
   "AI_MARGIN_OPENAI_MODULE root:openai $T/openai.test.ts $T/cost.test.ts"
   "AI_MARGIN_ANTHROPIC_MODULE @anthropic-ai/sdk@0.30.1 $T/anthropic.test.ts $T/cost.test.ts"
   "AI_MARGIN_ANTHROPIC_MODULE @anthropic-ai/sdk@0.137.0 $T/anthropic.test.ts $T/cost.test.ts"
+  "AI_MARGIN_ANTHROPIC_MODULE @anthropic-ai/sdk@1.0.0 $T/anthropic.test.ts $T/cost.test.ts"
   "AI_MARGIN_ANTHROPIC_MODULE root:@anthropic-ai/sdk $T/anthropic.test.ts $T/cost.test.ts"
   # 3.422.0 is the supported floor and has no Converse/ConverseStream: those tests are skipped
   # (feature-detected), InvokeModel covers the rest; 3.600.0 is an early version with Converse.
@@ -34,6 +39,10 @@ MATRIX=(
   # 1.0.0's CJS entry does not load (CJS build as .js under "type": "module"): its CJS hook test
   # is skipped (feature-detected); the ESM tests run.
   "AI_MARGIN_GOOGLE_GENAI_MODULE @google/genai@1.0.0 $T/google-genai.test.ts $T/google-genai-cost.test.ts $T/google-genai-hooks.test.ts"
+  "AI_MARGIN_GOOGLE_GENAI_MODULE @google/genai@1.52.0 $T/google-genai.test.ts $T/google-genai-cost.test.ts $T/google-genai-hooks.test.ts"
+  "AI_MARGIN_GOOGLE_GENAI_MODULE @google/genai@2.0.1 $T/google-genai.test.ts $T/google-genai-cost.test.ts $T/google-genai-hooks.test.ts"
+  "AI_MARGIN_GOOGLE_GENAI_MODULE @google/genai@2.32.0 $T/google-genai.test.ts $T/google-genai-cost.test.ts $T/google-genai-hooks.test.ts"
+  "AI_MARGIN_GOOGLE_GENAI_MODULE @google/genai@3.1.0 $T/google-genai.test.ts $T/google-genai-cost.test.ts $T/google-genai-hooks.test.ts"
   "AI_MARGIN_GOOGLE_GENAI_MODULE root:@google/genai $T/google-genai.test.ts $T/google-genai-cost.test.ts $T/google-genai-hooks.test.ts"
 )
 
@@ -66,7 +75,7 @@ for row in "${MATRIX[@]}"; do
     module="$dir/node_modules/$name"
     label="$spec"
   fi
-  echo "=== $label"
+  echo "=== $label (node $(node --version))"
   # shellcheck disable=SC2086
   if (cd "$ROOT" && env "$envvar=$module" npx vitest run $files); then
     echo "=== $label: PASS ($((SECONDS - start))s)"

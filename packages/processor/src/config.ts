@@ -105,11 +105,15 @@ export const DEFAULTS = {
     'traceloop.association.properties.customer_id',
     'ai.telemetry.metadata.customerId',
     'ai.telemetry.metadata.customer_id',
+    // Vercel AI SDK 7: `runtimeContext` keys listed in `includeRuntimeContext`.
+    'ai.settings.context.customerId',
+    'ai.settings.context.customer_id',
   ],
   featureKeys: [
     'ai_margin.feature',
     'traceloop.association.properties.feature',
     'ai.telemetry.metadata.feature',
+    'ai.settings.context.feature',
     'ai.telemetry.functionId',
   ],
 } as const;

@@ -38,6 +38,7 @@ import { type FixedCostPool, fixedCostSeries, validateFixedCosts } from '../rule
 import { applyRevenueRules, type RevenueRule, validateRevenueRules } from '../rules/revenue-rules';
 import { Aggregates, type SeriesPoint, type SpanOutcome } from './aggregates';
 import { BoundedMap } from './bounded';
+import { CallParents } from './call-parents';
 import { emptyBuckets, fastBuckets } from './fast-buckets';
 import { Pseudonymizer } from './pseudonymize';
 import { ErrorBook } from './safety';
@@ -95,6 +96,7 @@ export class MarginSpanProcessor implements SpanProcessor {
   private readonly book: PriceBook;
   private readonly aggregates: Aggregates;
   private readonly errors = new ErrorBook();
+  private readonly callParents = new CallParents();
   private readonly pseudonymizer: Pseudonymizer | undefined;
   private readonly customerKeys: readonly string[];
   private readonly featureKeys: readonly string[];
@@ -314,6 +316,16 @@ export class MarginSpanProcessor implements SpanProcessor {
   ): SpanOutcome | undefined {
     const attrs = span.attributes;
     if (readCallInto(attrs, call)) {
+      if (call.hasUsage) {
+        const parent = span.parentSpanContext;
+        if (parent !== undefined) this.callParents.add(parent.spanId);
+      } else if (
+        call.invalidAttribute === undefined &&
+        this.callParents.take(span.spanContext().spanId)
+      ) {
+        // An outer span around calls that were priced themselves (see ./call-parents): not a call.
+        return undefined;
+      }
       return this.evaluateCall(span, attrs, writable, call, buckets, scratch);
     }
     if (this.costRules.length === 0) return undefined;

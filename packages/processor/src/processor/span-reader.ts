@@ -83,17 +83,30 @@ const PEER_MODEL_KEYS = [
   'llm.request.model',
 ];
 
-// Vercel AI SDK.
+// Vercel AI SDK. Up to AI SDK 6, and AI SDK 7 with `@ai-sdk/otel`'s `LegacyOpenTelemetry`:
+// `ai.*` spans, read by `readVercel`. AI SDK 7's `OpenTelemetry` integration emits semconv spans
+// (`invoke_agent` > `agent_step` > `chat`), read by `readSemconv`, plus the extras below.
 const VERCEL_OPERATION = 'ai.operationId';
 const VERCEL_PROVIDER_KEYS = ['ai.model.provider', SYSTEM];
 const VERCEL_CALL = /\.do(Generate|Stream|Embed)$/;
-const VERCEL_INPUT_KEYS = ['ai.usage.inputTokens', 'ai.usage.promptTokens'];
+// `ai.usage.tokens`: `ai.embed.doEmbed` / `ai.embedMany.doEmbed`.
+const VERCEL_INPUT_KEYS = ['ai.usage.inputTokens', 'ai.usage.promptTokens', 'ai.usage.tokens'];
 const VERCEL_OUTPUT_KEYS = ['ai.usage.outputTokens', 'ai.usage.completionTokens'];
 const VERCEL_CACHE_READ_KEYS = ['ai.usage.cachedInputTokens'];
 const VERCEL_REASONING_KEYS = ['ai.usage.reasoningTokens'];
 const VERCEL_NO_CACHE_KEYS = ['ai.usage.inputTokenDetails.noCacheTokens'];
 const VERCEL_CACHE_READ_DETAIL_KEYS = ['ai.usage.inputTokenDetails.cacheReadTokens'];
 const VERCEL_CACHE_WRITE_DETAIL_KEYS = ['ai.usage.inputTokenDetails.cacheWriteTokens'];
+/** On `chat` spans of `OpenTelemetry({ usage: true })`. */
+const VERCEL_REASONING_DETAIL = 'ai.usage.outputTokenDetails.reasoningTokens';
+/**
+ * JSON text; the only place the AI SDK reports the service tier (OpenAI Responses, Anthropic)
+ * and Anthropic's 1-hour cache writes. Always on legacy spans; on `chat` spans with
+ * `OpenTelemetry({ providerMetadata: true })`.
+ */
+const VERCEL_PROVIDER_METADATA = 'ai.response.providerMetadata';
+// Parsing costs about a microsecond: only text that can change the price is parsed.
+const PRICE_CHANGING_METADATA = /"(?:flex|priority|batch)"|"ephemeral_1h_input_tokens":[1-9]/;
 
 const ABSENT = -1;
 const INVALID = -2;
@@ -211,6 +224,10 @@ function serviceTierOf(attrs: Attributes, provider: string): ServiceTier | undef
     }
     if (raw === undefined) return undefined;
   }
+  return tierOf(raw);
+}
+
+function tierOf(raw: string): ServiceTier {
   switch (raw.toLowerCase()) {
     case 'flex':
       return 'flex';
@@ -351,7 +368,54 @@ function readSemconv(attrs: Attributes, rawProvider: string, out: CallReading): 
   out.model = modelOf(attrs);
   out.convention = convention;
   out.serviceTier = serviceTierOf(attrs, provider);
+  // A span without a tier attribute may be an AI SDK 7 `chat` span. Our instrumentations set a
+  // tier on OpenAI and Anthropic spans, so they skip these lookups.
+  if (out.serviceTier === undefined) {
+    if (out.reasoningTokens === -1) {
+      out.reasoningTokens = field(countOf(attrs[VERCEL_REASONING_DETAIL], VERCEL_REASONING_DETAIL));
+    }
+    readVercelMetadata(attrs, provider, out);
+  }
   return true;
+}
+
+function member(v: unknown, key: string): unknown {
+  return typeof v === 'object' && v !== null ? (v as Record<string, unknown>)[key] : undefined;
+}
+
+/**
+ * Service tier and Anthropic 1-hour cache writes from the AI SDK's provider metadata (see
+ * {@link VERCEL_PROVIDER_METADATA}); leaves `out` alone when the text has neither.
+ */
+function readVercelMetadata(attrs: Attributes, provider: string, out: CallReading): void {
+  const text = attrs[VERCEL_PROVIDER_METADATA];
+  if (typeof text !== 'string' || !PRICE_CHANGING_METADATA.test(text)) return;
+  let meta: unknown;
+  try {
+    meta = JSON.parse(text);
+  } catch {
+    return;
+  }
+  let tier: unknown;
+  if (provider === 'anthropic') {
+    const usage = member(member(meta, 'anthropic'), 'usage');
+    tier = member(usage, 'service_tier');
+    const oneHour = member(member(usage, 'cache_creation'), 'ephemeral_1h_input_tokens');
+    // Only as a part of the cache-write total the span reports (the rest are 5-minute writes).
+    if (
+      out.cacheWrite1hTokens === -1 &&
+      typeof oneHour === 'number' &&
+      Number.isInteger(oneHour) &&
+      oneHour >= 0 &&
+      oneHour <= out.cacheWriteTokens
+    ) {
+      out.cacheWrite1hTokens = oneHour;
+    }
+  } else if (provider === 'openai' || provider === 'azure.ai.openai') {
+    tier =
+      member(member(meta, 'openai'), 'serviceTier') ?? member(member(meta, 'azure'), 'serviceTier');
+  }
+  if (typeof tier === 'string' && tier !== '') out.serviceTier = tierOf(tier);
 }
 
 function readVercel(attrs: Attributes, operation: string, out: CallReading): boolean {
@@ -383,5 +447,6 @@ function readVercel(attrs: Attributes, operation: string, out: CallReading): boo
   out.model = modelOf(attrs);
   out.convention = convention;
   out.serviceTier = serviceTierOf(attrs, provider);
+  if (out.serviceTier === undefined) readVercelMetadata(attrs, provider, out);
   return true;
 }

@@ -5,13 +5,16 @@
  * other line's TypeScript users with an unresolvable module in our `.d.ts`. Both SDKs' spans and
  * `SpanProcessor` interfaces fit these.
  */
-import type { Span as ApiSpan, Attributes, Context, HrTime } from '@opentelemetry/api';
+import type { Span as ApiSpan, Attributes, Context, HrTime, SpanContext } from '@opentelemetry/api';
 
 /** The fields of the SDK's `ReadableSpan` the processor reads. */
 export interface ReadableSpanLike {
   readonly name: string;
   readonly attributes: Attributes;
   readonly startTime: HrTime;
+  spanContext(): SpanContext;
+  /** Both lines since sdk-trace-base 2.0 (`parentSpanId` before). */
+  readonly parentSpanContext?: SpanContext;
 }
 
 /** The SDK's writable span (`Span` of sdk-trace-base 2.x / sdk-trace 3.x): API span + readable. */

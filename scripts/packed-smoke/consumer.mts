@@ -1,4 +1,4 @@
-// Type-level half of compat-otel3.sh: a TypeScript user on the OTel 3.x line, compiled with
+// Type-level half of scripts/packed-smoke/run.mjs: a TypeScript user on the OTel 3.x line, compiled with
 // skipLibCheck off so our published .d.ts files are checked against the 3.x packages' types.
 import { OpenAIInstrumentation, withAttribution } from '@ai-margin/instrumentation';
 import { MarginSpanProcessor, PriceBook } from '@ai-margin/processor';
