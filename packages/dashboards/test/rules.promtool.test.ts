@@ -322,11 +322,13 @@ const MAIN_ALERTS: Record<AlertName, ExpAlert[]> = {
 const DEGRADATION: Series[] = [
   // An SDK module loaded but not patchable (reported by two replicas): one unpriced-usage alert.
   {
-    series: 'ai_margin_sdk_info{sdk="@google/genai",sdk_version="4.0.0",status="unpatched",instance="a"}',
+    series:
+      'ai_margin_sdk_info{sdk="@google/genai",sdk_version="4.0.0",status="unpatched",instance="a"}',
     values: gauge(1),
   },
   {
-    series: 'ai_margin_sdk_info{sdk="@google/genai",sdk_version="4.0.0",status="unpatched",instance="b"}',
+    series:
+      'ai_margin_sdk_info{sdk="@google/genai",sdk_version="4.0.0",status="unpatched",instance="b"}',
     values: gauge(1),
   },
   mrr('frank', 'pro', 720),

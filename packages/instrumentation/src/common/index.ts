@@ -3,6 +3,7 @@
  * classification, semconv metrics, usage attributes, stream wrapping, content capture).
  */
 export * from './config';
+export * from './coverage';
 export * from './errors';
 export * from './instrumentation';
 export * from './metrics';
@@ -10,5 +11,4 @@ export * from './module';
 export * from './span';
 export * from './stream';
 export * from './usage';
-export * from './coverage';
 export * from './version-range';
