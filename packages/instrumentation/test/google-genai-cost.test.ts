@@ -4,19 +4,22 @@
  */
 import { GoogleGenAIInstrumentation, withAttribution } from '@ai-margin/instrumentation';
 import { MarginSpanProcessor, PriceBook } from '@ai-margin/processor';
-import { type ProviderSim, startProviderSim } from '@ai-margin/provider-sim';
+import { type ProviderSim, type SimCall, startProviderSim } from '@ai-margin/provider-sim';
 import type * as GenAISdk from '@google/genai';
 import type { ReadableSpan } from '@opentelemetry/sdk-trace';
 import fc from 'fast-check';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { probeFeatures } from './helpers/google-genai';
 import { GOOGLE_GENAI_MODULE, importModule } from './helpers/modules';
 import { setupOtel, type TestOtel, waitForSpans } from './helpers/otel';
 
 // Loaded by name at run time so the version matrix can substitute another installed version.
 const genaiModule = await importModule<typeof GenAISdk>(GOOGLE_GENAI_MODULE);
 const { GoogleGenAI } = genaiModule;
+const features = await probeFeatures(genaiModule);
 
 // USD per 1M tokens, made up for the test. No reasoning price: thoughts bill at the output price.
+// Flex bills half, Priority 1.8x (multipliers of the whole call).
 const PRICES = {
   provider: 'gcp.gemini',
   providerAliases: ['gcp.vertex_ai'],
@@ -29,6 +32,7 @@ const PRICES = {
         {
           effectiveFrom: '2024-01-01',
           prices: { input: 0.3, output: 2.5, cacheRead: 0.075 },
+          serviceTiers: { flex: 0.5, priority: 1.8 },
           source: 'test',
         },
       ],
@@ -115,6 +119,58 @@ describe('Gemini cost on the span', () => {
     expect(span.attributes['gen_ai.provider.name']).toBe('gcp.vertex_ai');
     expect(span.attributes['gen_ai.usage.cost.amount']).toBeCloseTo(EXPECTED_COST, 12);
   });
+
+  it.each([
+    ['flex', EXPECTED_COST * 0.5],
+    ['priority', EXPECTED_COST * 1.8],
+    ['standard', EXPECTED_COST],
+  ] as const)('Vertex served %s (trafficType): priced at that tier', async (tier, cost) => {
+    sim.setScript(() => ({ usage: USAGE, servedTier: tier }));
+    const vertex = new GoogleGenAI({
+      vertexai: true,
+      apiKey: 'test',
+      httpOptions: { baseUrl: sim.url },
+    });
+    await vertex.models.generateContent({ model: 'gemini-2.5-flash', contents: 'x' });
+    const span = await onlySpan();
+    // 0.000158 * 0.5 = 0.000079; * 1.8 = 0.0002844.
+    expect(span.attributes['gen_ai.usage.cost.amount']).toBeCloseTo(cost, 12);
+  });
+
+  it.skipIf(!features.httpHeaders)(
+    'Gemini API served flex (x-gemini-service-tier), stream: half the standard cost',
+    async () => {
+      sim.setScript(() => ({ text: 'a b', usage: USAGE, servedTier: 'flex' }));
+      const stream = await ai.models.generateContentStream({
+        model: 'gemini-2.5-flash',
+        contents: 'x',
+      });
+      for await (const _ of stream) {
+        // drain
+      }
+      const span = await onlySpan();
+      expect(span.attributes['gen_ai.usage.cost.amount']).toBeCloseTo(0.000079, 12);
+    },
+  );
+
+  it.skipIf(!features.continuation)(
+    'automatic continuation: each hop priced once, on its own usage',
+    async () => {
+      sim.setScript((call: SimCall) =>
+        (call.body as { continuationToken?: string }).continuationToken
+          ? { text: ' b', usage: { input: 120, output: 7 } }
+          : { text: 'a', usage: { input: 100, output: 20 }, continuationToken: 'ckpt' },
+      );
+      await ai.models.generateContent({ model: 'gemini-2.5-flash', contents: 'x' });
+      const spans = await waitForSpans(otel, 2);
+      await new Promise((r) => setTimeout(r, 20));
+      expect(otel.spans()).toHaveLength(2);
+      const costs = spans.map((s) => s.attributes['gen_ai.usage.cost.amount'] as number);
+      // Hop 1: (100 * 0.3 + 20 * 2.5) / 1e6 = 0.00008; hop 2: (120 * 0.3 + 7 * 2.5) / 1e6 = 0.0000535.
+      expect(costs[0]).toBeCloseTo(0.00008, 12);
+      expect(costs[1]).toBeCloseTo(0.0000535, 12);
+    },
+  );
 
   it('property: any usage (cached and thoughts included) is priced bucket by bucket', async () => {
     const count = fc.integer({ min: 0, max: 2_000_000 });

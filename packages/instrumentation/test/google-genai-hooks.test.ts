@@ -8,10 +8,11 @@
  */
 import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
+import { createRequire } from 'node:module';
+import { dirname, isAbsolute, join, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { esmImportSource, GOOGLE_GENAI_MODULE, loadModule } from './helpers/modules';
+import { esmImportSource, GOOGLE_GENAI_MODULE } from './helpers/modules';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
 const BUILT =
@@ -56,10 +57,24 @@ const loadLate = (name) => import(name);
 const loadSdk = () => ${esmImportSource(GOOGLE_GENAI_MODULE)};
 ${SCRIPT_BODY}`;
 
+/**
+ * Where a CJS user's `require('@google/genai')` resolves from: the root, or for a package
+ * directory (the version matrix) that install's root. By bare name, as users write it: requiring
+ * the directory itself would load `main` (the ESM build since 2.x, through require(esm)), not the
+ * package's `require` export, and the require hook rightly leaves such a file alone.
+ */
+const CJS_FROM = isAbsolute(GOOGLE_GENAI_MODULE)
+  ? join(
+      GOOGLE_GENAI_MODULE.slice(0, GOOGLE_GENAI_MODULE.lastIndexOf(`${sep}node_modules${sep}`)),
+      'x.js',
+    )
+  : join(ROOT, 'x.js');
+
 const CJS_SCRIPT = `
 const load = (name) => require(name);
 const loadLate = async (name) => require(name);
-const loadSdk = async () => require(${JSON.stringify(GOOGLE_GENAI_MODULE)});
+const loadSdk = async () =>
+  require('node:module').createRequire(${JSON.stringify(CJS_FROM)})('@google/genai');
 ${SCRIPT_BODY}`;
 
 /**
@@ -69,7 +84,7 @@ ${SCRIPT_BODY}`;
  */
 function cjsEntryLoads(): boolean {
   try {
-    loadModule(GOOGLE_GENAI_MODULE);
+    createRequire(CJS_FROM)('@google/genai');
     return true;
   } catch (err) {
     if (String(err).includes('require is not defined in ES module scope')) return false;

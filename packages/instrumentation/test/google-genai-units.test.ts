@@ -2,6 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { errorForSpan } from '../src/google-genai/errors';
 import { normalizeModel } from '../src/google-genai/request';
+import { servedTierOf } from '../src/google-genai/tier';
 import { embeddingUsage, geminiUsage } from '../src/google-genai/usage';
 
 describe('Google GenAI helpers', () => {
@@ -41,6 +42,49 @@ describe('Google GenAI helpers', () => {
         embeddings: [{ statistics: { tokenCount: 3 } }, { statistics: { tokenCount: 4 } }],
       }),
     ).toEqual({ inputTokens: 7 });
+    // 3.x Vertex embedContent: the same count in usageMetadata and statistics, read once.
+    expect(
+      embeddingUsage({
+        embeddings: [{ statistics: { tokenCount: 9 } }],
+        usageMetadata: { promptTokenCount: 9 },
+      }),
+    ).toEqual({ inputTokens: 9 });
+    expect(embeddingUsage({ usageMetadata: { promptTokenCount: 4 } })).toEqual({ inputTokens: 4 });
+  });
+
+  it('never reads the SDK-computed initialPromptTokenCount (continuation bookkeeping)', () => {
+    const hop = { promptTokenCount: 120, candidatesTokenCount: 7 };
+    Object.defineProperty(hop, 'initialPromptTokenCount', { value: 100, enumerable: false });
+    expect(geminiUsage(hop)).toEqual({ inputTokens: 120, outputTokens: 7 });
+  });
+
+  it('reads the served service tier: header, then usageMetadata.serviceTier, then trafficType', () => {
+    const headers = (tier: string) => ({
+      sdkHttpResponse: { headers: { 'x-gemini-service-tier': tier } },
+    });
+    expect(servedTierOf(headers('flex'))).toBe('flex');
+    expect(servedTierOf(headers('PRIORITY'))).toBe('priority');
+    expect(servedTierOf(headers('SERVICE_TIER_FLEX'))).toBe('flex');
+    // The header (served) wins over anything in the body.
+    expect(
+      servedTierOf({
+        ...headers('standard'),
+        usageMetadata: { trafficType: 'ON_DEMAND_PRIORITY' },
+      }),
+    ).toBe('standard');
+    expect(servedTierOf({ usageMetadata: { serviceTier: 'flex' } })).toBe('flex');
+    expect(servedTierOf({ usageMetadata: { trafficType: 'ON_DEMAND' } })).toBe('standard');
+    expect(servedTierOf({ usageMetadata: { trafficType: 'ON_DEMAND_FLEX' } })).toBe('flex');
+    expect(servedTierOf({ usageMetadata: { trafficType: 'ON_DEMAND_PRIORITY' } })).toBe('priority');
+    // No list price to apply: no tier.
+    expect(
+      servedTierOf({ usageMetadata: { trafficType: 'PROVISIONED_THROUGHPUT' } }),
+    ).toBeUndefined();
+    expect(servedTierOf({ usageMetadata: { trafficType: 'ON_DEMAND_OFFPEAK' } })).toBeUndefined();
+    expect(servedTierOf({ usageMetadata: { trafficType: 'constructor' } })).toBeUndefined();
+    expect(servedTierOf({ usageMetadata: { serviceTier: 'unspecified' } })).toBeUndefined();
+    expect(servedTierOf({ sdkHttpResponse: { headers: {} } })).toBeUndefined();
+    expect(servedTierOf({})).toBeUndefined();
   });
 
   it('classifies 1.x error shapes through a view, leaving the error itself untouched', () => {

@@ -3,17 +3,19 @@
  * simulator. Expected values are computed by hand from the scripted usage.
  */
 import { GoogleGenAIInstrumentation, withAttribution } from '@ai-margin/instrumentation';
-import { type ProviderSim, startProviderSim } from '@ai-margin/provider-sim';
+import { type ProviderSim, type SimCall, startProviderSim } from '@ai-margin/provider-sim';
 import type * as GenAISdk from '@google/genai';
 import { SpanKind, SpanStatusCode } from '@opentelemetry/api';
 import type { ReadableSpan } from '@opentelemetry/sdk-trace';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { type GenAIFeatures, probeFeatures } from './helpers/google-genai';
 import { GOOGLE_GENAI_MODULE, importModule } from './helpers/modules';
 import { setupOtel, type TestOtel, waitForSpans } from './helpers/otel';
 
 // Loaded by name at run time so the version matrix can substitute another installed version.
 const genaiModule = await importModule<typeof GenAISdk>(GOOGLE_GENAI_MODULE);
 const { GoogleGenAI } = genaiModule;
+const features: GenAIFeatures = await probeFeatures(genaiModule);
 
 let sim: ProviderSim;
 let otel: TestOtel;
@@ -50,6 +52,11 @@ const USAGE_ATTRS = {
   'gen_ai.usage.cache_read.input_tokens': 40,
   'gen_ai.usage.reasoning.output_tokens': 15,
 };
+
+/** The served tier, which the Gemini API sends as a header: only SDKs that keep headers see it. */
+function headerTier(tier: string): Record<string, string> {
+  return features.httpHeaders ? { 'ai_margin.service_tier': tier } : {};
+}
 
 function base(operation: string, model: string, provider = 'gcp.gemini') {
   return {
@@ -91,6 +98,7 @@ describe('generateContent', () => {
       ...(res.responseId ? { 'gen_ai.response.id': 'sim-gemini-response-1' } : {}),
       'gen_ai.response.finish_reasons': ['STOP'],
       ...USAGE_ATTRS,
+      ...headerTier('standard'),
     });
   });
 
@@ -176,6 +184,8 @@ describe('generateContent', () => {
       ...base('generate_content', 'gemini-2.5-pro', 'gcp.vertex_ai'),
       'gen_ai.usage.input_tokens': 5,
       'gen_ai.usage.output_tokens': 4,
+      // usageMetadata.trafficType ON_DEMAND, passed on by every SDK version.
+      'ai_margin.service_tier': 'standard',
     });
   });
 });
@@ -205,6 +215,7 @@ describe('generateContentStream', () => {
       ...(responseId ? { 'gen_ai.response.id': 'sim-gemini-response-1' } : {}),
       'gen_ai.response.finish_reasons': ['STOP'],
       ...USAGE_ATTRS,
+      ...headerTier('standard'),
     });
   });
 
@@ -236,7 +247,7 @@ describe('generateContentStream', () => {
 });
 
 describe('embedContent', () => {
-  it('traces embeddings; the Gemini API reports no usage, so it is marked missing', async () => {
+  it('traces embeddings: usageMetadata as input where the SDK passes it on (3.x)', async () => {
     sim.setScript(() => ({ usage: { input: 9, output: 0 }, dimensions: 4 }));
     const res = await ai.models.embedContent({
       model: 'gemini-embedding-001',
@@ -247,7 +258,29 @@ describe('embedContent', () => {
     expect(span.name).toBe('embeddings gemini-embedding-001');
     expect(span.attributes).toEqual({
       ...base('embeddings', 'gemini-embedding-001'),
-      'ai_margin.usage.missing': true,
+      // Older SDKs drop the Gemini API's embedding usage: the span says it is missing.
+      ...(features.embedUsage
+        ? { 'gen_ai.usage.input_tokens': 9 }
+        : { 'ai_margin.usage.missing': true }),
+    });
+  });
+
+  it('Vertex Gemini embedding model: the token count is read once, not twice', async () => {
+    sim.setScript(() => ({ usage: { input: 9, output: 0 }, dimensions: 4 }));
+    const vertex = new GoogleGenAI({
+      vertexai: true,
+      apiKey: 'test',
+      httpOptions: { baseUrl: sim.url },
+    });
+    const res = await vertex.models.embedContent({ model: 'gemini-embedding-2', contents: 'a' });
+    expect(res.embeddings).toHaveLength(1);
+    // 3.x calls :embedContent and copies usageMetadata.promptTokenCount into the embedding's
+    // statistics too; older SDKs call :predict (statistics only). Either way input is 9.
+    expect(sim.calls.at(-1)?.path).toMatch(/:(embedContent|predict)$/);
+    const span = await onlySpan();
+    expect(span.attributes).toEqual({
+      ...base('embeddings', 'gemini-embedding-2', 'gcp.vertex_ai'),
+      'gen_ai.usage.input_tokens': 9,
     });
   });
 
@@ -265,6 +298,133 @@ describe('embedContent', () => {
       ...base('embeddings', 'text-embedding-005', 'gcp.vertex_ai'),
       'gen_ai.usage.input_tokens': 9,
     });
+  });
+});
+
+describe('service tier (what the call was served on, as billed)', () => {
+  const tierOf = async () =>
+    (await onlySpan()).attributes['ai_margin.service_tier'] as string | undefined;
+
+  it.each([
+    ['flex', 'flex'],
+    ['priority', 'priority'],
+  ] as const)('Gemini API, served %s: ai_margin.service_tier = %s', async (served, expected) => {
+    sim.setScript(() => ({ usage: USAGE, servedTier: served }));
+    await ai.models.generateContent({ model: 'gemini-2.5-flash', contents: 'x' });
+    expect(await tierOf()).toBe(features.httpHeaders ? expected : undefined);
+  });
+
+  it.skipIf(!features.httpHeaders)(
+    'Gemini API: a Priority request downgraded to standard is standard',
+    async () => {
+      sim.setScript(() => ({ usage: USAGE, servedTier: 'standard' }));
+      await ai.models.generateContent({
+        model: 'gemini-2.5-flash',
+        contents: 'x',
+        config: { serviceTier: 'priority' as GenAISdk.ServiceTier },
+      });
+      expect(await tierOf()).toBe('standard');
+    },
+  );
+
+  it('Gemini API stream: the header of the stream is read', async () => {
+    sim.setScript(() => ({ text: 'a b', usage: USAGE, servedTier: 'flex' }));
+    const s = await ai.models.generateContentStream({ model: 'gemini-2.5-pro', contents: 'x' });
+    for await (const _ of s) {
+      // drain
+    }
+    expect(await tierOf()).toBe(features.httpHeaders ? 'flex' : undefined);
+  });
+
+  it.each([
+    ['flex', 'flex'],
+    ['priority', 'priority'],
+  ] as const)(
+    'Vertex AI, trafficType ON_DEMAND_%s (stream, final chunk): %s',
+    async (served, expected) => {
+      sim.setScript(() => ({ text: 'a b', usage: USAGE, servedTier: served }));
+      const vertex = new GoogleGenAI({
+        vertexai: true,
+        apiKey: 'test',
+        httpOptions: { baseUrl: sim.url },
+      });
+      const s = await vertex.models.generateContentStream({
+        model: 'gemini-2.5-pro',
+        contents: 'x',
+      });
+      for await (const _ of s) {
+        // drain
+      }
+      expect(await tierOf()).toBe(expected);
+    },
+  );
+});
+
+describe('automatic continuation: one span per request, each with its own usage', () => {
+  // Hop 1 stops at a checkpoint; the SDK resumes with its token and hop 2 finishes.
+  const HOP1 = { input: 100, output: 20, cacheRead: 30, reasoning: 5 };
+  const HOP2 = { input: 120, output: 7 };
+  const script = (call: SimCall) =>
+    (call.body as { continuationToken?: string }).continuationToken === 'ckpt-1'
+      ? { text: ' world', usage: HOP2 }
+      : { text: 'hello', usage: HOP1, continuationToken: 'ckpt-1' };
+  const HOP1_ATTRS = {
+    'gen_ai.usage.input_tokens': 130,
+    'gen_ai.usage.cache_read.input_tokens': 30,
+    'gen_ai.usage.output_tokens': 20,
+    'gen_ai.usage.reasoning.output_tokens': 5,
+    'gen_ai.response.finish_reasons': ['CONTINUATION'],
+  };
+  const HOP2_ATTRS = {
+    'gen_ai.usage.input_tokens': 120,
+    'gen_ai.usage.output_tokens': 7,
+    'gen_ai.response.finish_reasons': ['STOP'],
+  };
+
+  async function twoSpans(): Promise<ReadableSpan[]> {
+    const spans = await waitForSpans(otel, 2);
+    await new Promise((r) => setTimeout(r, 20));
+    expect(otel.spans()).toHaveLength(2);
+    return spans;
+  }
+
+  it.skipIf(!features.continuation)(
+    'generateContent: two spans, summing to the merged usage',
+    async () => {
+      sim.setScript(script);
+      const res = await ai.models.generateContent({ model: 'gemini-2.5-flash', contents: 'x' });
+      expect(res.text).toBe('hello world');
+      const [hop1, hop2] = await twoSpans();
+      expect(hop1?.attributes).toMatchObject(HOP1_ATTRS);
+      expect(hop2?.attributes).toMatchObject(HOP2_ATTRS);
+      expect(hop2?.attributes['gen_ai.usage.cache_read.input_tokens']).toBeUndefined();
+      // The caller's merged usage is the sum of the spans (130 + 120 prompt): nothing twice.
+      expect(res.usageMetadata?.promptTokenCount).toBe(250);
+      expect(res.usageMetadata?.candidatesTokenCount).toBe(15 + 7);
+    },
+  );
+
+  it.skipIf(!features.continuation)('generateContentStream: two spans, one per hop', async () => {
+    sim.setScript(script);
+    const s = await ai.models.generateContentStream({ model: 'gemini-2.5-flash', contents: 'x' });
+    let text = '';
+    for await (const chunk of s) text += chunk.text ?? '';
+    expect(text).toBe('hello world');
+    const [hop1, hop2] = await twoSpans();
+    expect(hop1?.attributes).toMatchObject({ ...HOP1_ATTRS, 'gen_ai.request.stream': true });
+    expect(hop2?.attributes).toMatchObject({ ...HOP2_ATTRS, 'gen_ai.request.stream': true });
+  });
+
+  it('automaticContinuation: false makes one request and one span', async () => {
+    sim.setScript(script);
+    const res = await ai.models.generateContent({
+      model: 'gemini-2.5-flash',
+      contents: 'x',
+      config: { automaticContinuation: false } as GenAISdk.GenerateContentConfig,
+    });
+    expect(res.text).toBe('hello');
+    const span = await onlySpan();
+    expect(span.attributes).toMatchObject(HOP1_ATTRS);
   });
 });
 

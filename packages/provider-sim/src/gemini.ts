@@ -1,9 +1,12 @@
 /**
- * Google Gemini API (and Vertex AI), as `@google/genai` calls it:
- * - Gemini API: `POST /{v1beta|v1}/models/{model}:generateContent`, `:streamGenerateContent?alt=sse`,
- *   `:batchEmbedContents`, `:embedContent`;
- * - Vertex AI: `POST /{v1beta1|v1}/projects/{p}/locations/{l}/publishers/google/models/{model}:…`
- *   with the same generate bodies, and `:predict` / `:embedContent` for embeddings.
+ * Google Gemini API (and Vertex AI), as `@google/genai` calls it. Both API versions answer, as
+ * Google's do (SDK 1.x/2.x default to `v1beta` / `v1beta1`, 3.x to `v1` on the Gemini API; a
+ * client's `httpOptions.apiVersion` picks any), and the call records the path as requested:
+ * - Gemini API: `POST /{v1beta|v1|v1alpha}/models/{model}:generateContent`,
+ *   `:streamGenerateContent?alt=sse`, `:batchEmbedContents`, `:embedContent`;
+ * - Vertex AI: `POST /{v1beta1|v1}/[projects/{p}/locations/{l}/]publishers/google/models/{model}:…`
+ *   with the same generate bodies, and `:predict` / `:embedContent` for embeddings
+ *   (see `./gemini-embed`).
  *
  * Usage mapping from {@link SimUsage} into `usageMetadata`: `promptTokenCount` = input + cacheRead
  * (Gemini's prompt count includes cached tokens), `cachedContentTokenCount` = cacheRead (when > 0),
@@ -11,16 +14,32 @@
  * output includes reasoning, Gemini reports thoughts apart), `totalTokenCount` = prompt + output.
  * Streams are SSE `data:` lines of GenerateContentResponse; intermediate chunks carry only
  * `promptTokenCount`, the last one the full usage (the client must keep the last usage it saw).
- * Gemini API embeddings report no token usage (as the real API); Vertex `:predict` embeddings
- * carry `statistics.token_count` per instance.
+ *
+ * Service tier: the request's `serviceTier` (`flex`, `priority`; default standard) is served
+ * unless the reply says otherwise ({@link GeminiSimReply.servedTier}, e.g. a Priority request
+ * downgraded to standard). The Gemini API reports it in the `x-gemini-service-tier` header,
+ * Vertex in `usageMetadata.trafficType` (`ON_DEMAND`, `ON_DEMAND_FLEX`, `ON_DEMAND_PRIORITY`).
+ *
+ * Automatic continuation: a reply with {@link GeminiSimReply.continuationToken} ends with
+ * `finishReason: CONTINUATION` and that token on the candidate; SDKs that continue (2.32, 3.x)
+ * send the next request with `continuationToken` in the body, which the script can read.
  * Errors: `{ error: { code, message, status } }` with the gRPC-style status name.
  */
+import { answerEmbeddings } from './gemini-embed';
 import type { HandlerContext, ProviderHandler, SseEvent } from './handler';
-import { DEFAULT_TEXT, fakeEmbedding, splitText } from './script';
+import { DEFAULT_TEXT, splitText } from './script';
 import type { SimReply, SimUsage } from './types';
 
+/** Gemini-only reply fields a script may return alongside the {@link SimReply} ones. */
+export interface GeminiSimReply extends SimReply {
+  /** End the response as a continuation checkpoint with this token. */
+  continuationToken?: string;
+  /** Tier the call is served on, overriding the requested one. */
+  servedTier?: 'standard' | 'flex' | 'priority';
+}
+
 const PATH_RE =
-  /^\/(?:v1|v1beta|v1beta1|v1alpha)\/(?:projects\/[^/]+\/locations\/[^/]+\/)?(?:publishers\/[^/]+\/)?models\/([^/:]+):(generateContent|streamGenerateContent|embedContent|batchEmbedContents|predict)$/;
+  /^\/(?:v1|v1beta|v1beta1|v1alpha)\/(?:projects\/[^/]+\/locations\/[^/]+\/)?(publishers\/[^/]+\/)?models\/([^/:]+):(generateContent|streamGenerateContent|embedContent|batchEmbedContents|predict)$/;
 
 const STATUS_NAMES: Record<number, string> = {
   400: 'INVALID_ARGUMENT',
@@ -31,6 +50,12 @@ const STATUS_NAMES: Record<number, string> = {
   500: 'INTERNAL',
   503: 'UNAVAILABLE',
   504: 'DEADLINE_EXCEEDED',
+};
+
+const TRAFFIC_TYPES = {
+  standard: 'ON_DEMAND',
+  flex: 'ON_DEMAND_FLEX',
+  priority: 'ON_DEMAND_PRIORITY',
 };
 
 /** `usageMetadata` for a reply, in Gemini's convention (see the module comment). */
@@ -48,6 +73,17 @@ export function geminiUsageMetadata(u: SimUsage): Record<string, number> {
   return meta;
 }
 
+/** The tier the call is served on: the reply's override, else the requested one. */
+function servedTier(
+  body: Record<string, unknown>,
+  reply: GeminiSimReply,
+): keyof typeof TRAFFIC_TYPES {
+  if (reply.servedTier) return reply.servedTier;
+  const raw = body.serviceTier ?? body.service_tier;
+  const name = typeof raw === 'string' ? raw.toLowerCase().replace(/^service_tier_/, '') : '';
+  return name === 'flex' || name === 'priority' ? name : 'standard';
+}
+
 async function sendError(ctx: HandlerContext, status: number): Promise<void> {
   await ctx.sendJson(status, {
     error: {
@@ -58,55 +94,56 @@ async function sendError(ctx: HandlerContext, status: number): Promise<void> {
   });
 }
 
-function candidate(text: string, finishReason?: string): Record<string, unknown> {
+function candidate(text: string, finishReason?: string, token?: string): Record<string, unknown> {
   return {
     content: { parts: [{ text }], role: 'model' },
     ...(finishReason ? { finishReason } : {}),
+    ...(token ? { continuationToken: token } : {}),
     index: 0,
   };
 }
 
-function countOf(v: unknown): number {
-  return Array.isArray(v) ? v.length : 1;
-}
-
-function embeddingCount(action: string, body: Record<string, unknown>): number {
-  if (action === 'batchEmbedContents') return countOf(body.requests);
-  if (action === 'predict') return countOf(body.instances);
-  return 1;
-}
-
-async function answerEmbeddings(
+async function answerGenerate(
   ctx: HandlerContext,
-  action: string,
+  model: string,
+  vertex: boolean,
+  stream: boolean,
   body: Record<string, unknown>,
-  reply: SimReply,
+  reply: GeminiSimReply,
 ): Promise<void> {
-  const dims = reply.dimensions ?? 8;
-  const n = embeddingCount(action, body);
-  const vectors = Array.from({ length: n }, (_, i) => fakeEmbedding(i + 1, dims));
-  if (action === 'batchEmbedContents') {
-    return ctx.sendJson(200, { embeddings: vectors.map((values) => ({ values })) });
-  }
-  if (action === 'predict') {
-    // Vertex: split the input tokens over the instances (the first gets the remainder).
-    const total = reply.usage?.input ?? 0;
-    const share = Math.floor(total / n);
+  const text = reply.text ?? DEFAULT_TEXT;
+  const modelVersion = reply.responseModel ?? model;
+  const tier = servedTier(body, reply);
+  const usage: Record<string, number | string> | undefined =
+    reply.omitUsage || !reply.usage ? undefined : geminiUsageMetadata(reply.usage);
+  if (usage && vertex) usage.trafficType = TRAFFIC_TYPES[tier];
+  // A header set here is merged into the status line's headers by sendJson / sendSse.
+  if (!vertex) ctx.res.setHeader('x-gemini-service-tier', tier);
+  const token = reply.continuationToken;
+  const finish = token ? 'CONTINUATION' : 'STOP';
+  const responseId = 'sim-gemini-response-1';
+  if (!stream) {
     return ctx.sendJson(200, {
-      predictions: vectors.map((values, i) => ({
-        embeddings: {
-          values,
-          statistics: { token_count: i === 0 ? total - share * (n - 1) : share, truncated: false },
-        },
-      })),
-      metadata: { billableCharacterCount: total * 4 },
+      candidates: [candidate(text, finish, token)],
+      ...(usage ? { usageMetadata: usage } : {}),
+      modelVersion,
+      responseId,
     });
   }
-  const usage =
-    reply.omitUsage || !reply.usage
-      ? {}
-      : { usageMetadata: { promptTokenCount: reply.usage.input } };
-  return ctx.sendJson(200, { embedding: { values: vectors[0] }, ...usage });
+  const pieces = splitText(text);
+  const events: SseEvent[] = pieces.map((piece, i) => {
+    const last = i === pieces.length - 1;
+    const chunkUsage = usage && (last ? usage : { promptTokenCount: usage.promptTokenCount });
+    return {
+      data: JSON.stringify({
+        candidates: [last ? candidate(piece, finish, token) : candidate(piece)],
+        ...(chunkUsage ? { usageMetadata: chunkUsage } : {}),
+        modelVersion,
+        responseId,
+      }),
+    };
+  });
+  return ctx.sendSse(events, { failAfterChunks: reply.failAfterChunks });
 }
 
 export const geminiHandler: ProviderHandler = {
@@ -116,8 +153,9 @@ export const geminiHandler: ProviderHandler = {
   },
   async handle(ctx) {
     const m = PATH_RE.exec(ctx.path) as RegExpExecArray;
-    const model = decodeURIComponent(m[1] as string);
-    const action = m[2] as string;
+    const vertex = m[1] !== undefined;
+    const model = decodeURIComponent(m[2] as string);
+    const action = m[3] as string;
     const body = (ctx.body && typeof ctx.body === 'object' ? ctx.body : {}) as Record<
       string,
       unknown
@@ -125,35 +163,9 @@ export const geminiHandler: ProviderHandler = {
     const embed = action !== 'generateContent' && action !== 'streamGenerateContent';
     const stream = action === 'streamGenerateContent';
     const operation = embed ? 'embedContent' : 'generateContent';
-    const reply = ctx.reply({ operation, model, stream, body: ctx.body });
+    const reply: GeminiSimReply = ctx.reply({ operation, model, stream, body: ctx.body });
     if (reply.errorStatus) return sendError(ctx, reply.errorStatus);
     if (embed) return answerEmbeddings(ctx, action, body, reply);
-
-    const text = reply.text ?? DEFAULT_TEXT;
-    const modelVersion = reply.responseModel ?? model;
-    const usage = reply.omitUsage || !reply.usage ? undefined : geminiUsageMetadata(reply.usage);
-    const responseId = 'sim-gemini-response-1';
-    if (!stream) {
-      return ctx.sendJson(200, {
-        candidates: [candidate(text, 'STOP')],
-        ...(usage ? { usageMetadata: usage } : {}),
-        modelVersion,
-        responseId,
-      });
-    }
-    const pieces = splitText(text);
-    const events: SseEvent[] = pieces.map((piece, i) => {
-      const last = i === pieces.length - 1;
-      const chunkUsage = usage && (last ? usage : { promptTokenCount: usage.promptTokenCount });
-      return {
-        data: JSON.stringify({
-          candidates: [candidate(piece, last ? 'STOP' : undefined)],
-          ...(chunkUsage ? { usageMetadata: chunkUsage } : {}),
-          modelVersion,
-          responseId,
-        }),
-      };
-    });
-    return ctx.sendSse(events, { failAfterChunks: reply.failAfterChunks });
+    return answerGenerate(ctx, model, vertex, stream, body, reply);
   },
 };

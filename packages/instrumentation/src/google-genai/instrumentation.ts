@@ -8,12 +8,13 @@
  * `generateContentInternal`, `generateContentStreamInternal`, `embedContentInternal`. Those are
  * wrapped, which gives one span per model request — also when the SDK makes several for one
  * public call (automatic function calling, automatic continuation), each priced on its own
- * usage — and covers `chats.sendMessage*` too, which goes through the same methods.
+ * usage — and covers `chats.sendMessage*` too, which goes through the same methods. The merged
+ * response of a continued call (summed usage) is never read, so nothing is counted twice.
  *
  * Span: `"{operation} {model}"`, kind CLIENT, provider `gcp.gemini` (`gcp.vertex_ai` when the
  * client is in Vertex mode), operation `generate_content` or `embeddings`. The model is the
  * request model without `models/` / `publishers/…/models/` decoration; `modelVersion` becomes
- * the response model. Usage mapping: see `./usage`.
+ * the response model. Usage mapping: see `./usage`; the served service tier: see `./tier`.
  * Streams: the returned async generator is wrapped so the span ends exactly once on drain,
  * `break`, or error; usage is the last `usageMetadata` seen (Gemini sends the complete counts on
  * the final chunk).
@@ -26,6 +27,7 @@ import { exportOf, isRecord } from '../common/module';
 import { type GenAISpan, guard, serverAttributes, startGenAISpan } from '../common/span';
 import { type StreamObserver, wrapStreamIterator } from '../common/stream';
 import {
+  ATTR_AI_MARGIN_SERVICE_TIER,
   ATTR_GEN_AI_INPUT_MESSAGES,
   ATTR_GEN_AI_OUTPUT_MESSAGES,
   ATTR_GEN_AI_SYSTEM_INSTRUCTIONS,
@@ -35,6 +37,7 @@ import {
 import { assistantText, inputMessagesOf, outputMessagesOf, systemInstructionOf } from './content';
 import { errorForSpan } from './errors';
 import { baseUrlOf, generateRequestAttributes, isVertex, normalizeModel } from './request';
+import { type ServedTier, servedTierOf } from './tier';
 import {
   GOOGLE_GENAI_MODULE,
   GOOGLE_GENAI_SUPPORTED_VERSIONS,
@@ -202,6 +205,7 @@ export class GoogleGenAIInstrumentation extends GenAIInstrumentationBase<GoogleG
 
   private onResponse(span: GenAISpan, kind: Kind, response: unknown, capture: boolean): true {
     const res = isRecord(response) ? response : {};
+    span.set(ATTR_AI_MARGIN_SERVICE_TIER, servedTierOf(res));
     if (kind === 'embed') {
       const usage = embeddingUsage(res);
       if (usage) span.setUsage(usage);
@@ -238,6 +242,7 @@ export class GoogleGenAIInstrumentation extends GenAIInstrumentationBase<GoogleG
     let model: unknown;
     let id: unknown;
     let finishReasons: string[] = [];
+    let tier: ServedTier | undefined;
     let text = '';
     const observer: StreamObserver<unknown> = {
       onItem: (chunk) => {
@@ -246,12 +251,15 @@ export class GoogleGenAIInstrumentation extends GenAIInstrumentationBase<GoogleG
         if (usage) span.setUsage(usage);
         if (typeof chunk.modelVersion === 'string') model = chunk.modelVersion;
         if (typeof chunk.responseId === 'string') id = chunk.responseId;
+        // Every chunk has the headers; Vertex's trafficType comes with the final usage.
+        tier = servedTierOf(chunk) ?? tier;
         const reasons = finishReasonsOf(chunk);
         if (reasons.length > 0) finishReasons = reasons;
         if (capture) text += candidateText(chunk);
       },
       onFinish: () => {
         span.setResponse({ model, id, finishReasons });
+        span.set(ATTR_AI_MARGIN_SERVICE_TIER, tier);
         if (capture && text) {
           span.set(
             ATTR_GEN_AI_OUTPUT_MESSAGES,

@@ -5,8 +5,16 @@
  * - cache read = `cachedContentTokenCount` (Gemini reports no cache-write count);
  * - output = `candidatesTokenCount` + `thoughtsTokenCount` (semconv output includes reasoning);
  * - reasoning = `thoughtsTokenCount`.
- * Embeddings: Vertex reports `statistics.tokenCount` per embedding (summed as input); the
- * Gemini API reports no embedding usage, so those spans are marked usage-missing.
+ * Each call is one HTTP request's own `usageMetadata`. Automatic continuation (later 2.x, 3.x)
+ * sums the hops' counts into the response the caller gets and keeps the first hop's prompt as
+ * `initialPromptTokenCount`; we never see that merged object (one span per hop), and
+ * `initialPromptTokenCount` is never read: each hop's prompt is billed, summing is the bill.
+ * Per-modality details (`promptTokensDetails`, …) are not mapped: the price book has one
+ * input price per model.
+ * Embeddings: `usageMetadata.promptTokenCount` when the SDK passes it on (3.x: Gemini API
+ * `batchEmbedContents`, Vertex `embedContent`), else Vertex's `statistics.tokenCount` per
+ * embedding, summed (`predict`; 3.x also copies the `embedContent` count there, so only one of
+ * the two is read). Without either (the Gemini API before 3.x) the span is marked usage-missing.
  */
 import { isRecord } from '../common/module';
 import { type GenAIUsage, tokenCount } from '../common/usage';
@@ -30,9 +38,13 @@ export function geminiUsage(usageMetadata: unknown): GenAIUsage | undefined {
   return Object.keys(usage).length > 0 ? usage : undefined;
 }
 
-/** Input tokens of an embedding response (Vertex `embeddings[].statistics.tokenCount`). */
+/** Input tokens of an embedding response (see the module comment). */
 export function embeddingUsage(response: unknown): GenAIUsage | undefined {
-  if (!isRecord(response) || !Array.isArray(response.embeddings)) return undefined;
+  if (!isRecord(response)) return undefined;
+  const meta = isRecord(response.usageMetadata) ? response.usageMetadata : undefined;
+  const prompt = tokenCount(meta?.promptTokenCount);
+  if (prompt !== undefined) return { inputTokens: prompt };
+  if (!Array.isArray(response.embeddings)) return undefined;
   let total: number | undefined;
   for (const e of response.embeddings) {
     const n =

@@ -14,12 +14,12 @@ import {
   PeriodicExportingMetricReader,
 } from '@opentelemetry/sdk-metrics';
 import {
-  TracerProvider,
   InMemorySpanExporter,
   type ReadableSpan,
   SimpleSpanProcessor,
   type Span,
   type SpanProcessor,
+  TracerProvider,
 } from '@opentelemetry/sdk-trace';
 
 export class AttributionRecorder implements SpanProcessor {
