@@ -88,3 +88,14 @@ export const ATTR_AI_MARGIN_SERVICE_TIER = 'ai_margin.service_tier';
 /** 1-hour cache writes (Anthropic `ephemeral_1h_input_tokens`); the rest of cache writes are 5-minute. */
 export const ATTR_AI_MARGIN_USAGE_CACHE_WRITE_1H_TOKENS =
   'ai_margin.usage.cache_write_1h.input_tokens';
+/**
+ * OpenAI cache writes kept 30 minutes (openai 7 `cache_write_tokens_details.ttl_30m_tokens`): a
+ * part of `gen_ai.usage.cache_creation.input_tokens`, which holds all cache writes.
+ */
+export const ATTR_AI_MARGIN_USAGE_CACHE_WRITE_30M_TOKENS =
+  'ai_margin.usage.cache_write_30m.input_tokens';
+/** OpenAI cache writes kept 12 hours (`ttl_12h_tokens`): the other part of the cache writes. */
+export const ATTR_AI_MARGIN_USAGE_CACHE_WRITE_12H_TOKENS =
+  'ai_margin.usage.cache_write_12h.input_tokens';
+/** OpenAI `usage.compute_units` (openai >= 7.8), as reported; not a token count. */
+export const ATTR_AI_MARGIN_USAGE_COMPUTE_UNITS = 'ai_margin.usage.compute_units';

@@ -22,6 +22,8 @@ const anthropicModule = loadModule<Any>(ANTHROPIC_MODULE);
 // USD per 1M tokens, by hand.
 const PRICES = {
   chat: { input: 1.0, output: 4.0, cacheRead: 0.25 },
+  // A price for cache writes (the processor's generic write bucket, `cacheWrite5m`).
+  cache: { input: 1.0, output: 4.0, cacheRead: 0.25, cacheWrite5m: 1.25 },
   claude: { input: 3.0, output: 15.0, cacheRead: 0.3, cacheWrite5m: 3.75, cacheWrite1h: 6.0 },
 };
 const PRICE_FILE = {
@@ -34,6 +36,10 @@ const PRICE_FILE = {
         {
           id: 'test-chat-model',
           periods: [{ effectiveFrom: '2025-01-01', prices: PRICES.chat, source: 'test' }],
+        },
+        {
+          id: 'test-cache-model',
+          periods: [{ effectiveFrom: '2025-01-01', prices: PRICES.cache, source: 'test' }],
         },
       ],
     },
@@ -148,6 +154,73 @@ describe('cost on the span (MarginSpanProcessor + hand-written prices)', () => {
     expect(span?.attributes['gen_ai.usage.cost.amount']).toBeUndefined();
     expect(span?.attributes['ai_margin.unpriced.reason']).toBe('missing_usage');
   });
+
+  // openai 7 usage: uncached 100 + cached 40 + written 80 (30 min 20, 12 h 60) = prompt 220.
+  const usage7 = {
+    input: 100,
+    cacheRead: 40,
+    cacheWrite30m: 20,
+    cacheWrite12h: 60,
+    output: 30,
+    reasoning: 10,
+  };
+
+  it('openai 7 chat: cache writes come out of input and are priced apart, never counted twice', async () => {
+    sim.setScript(() => ({ usage: usage7, responseModel: 'test-cache-model' }));
+    const openai = new openaiModule.OpenAI({
+      baseURL: `${sim.url}/v1`,
+      apiKey: 't',
+      maxRetries: 0,
+    });
+    await openai.chat.completions.create({ model: 'test-cache', messages });
+    const [span] = await waitForSpans(otel, 1);
+    expect(span?.attributes).toMatchObject({
+      'gen_ai.usage.input_tokens': 220,
+      'gen_ai.usage.cache_creation.input_tokens': 80,
+    });
+    // uncached 220 - 40 - 80 = 100: (100 * 1.0 + 40 * 0.25 + 80 * 1.25 + 30 * 4.0) / 1e6 = 330 / 1e6
+    expect(cost(span as ReadableSpan)).toBeCloseTo(0.00033, 12);
+  });
+
+  // The Responses API arrived in openai 4.87.
+  const withResponses = openaiModule.OpenAI.Responses ? it : it.skip;
+
+  // Never silently cheaper: a tier or a cache-write retention the price book has no price for
+  // makes the call unpriced (counted, with its reason), not priced as standard / 5-minute writes.
+  withResponses(
+    'an ultrafast call with no ultrafast price is unpriced, never billed as standard',
+    async () => {
+      sim.setScript(() => ({
+        usage: { input: 100, output: 30 },
+        responseModel: 'test-chat-model',
+      }));
+      const openai = new openaiModule.OpenAI({
+        baseURL: `${sim.url}/v1`,
+        apiKey: 't',
+        maxRetries: 0,
+      });
+      await openai.responses.create({ model: 'test-chat', input: 'Hi', service_tier: 'ultrafast' });
+      const [span] = await waitForSpans(otel, 1);
+      expect(span?.attributes['openai.response.service_tier']).toBe('ultrafast');
+      expect(span?.attributes['gen_ai.usage.cost.amount']).toBeUndefined();
+    },
+  );
+
+  withResponses(
+    '12-hour cache writes with no 12-hour price are unpriced, never billed as 5-minute writes',
+    async () => {
+      sim.setScript(() => ({ usage: usage7, responseModel: 'test-cache-model' }));
+      const openai = new openaiModule.OpenAI({
+        baseURL: `${sim.url}/v1`,
+        apiKey: 't',
+        maxRetries: 0,
+      });
+      await openai.responses.create({ model: 'test-cache', input: 'Hi' });
+      const [span] = await waitForSpans(otel, 1);
+      expect(span?.attributes['ai_margin.usage.cache_write_12h.input_tokens']).toBe(60);
+      expect(span?.attributes['gen_ai.usage.cost.amount']).toBeUndefined();
+    },
+  );
 
   it('anthropic: input, cache read, 5m and 1h cache writes and output priced apart', async () => {
     sim.setScript(() => ({

@@ -39,6 +39,35 @@ function client() {
   return new OpenAI({ baseURL: `${sim.url}/v1`, apiKey: 'test', maxRetries: 0 });
 }
 
+// openai 7 usage, by hand: prompt = uncached 100 + cached 40 + cache writes (30 min 20 +
+// 12 h 60 = 80) = 220 (OpenAI's input includes reads and writes, as semconv's does); output 30
+// of which 10 reasoning; 3 compute units.
+const USAGE_7 = {
+  input: 100,
+  cacheRead: 40,
+  cacheWrite30m: 20,
+  cacheWrite12h: 60,
+  output: 30,
+  reasoning: 10,
+  computeUnits: 3,
+};
+const USAGE_7_ATTRS = {
+  'gen_ai.usage.input_tokens': 220,
+  'gen_ai.usage.output_tokens': 30,
+  'gen_ai.usage.cache_read.input_tokens': 40,
+  'gen_ai.usage.cache_creation.input_tokens': 80,
+  'gen_ai.usage.reasoning.output_tokens': 10,
+  'ai_margin.usage.compute_units': 3,
+};
+
+// `parse()` helpers: chat.completions.parse (openai >= 5), beta.chat.completions.parse (late 4.x).
+const probe = new OpenAI({ apiKey: 'probe' });
+const chatParser = (c: Any) =>
+  typeof c.chat.completions.parse === 'function' ? c.chat.completions : c.beta?.chat?.completions;
+const HAS_CHAT_PARSE = typeof chatParser(probe)?.parse === 'function';
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
 function only(): ReadableSpan {
   const spans = otel.spans();
   expect(spans).toHaveLength(1);
@@ -390,6 +419,119 @@ describe('openai chat.completions.create', () => {
     });
   });
 
+  it('openai 7 usage: cache writes and compute units, input still includes the writes', async () => {
+    sim.setScript(() => reply({ usage: USAGE_7 }));
+    const res = await client().chat.completions.create({
+      model: 'gpt-4o-mini',
+      messages,
+      service_tier: 'priority',
+    });
+    expect(res.usage.prompt_tokens_details.cache_write_tokens).toBe(80);
+    const span = only();
+    expect(span.attributes).toEqual({
+      ...commonAttrs(),
+      'openai.request.service_tier': 'priority',
+      'gen_ai.response.model': 'gpt-4o-mini-2024-07-18',
+      'gen_ai.response.id': res.id,
+      'gen_ai.response.finish_reasons': ['stop'],
+      'openai.response.service_tier': 'priority',
+      ...USAGE_7_ATTRS,
+    });
+  });
+
+  it('openai 7 usage in the final chunk of a stream', async () => {
+    sim.setScript(() => reply({ usage: USAGE_7 }));
+    const stream = await client().chat.completions.create({
+      model: 'gpt-4o-mini',
+      messages,
+      stream: true,
+      stream_options: { include_usage: true },
+    });
+    for await (const _ of stream) {
+    }
+    const span = only();
+    expect(span.attributes).toMatchObject(USAGE_7_ATTRS);
+    // Chat reports no retention split.
+    expect(span.attributes['ai_margin.usage.cache_write_30m.input_tokens']).toBeUndefined();
+    expect(span.attributes['ai_margin.usage.cache_write_12h.input_tokens']).toBeUndefined();
+  });
+
+  it('stream toReadableStream() cancelled early: span ends once, status unset', async () => {
+    const stream = await client().chat.completions.create({
+      model: 'gpt-4o-mini',
+      messages,
+      stream: true,
+      stream_options: { include_usage: true },
+    });
+    const reader = stream.toReadableStream().getReader();
+    await reader.read();
+    await reader.cancel();
+    await waitForSpans(otel, 1);
+    const span = only();
+    expect(span.status.code).toBe(SpanStatusCode.UNSET);
+    expect(span.attributes['ai_margin.usage.missing']).toBe(true);
+  });
+
+  it('stream tee(): controller.abort() while the branches read ends as aborted', async () => {
+    const stream = await client().chat.completions.create({
+      model: 'gpt-4o-mini',
+      messages,
+      stream: true,
+      stream_options: { include_usage: true },
+    });
+    const [left, right] = stream.tee();
+    const read = async (s: Any) => {
+      try {
+        for await (const _ of s) stream.controller.abort();
+      } catch {
+        // some SDK versions throw the abort, others end the stream quietly
+      }
+    };
+    await Promise.all([read(left), read(right)]);
+    await waitForSpans(otel, 1);
+    const span = only();
+    expect(span.status.code).toBe(SpanStatusCode.ERROR);
+    expect(span.attributes['error.type']).toBe('aborted');
+  });
+
+  it.skipIf(!HAS_CHAT_PARSE)(
+    'parse() helper: its result intact, one span with usage (body parsed once)',
+    async () => {
+      const parsed = await chatParser(client()).parse({ model: 'gpt-4o-mini', messages });
+      expect(parsed.choices[0].message.content).toBe(
+        'Hello from the ai-margin provider simulator.',
+      );
+      await waitForSpans(otel, 1);
+      expect(only().attributes).toMatchObject({
+        ...commonAttrs(),
+        'gen_ai.response.id': parsed.id,
+        'gen_ai.usage.input_tokens': 140,
+        'gen_ai.usage.output_tokens': 30,
+      });
+    },
+  );
+
+  it('asResponse(): the caller reads the raw body; span ends once, usage missing', async () => {
+    const raw = await client()
+      .chat.completions.create({ model: 'gpt-4o-mini', messages })
+      .asResponse();
+    const body = await raw.json();
+    expect(body.usage.prompt_tokens).toBe(140);
+    await waitForSpans(otel, 1);
+    const span = only();
+    expect(span.status.code).toBe(SpanStatusCode.UNSET);
+    expect(span.attributes['ai_margin.usage.missing']).toBe(true);
+  });
+
+  it('awaited after the response arrived: one span with usage, the result intact', async () => {
+    const p = client().chat.completions.create({ model: 'gpt-4o-mini', messages });
+    await sleep(150);
+    const res = await p;
+    expect(res.usage.prompt_tokens).toBe(140);
+    await waitForSpans(otel, 1);
+    expect(only().attributes['gen_ai.usage.input_tokens']).toBe(140);
+  });
+
   it('content capture: off by default, on when configured', async () => {
     await client().chat.completions.create({ model: 'gpt-4o-mini', messages });
     expect(only().attributes['gen_ai.input.messages']).toBeUndefined();
@@ -488,6 +630,56 @@ describe.skipIf(!OpenAI.Responses)('openai responses.create', () => {
       await waitForSpans(otel, 1);
       expect(only().attributes).toMatchObject({
         'gen_ai.request.model': 'o4-mini',
+        'gen_ai.usage.input_tokens': 140,
+        'gen_ai.usage.output_tokens': 30,
+      });
+    },
+  );
+
+  it('openai 7 usage: cache writes with their 30 min / 12 h split, compute units, ultrafast tier', async () => {
+    sim.setScript(() => reply({ usage: USAGE_7 }));
+    const r = await client().responses.create({
+      model: 'o4-mini',
+      input: 'Hi',
+      service_tier: 'ultrafast',
+    });
+    expect(only().attributes).toEqual({
+      'gen_ai.operation.name': 'chat',
+      'gen_ai.provider.name': 'openai',
+      'gen_ai.request.model': 'o4-mini',
+      'server.address': '127.0.0.1',
+      'server.port': sim.port,
+      'openai.request.service_tier': 'ultrafast',
+      'gen_ai.response.model': 'gpt-4o-mini-2024-07-18',
+      'gen_ai.response.id': r.id,
+      'gen_ai.response.finish_reasons': ['completed'],
+      'openai.response.service_tier': 'ultrafast',
+      ...USAGE_7_ATTRS,
+      'ai_margin.usage.cache_write_30m.input_tokens': 20,
+      'ai_margin.usage.cache_write_12h.input_tokens': 60,
+    });
+  });
+
+  it('openai 7 usage from response.completed of a stream', async () => {
+    sim.setScript(() => reply({ usage: USAGE_7 }));
+    const stream = await client().responses.create({ model: 'o4-mini', input: 'Hi', stream: true });
+    for await (const _ of stream) {
+    }
+    expect(only().attributes).toMatchObject({
+      ...USAGE_7_ATTRS,
+      'ai_margin.usage.cache_write_30m.input_tokens': 20,
+      'ai_margin.usage.cache_write_12h.input_tokens': 60,
+    });
+  });
+
+  it.skipIf(typeof OpenAI.Responses?.prototype?.parse !== 'function')(
+    'responses.parse() helper: its result intact, one span with usage (body parsed once)',
+    async () => {
+      const r = await client().responses.parse({ model: 'o4-mini', input: 'Hi' });
+      expect(r.output_text).toBe('Hello from the ai-margin provider simulator.');
+      await waitForSpans(otel, 1);
+      expect(only().attributes).toMatchObject({
+        'gen_ai.response.id': r.id,
         'gen_ai.usage.input_tokens': 140,
         'gen_ai.usage.output_tokens': 30,
       });

@@ -28,6 +28,15 @@ export interface SimUsage {
   cacheWrite1h?: number;
   /** Reasoning tokens (part of output for OpenAI/semconv, `thoughtsTokenCount` for Gemini). */
   reasoning?: number;
+  /**
+   * OpenAI (openai 7) cache writes kept 30 minutes, part of the prompt like `input`. Setting it
+   * or `cacheWrite12h` opts in to the openai 7 cache-write fields (see `handlers/openai.ts`).
+   */
+  cacheWrite30m?: number;
+  /** OpenAI cache writes kept 12 hours (Responses: `ttl_12h_tokens`). */
+  cacheWrite12h?: number;
+  /** OpenAI `usage.compute_units` (openai >= 7.8); rendered only when set. */
+  computeUnits?: number;
 }
 
 /** What the simulator should answer for one call. */

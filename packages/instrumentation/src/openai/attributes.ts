@@ -1,12 +1,9 @@
 /**
- * Maps OpenAI request parameters and responses (chat completions, Responses API, embeddings)
- * to span attributes and {@link GenAIUsage}. OpenAI's `prompt_tokens` / `input_tokens` already
- * include cached tokens and `completion_tokens` / `output_tokens` include reasoning tokens, which
- * is the semconv meaning, so counts are copied as they are.
+ * Maps OpenAI request parameters and response fields (chat completions, Responses API,
+ * embeddings) to span attributes. Usage is mapped in ./usage.
  */
 import type { Attributes } from '@opentelemetry/api';
 import { isRecord } from '../common/module';
-import { type GenAIUsage, tokenCount } from '../common/usage';
 import {
   ATTR_GEN_AI_OPENAI_REQUEST_SERVICE_TIER,
   ATTR_GEN_AI_REQUEST_ENCODING_FORMATS,
@@ -15,6 +12,9 @@ import {
   ATTR_GEN_AI_REQUEST_TEMPERATURE,
   ATTR_GEN_AI_REQUEST_TOP_P,
 } from '../semconv';
+
+// Kept importable from here (tests import them from this module).
+export { chatUsage, embeddingsUsage, responsesUsage } from './usage';
 
 type Params = Record<string, unknown>;
 
@@ -45,40 +45,6 @@ export function embeddingsRequestAttributes(params: Params): Attributes {
   const format = str(params.encoding_format);
   if (format) attrs[ATTR_GEN_AI_REQUEST_ENCODING_FORMATS] = [format];
   return attrs;
-}
-
-/** Chat completions `usage` (also the final chunk of a stream with include_usage). */
-export function chatUsage(usage: unknown): GenAIUsage | undefined {
-  if (!isRecord(usage)) return undefined;
-  const prompt = isRecord(usage.prompt_tokens_details) ? usage.prompt_tokens_details : {};
-  const completion = isRecord(usage.completion_tokens_details)
-    ? usage.completion_tokens_details
-    : {};
-  return {
-    inputTokens: tokenCount(usage.prompt_tokens),
-    outputTokens: tokenCount(usage.completion_tokens),
-    cacheReadInputTokens: tokenCount(prompt.cached_tokens),
-    reasoningOutputTokens: tokenCount(completion.reasoning_tokens),
-  };
-}
-
-/** Responses API `usage`. */
-export function responsesUsage(usage: unknown): GenAIUsage | undefined {
-  if (!isRecord(usage)) return undefined;
-  const input = isRecord(usage.input_tokens_details) ? usage.input_tokens_details : {};
-  const output = isRecord(usage.output_tokens_details) ? usage.output_tokens_details : {};
-  return {
-    inputTokens: tokenCount(usage.input_tokens),
-    outputTokens: tokenCount(usage.output_tokens),
-    cacheReadInputTokens: tokenCount(input.cached_tokens),
-    reasoningOutputTokens: tokenCount(output.reasoning_tokens),
-  };
-}
-
-/** Embeddings `usage`: only input tokens. */
-export function embeddingsUsage(usage: unknown): GenAIUsage | undefined {
-  if (!isRecord(usage)) return undefined;
-  return { inputTokens: tokenCount(usage.prompt_tokens) };
 }
 
 /** Finish reasons of a chat completion's choices. */

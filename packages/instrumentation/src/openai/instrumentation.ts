@@ -1,19 +1,21 @@
 /**
- * OpenTelemetry instrumentation of the `openai` package (>=4.19 <7): `chat.completions.create`,
+ * OpenTelemetry instrumentation of the `openai` package (>=4.19 <8): `chat.completions.create`,
  * `responses.create` and `embeddings.create`, plain and streaming, for the `OpenAI`,
  * `AzureOpenAI` (provider `azure.ai.openai`) and `BedrockOpenAI` (provider `aws.bedrock`) clients.
  *
  * The patched methods return the SDK's own `APIPromise` (so `.withResponse()`, `.asResponse()`
- * keep working) and, for streams, the SDK's own `Stream`: only its private `iterator` factory
- * is wrapped, which `for await`, `tee()` and `toReadableStream()` all go through, so the span
- * ends exactly once when the stream is drained, broken off, or fails.
+ * and the helpers built on `_thenUnwrap` keep working) and, for streams, the SDK's own `Stream`.
+ * The outcome is read where the SDK parses the response (./api-promise), never by parsing it a
+ * second time; a stream's private `iterator` factory is wrapped (./stream), which `for await`,
+ * `tee()` and `toReadableStream()` all go through, so the span ends exactly once when the
+ * stream is drained, broken off, or fails.
  */
 import { context } from '@opentelemetry/api';
 import { contentAttribute, shouldCaptureContent } from '../common/config';
 import { GenAIInstrumentationBase } from '../common/instrumentation';
 import { exportOf, isOwnWrapper, isRecord, markOwnWrapper, prototypeOf } from '../common/module';
 import { type GenAISpan, guard, serverAttributes, startGenAISpan } from '../common/span';
-import { type StreamObserver, streamAbortedCheck, wrapSdkStream } from '../common/stream';
+import type { StreamObserver } from '../common/stream';
 import type { GenAIUsage } from '../common/usage';
 import {
   ATTR_GEN_AI_INPUT_MESSAGES,
@@ -23,16 +25,16 @@ import {
   GEN_AI_OPERATION,
   GEN_AI_PROVIDER,
 } from '../semconv';
+import { observeApiPromise } from './api-promise';
 import {
   chatFinishReasons,
-  chatUsage,
   embeddingsRequestAttributes,
-  embeddingsUsage,
   generationRequestAttributes,
   responsesOutputText,
-  responsesUsage,
 } from './attributes';
+import { wrapOpenAIStream } from './stream';
 import { OPENAI_SUPPORTED_VERSIONS, type OpenAIInstrumentationConfig } from './types';
+import { chatUsage, embeddingsUsage, responsesUsage, usageExtraAttributes } from './usage';
 
 type Endpoint = 'chat' | 'responses' | 'embeddings';
 type AnyFn = (...args: unknown[]) => unknown;
@@ -171,23 +173,33 @@ export class OpenAIInstrumentation extends GenAIInstrumentationBase<OpenAIInstru
       call.end();
       return;
     }
+    const stream = params.stream === true && endpoint !== 'embeddings';
     // Guarded: a telemetry bug here must never become an unhandled rejection in the app.
-    const onValue = (value: unknown): true => {
-      if (params.stream === true && endpoint !== 'embeddings') {
-        this._wrapStream(endpoint, call, value);
-      } else {
-        this._onResult(endpoint, call, value);
-      }
-      return true;
+    const onValue = (value: unknown): void => {
+      const recorded = guard(this._diag, 'recording openai response', (): true => {
+        if (stream) this._wrapStream(endpoint, call, value);
+        else this._onResult(endpoint, call, value);
+        return true;
+      });
+      if (recorded !== true) call.end();
     };
-    (result as PromiseLike<unknown>).then(
-      (value) => {
-        if (guard(this._diag, 'recording openai response', () => onValue(value)) !== true) {
-          call.end();
-        }
+    const onError = (err: unknown) => call.fail(err);
+    const observed = observeApiPromise(
+      result,
+      {
+        onValue,
+        onError,
+        onUnparsed: (rawBody) => {
+          // The caller reads the raw body: no usage for us. Else parse through the promise's
+          // own cached parse, which a late `await` of the same promise then shares.
+          if (rawBody) call.end();
+          else (result as PromiseLike<unknown>).then(undefined, () => {});
+        },
       },
-      (err: unknown) => call.fail(err),
+      this._diag,
     );
+    // Not an APIPromise (a custom transport or a mock): watch it as a plain promise.
+    if (!observed) (result as PromiseLike<unknown>).then(onValue, onError);
   }
 
   private _onResult(endpoint: Endpoint, call: GenAISpan, value: unknown): void {
@@ -203,7 +215,7 @@ export class OpenAIInstrumentation extends GenAIInstrumentationBase<OpenAIInstru
         finishReasons: chatFinishReasons(value.choices),
       });
       call.set(ATTR_GEN_AI_OPENAI_RESPONSE_SERVICE_TIER, strOrUndef(value.service_tier));
-      setUsage(call, chatUsage(value.usage));
+      setUsage(call, chatUsage(value.usage), value.usage);
       if (capture && Array.isArray(value.choices)) {
         call.set(
           ATTR_GEN_AI_OUTPUT_MESSAGES,
@@ -230,7 +242,7 @@ export class OpenAIInstrumentation extends GenAIInstrumentationBase<OpenAIInstru
       finishReasons: typeof response.status === 'string' ? [response.status] : undefined,
     });
     call.set(ATTR_GEN_AI_OPENAI_RESPONSE_SERVICE_TIER, strOrUndef(response.service_tier));
-    setUsage(call, responsesUsage(response.usage));
+    setUsage(call, responsesUsage(response.usage), response.usage);
     if (capture) {
       call.set(
         ATTR_GEN_AI_OUTPUT_MESSAGES,
@@ -240,13 +252,9 @@ export class OpenAIInstrumentation extends GenAIInstrumentationBase<OpenAIInstru
   }
 
   private _wrapStream(endpoint: Endpoint, call: GenAISpan, stream: unknown): void {
-    const observer = {
-      ...(endpoint === 'chat'
-        ? this._chatStreamObserver(call)
-        : this._responsesStreamObserver(call)),
-      isAborted: streamAbortedCheck(stream),
-    };
-    if (!wrapSdkStream(stream, call, observer, this._diag)) call.end();
+    const observer =
+      endpoint === 'chat' ? this._chatStreamObserver(call) : this._responsesStreamObserver(call);
+    if (!wrapOpenAIStream(stream, call, observer, this._diag)) call.end();
   }
 
   private _chatStreamObserver(call: GenAISpan): StreamObserver<unknown> {
@@ -262,7 +270,7 @@ export class OpenAIInstrumentation extends GenAIInstrumentationBase<OpenAIInstru
           call.set(ATTR_GEN_AI_OPENAI_RESPONSE_SERVICE_TIER, strOrUndef(chunk.service_tier));
           responseSet = true;
         }
-        if (chunk.usage) setUsage(call, chatUsage(chunk.usage));
+        if (chunk.usage) setUsage(call, chatUsage(chunk.usage), chunk.usage);
         // Once per chunk: one pass over the choices, no allocation.
         const choices = chunk.choices;
         if (!Array.isArray(choices)) return;
@@ -312,6 +320,9 @@ function strOrUndef(v: unknown): string | undefined {
   return typeof v === 'string' && v !== '' ? v : undefined;
 }
 
-function setUsage(call: GenAISpan, usage: GenAIUsage | undefined): void {
+/** Usage, and the openai 7 extras of the raw `usage` object (cache-write split, compute units). */
+function setUsage(call: GenAISpan, usage: GenAIUsage | undefined, raw?: unknown): void {
   if (usage) call.setUsage(usage);
+  const extra = usageExtraAttributes(raw);
+  if (extra) for (const key in extra) call.set(key, extra[key]);
 }

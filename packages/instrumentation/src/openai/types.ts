@@ -13,4 +13,4 @@ export interface OpenAIInstrumentationConfig extends GenAIInstrumentationConfig 
 }
 
 /** The `openai` versions this instrumentation patches. */
-export const OPENAI_SUPPORTED_VERSIONS = ['>=4.19.0 <7'];
+export const OPENAI_SUPPORTED_VERSIONS = ['>=4.19.0 <8'];

@@ -5,7 +5,7 @@
 
 import type { CompiledTier, EffectivePrices } from '../prices/compiled';
 import type { InternalResolution, PriceBook } from '../prices/price-book';
-import type { ServiceTier } from '../prices/types';
+import type { RequestedServiceTier, ServiceTier } from '../prices/types';
 import { TOKEN_BUCKETS } from '../prices/types';
 import type {
   BucketUsage,
@@ -67,7 +67,7 @@ const quote: {
 function quoteCall(
   found: FoundResolution,
   totalInput: number,
-  requested: ServiceTier | undefined,
+  requested: RequestedServiceTier | undefined,
 ): Unpriced | undefined {
   const period = found.period;
   if (
@@ -148,7 +148,7 @@ export function priceCost(
   model: string,
   at: number,
   usage: BucketUsage,
-  serviceTier: ServiceTier | undefined,
+  serviceTier: RequestedServiceTier | undefined,
   out: CostQuote,
 ): number {
   try {

@@ -1,4 +1,4 @@
-import type { PricePeriod, ServiceTier, TokenBucket } from '../prices/types';
+import type { PricePeriod, RequestedServiceTier, ServiceTier, TokenBucket } from '../prices/types';
 
 /** Token counts in non-overlapping buckets (see `normalizeUsage`). */
 export type BucketUsage = Record<TokenBucket, number>;
@@ -33,7 +33,7 @@ export interface CostRequest {
   /** When the call started: epoch milliseconds. */
   at: number;
   usage: BucketUsage;
-  serviceTier?: ServiceTier;
+  serviceTier?: RequestedServiceTier;
 }
 
 /** Identifies the period that priced a call, e.g. `openai/o3-2025-04-16@2025-06-10T00:00:00.000Z`. */

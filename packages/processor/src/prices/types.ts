@@ -24,6 +24,12 @@ export const TOKEN_BUCKETS: readonly TokenBucket[] = [
 /** Service tiers that change the price by a multiplier. `standard` is the default (x1). */
 export type ServiceTier = 'standard' | 'batch' | 'flex' | 'priority';
 
+/**
+ * A service tier as a call reports it: one of {@link ServiceTier}, or a name we have no price
+ * for (OpenAI's `ultrafast`, say), which makes the call unpriced, never priced as standard.
+ */
+export type RequestedServiceTier = ServiceTier | (string & {});
+
 /** USD per 1M tokens for each bucket. `input` and `output` are required. */
 export interface BucketPrices {
   input: number;

@@ -1,6 +1,6 @@
 import type { Attributes } from '@opentelemetry/api';
 import type { RawUsage, UsageConvention } from '../cost/types';
-import type { ServiceTier } from '../prices/types';
+import type { RequestedServiceTier } from '../prices/types';
 import { normalizeProvider } from './providers';
 
 /** What the processor needs from a GenAI span, read from whichever spelling the span uses. */
@@ -14,7 +14,12 @@ export interface GenAiCall {
   hasUsage: boolean;
   /** Name of the first usage attribute with an unusable value (wrong type, NaN, negative, huge). */
   invalidAttribute?: string;
-  serviceTier?: ServiceTier;
+  serviceTier?: RequestedServiceTier;
+  /**
+   * Name of a usage attribute with tokens the price book has no bucket for (openai 7 cache writes
+   * kept 30 minutes or 12 hours): the call is unpriced rather than priced as 5-minute writes.
+   */
+  unpricedUsage?: string;
 }
 
 /** Operations that are model calls. Agent/tool spans are skipped: they may sum their children. */
@@ -48,6 +53,8 @@ const CACHE_READ = 'gen_ai.usage.cache_read.input_tokens';
 const CACHE_CREATION = 'gen_ai.usage.cache_creation.input_tokens';
 const CACHE_WRITE = 'gen_ai.usage.cache_write.input_tokens';
 const CACHE_WRITE_1H = 'ai_margin.usage.cache_write_1h.input_tokens';
+const CACHE_WRITE_30M = 'ai_margin.usage.cache_write_30m.input_tokens';
+const CACHE_WRITE_12H = 'ai_margin.usage.cache_write_12h.input_tokens';
 const REASONING = 'gen_ai.usage.reasoning.output_tokens';
 const RESPONSE_MODEL = 'gen_ai.response.model';
 const REQUEST_MODEL = 'gen_ai.request.model';
@@ -121,7 +128,8 @@ export interface CallReading {
   convention: UsageConvention;
   hasUsage: boolean;
   invalidAttribute: string | undefined;
-  serviceTier: ServiceTier | undefined;
+  serviceTier: RequestedServiceTier | undefined;
+  unpricedUsage: string | undefined;
   inputTokens: number;
   outputTokens: number;
   cacheReadTokens: number;
@@ -140,6 +148,7 @@ export function newCallReading(): CallReading {
     hasUsage: false,
     invalidAttribute: undefined,
     serviceTier: undefined,
+    unpricedUsage: undefined,
     inputTokens: -1,
     outputTokens: -1,
     cacheReadTokens: -1,
@@ -214,7 +223,7 @@ function modelOf(attrs: Attributes): string | undefined {
   );
 }
 
-function serviceTierOf(attrs: Attributes, provider: string): ServiceTier | undefined {
+function serviceTierOf(attrs: Attributes, provider: string): RequestedServiceTier | undefined {
   let raw = nonEmpty(attrs[TIER]);
   if (raw === undefined) {
     if (provider === 'openai' || provider === 'azure.ai.openai') {
@@ -227,17 +236,25 @@ function serviceTierOf(attrs: Attributes, provider: string): ServiceTier | undef
   return tierOf(raw);
 }
 
-function tierOf(raw: string): ServiceTier {
-  switch (raw.toLowerCase()) {
+function tierOf(raw: string): RequestedServiceTier {
+  const tier = raw.toLowerCase();
+  switch (tier) {
     case 'flex':
-      return 'flex';
     case 'priority':
-      return 'priority';
     case 'batch':
-      return 'batch';
-    default:
-      // `default`, `auto`, `standard`, `standard_only`, `scale`: billed at the standard price.
+      return tier;
+    case 'default':
+    case 'auto':
+    case 'standard':
+    case 'standard_only':
+    case 'on_demand':
+    case 'scale':
+      // Billed at the standard price (`scale` units are prepaid; per-token price is standard).
       return 'standard';
+    default:
+      // A tier we have no price for (OpenAI `ultrafast`, a new one): the engine makes the call
+      // unpriced and names the tier, rather than pricing it as standard.
+      return tier;
   }
 }
 
@@ -269,6 +286,7 @@ export function readGenAiCall(attrs: Attributes): GenAiCall | undefined {
     hasUsage: c.hasUsage,
     invalidAttribute: c.invalidAttribute,
     serviceTier: c.serviceTier,
+    ...(c.unpricedUsage !== undefined ? { unpricedUsage: c.unpricedUsage } : {}),
   };
 }
 
@@ -362,6 +380,16 @@ function readSemconv(attrs: Attributes, rawProvider: string, out: CallReading): 
       : countOf(attrs[REASONING], REASONING),
   );
 
+  // Writes kept 30 min / 12 h (openai 7) have no price bucket yet: see GenAiCall.unpricedUsage.
+  const write30m = attrs[CACHE_WRITE_30M];
+  const write12h = attrs[CACHE_WRITE_12H];
+  out.unpricedUsage =
+    typeof write30m === 'number' && write30m > 0
+      ? CACHE_WRITE_30M
+      : typeof write12h === 'number' && write12h > 0
+        ? CACHE_WRITE_12H
+        : undefined;
+
   // An operation-less span without usage (e.g. `anthropic.messages.count_tokens`) is not a call.
   if (operation === undefined && !out.hasUsage) return false;
   out.provider = provider;
@@ -446,6 +474,7 @@ function readVercel(attrs: Attributes, operation: string, out: CallReading): boo
   out.provider = provider;
   out.model = modelOf(attrs);
   out.convention = convention;
+  out.unpricedUsage = undefined;
   out.serviceTier = serviceTierOf(attrs, provider);
   if (out.serviceTier === undefined) readVercelMetadata(attrs, provider, out);
   return true;

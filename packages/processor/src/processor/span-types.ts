@@ -12,7 +12,8 @@ export interface ReadableSpanLike {
   readonly name: string;
   readonly attributes: Attributes;
   readonly startTime: HrTime;
-  spanContext(): SpanContext;
+  /** Optional here so that span-like test doubles and odd SDK builds are still read. */
+  spanContext?(): SpanContext;
   /** Both lines since sdk-trace-base 2.0 (`parentSpanId` before). */
   readonly parentSpanContext?: SpanContext;
 }

@@ -2,12 +2,17 @@
  * OpenAI (and Azure OpenAI) wire format: `POST …/chat/completions`, `…/responses`,
  * `…/embeddings` (any prefix, so `/v1/...` and Azure `/openai/deployments/<d>/...` both match).
  *
- * Usage mapping from {@link SimUsage}: `prompt_tokens` / `input_tokens` = input + cacheRead,
- * `cached_tokens` = cacheRead, `completion_tokens` / `output_tokens` = output (reasoning
- * included), `reasoning_tokens` = reasoning. Chat streams carry usage in a final chunk only
- * when the request has `stream_options.include_usage: true` (as the real API); Responses
- * streams carry it in `response.completed`. Embeddings honour `encoding_format: 'base64'`
- * (the SDK default since v4.56). Errors use OpenAI's `{ error: { message, type, code } }`.
+ * Usage mapping from {@link SimUsage}: `prompt_tokens` / `input_tokens` = input + cacheRead +
+ * cache writes, `cached_tokens` = cacheRead, `completion_tokens` / `output_tokens` = output
+ * (reasoning included), `reasoning_tokens` = reasoning. openai 7 fields, only when the usage sets
+ * them: `cacheWrite30m` / `cacheWrite12h` give `cache_write_tokens` (their sum; chat in
+ * `prompt_tokens_details`, Responses in `input_tokens_details` with `cache_write_tokens_details
+ * { ttl_30m_tokens, ttl_12h_tokens }`), `computeUnits` gives `usage.compute_units`. Chat streams
+ * carry usage in a final chunk only when the request has `stream_options.include_usage: true`
+ * (as the real API); Responses streams carry it in `response.completed`. The response's
+ * `service_tier` echoes the request's (`default` for none or `auto`). Embeddings honour
+ * `encoding_format: 'base64'` (the SDK default since v4.56). Errors use OpenAI's
+ * `{ error: { message, type, code } }`.
  */
 import type { HandlerContext, ProviderHandler, SseEvent } from '../handler';
 import { DEFAULT_TEXT, fakeEmbedding, modelOf, splitText } from '../script';
@@ -16,28 +21,61 @@ import { errorTypeFor, isRecord, nextId } from './common';
 
 const CREATED = 1_764_000_000;
 
+/** Sum of the openai 7 cache writes, or undefined when the usage does not opt in to them. */
+function cacheWritesOf(u: SimUsage): number | undefined {
+  if (u.cacheWrite30m === undefined && u.cacheWrite12h === undefined) return undefined;
+  return (u.cacheWrite30m ?? 0) + (u.cacheWrite12h ?? 0);
+}
+
+function promptTotal(u: SimUsage): number {
+  return u.input + (u.cacheRead ?? 0) + (cacheWritesOf(u) ?? 0);
+}
+
+function computeUnits(u: SimUsage): { compute_units?: number } {
+  return u.computeUnits === undefined ? {} : { compute_units: u.computeUnits };
+}
+
 function chatUsage(u: SimUsage) {
+  const writes = cacheWritesOf(u);
   return {
-    prompt_tokens: u.input + (u.cacheRead ?? 0),
+    prompt_tokens: promptTotal(u),
     completion_tokens: u.output,
-    total_tokens: u.input + (u.cacheRead ?? 0) + u.output,
-    prompt_tokens_details: { cached_tokens: u.cacheRead ?? 0, audio_tokens: 0 },
+    total_tokens: promptTotal(u) + u.output,
+    prompt_tokens_details: {
+      cached_tokens: u.cacheRead ?? 0,
+      audio_tokens: 0,
+      ...(writes === undefined ? {} : { cache_write_tokens: writes }),
+    },
     completion_tokens_details: {
       reasoning_tokens: u.reasoning ?? 0,
       audio_tokens: 0,
       accepted_prediction_tokens: 0,
       rejected_prediction_tokens: 0,
     },
+    ...computeUnits(u),
   };
 }
 
 function responsesUsage(u: SimUsage) {
+  const writes = cacheWritesOf(u);
   return {
-    input_tokens: u.input + (u.cacheRead ?? 0),
-    input_tokens_details: { cached_tokens: u.cacheRead ?? 0 },
+    input_tokens: promptTotal(u),
+    input_tokens_details: {
+      cached_tokens: u.cacheRead ?? 0,
+      ...(writes === undefined
+        ? {}
+        : {
+            cache_write_tokens: writes,
+            cache_write_tokens_details: {
+              ttl_30m_tokens: u.cacheWrite30m ?? 0,
+              ttl_12h_tokens: u.cacheWrite12h ?? 0,
+            },
+          }),
+    },
     output_tokens: u.output,
     output_tokens_details: { reasoning_tokens: u.reasoning ?? 0 },
-    total_tokens: u.input + (u.cacheRead ?? 0) + u.output,
+    total_tokens: promptTotal(u) + u.output,
+    ...computeUnits(u),
   };
 }
 
