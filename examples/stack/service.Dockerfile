@@ -1,6 +1,6 @@
 # The example service (examples/service) built from this repository.
 # Build context: the repository root (see docker-compose.yml); ignores: service.Dockerfile.dockerignore.
-FROM node:20-bookworm-slim AS build
+FROM node:24-bookworm-slim AS build
 WORKDIR /app
 COPY package.json package-lock.json tsconfig.base.json tsup.preset.ts ./
 COPY packages ./packages
@@ -11,7 +11,7 @@ RUN npm ci --no-audit --no-fund \
 
 # The example's own libraries (openai, @anthropic-ai/sdk, the OTel SDK, prom-client) are root
 # devDependencies of this repository, so node_modules is kept whole.
-FROM node:20-bookworm-slim
+FROM node:24-bookworm-slim
 WORKDIR /app
 COPY --from=build /app /app
 WORKDIR /app/examples/service
