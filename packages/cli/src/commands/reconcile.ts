@@ -4,17 +4,20 @@
  * series, and exits 4 when drift exceeds --max-drift (for cron jobs). Every input is read and
  * validated before anything is written.
  */
-import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import {
   exceedsDrift,
   fetchAnthropicCostPages,
   fetchOpenAICostPages,
   fetchProvisionalCosts,
+  formatOpenMetrics,
+  formatPrometheusImport,
   loadCostReports,
   type ProvisionalCost,
+  pageFiles,
   planPublish,
-  publishToVictoriaMetrics,
+  postPrometheusImport,
+  ReconcileFetchError,
   ReconcileInputError,
   type ReconcileResult,
   type ReportLine,
@@ -25,77 +28,31 @@ import {
   readPublishedSamples,
   reconcile,
   reconciliationSamples,
-  savePages,
-  writeOpenMetricsFile,
 } from '@ai-margin/processor/reconcile';
 import type { CommandIO } from '../io';
+import { readModelMap } from '../reconcile/model-map';
 import {
   parseReconcileArgs,
   RECONCILE_HELP,
   type ReconcileCliOptions,
   UsageError,
 } from '../reconcile/options';
+import {
+  checkWritable,
+  type FileToWrite,
+  OutputPathError,
+  writeFilesAtomically,
+} from '../reconcile/staged-files';
 import { renderDriftTable } from '../reconcile/table';
 
-export const EXIT = { ok: 0, failed: 1, usage: 2, drift: 4 } as const;
+/** Exit codes (documented in docs/reconciliation.md); a failure outranks drift. */
+export const EXIT = { ok: 0, failed: 1, usage: 2, drift: 4, internal: 70 } as const;
 
-async function readModelMap(file: string): Promise<Record<string, Record<string, string>>> {
-  let text: string;
-  try {
-    text = await readFile(file, 'utf8');
-  } catch {
-    throw new ReconcileInputError(file, undefined, undefined, 'cannot read file');
-  }
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(text);
-  } catch (e) {
-    throw new ReconcileInputError(
-      file,
-      undefined,
-      undefined,
-      `invalid JSON: ${(e as Error).message}`,
-    );
-  }
-  const isObj = (v: unknown): v is Record<string, unknown> =>
-    typeof v === 'object' && v !== null && !Array.isArray(v);
-  if (!isObj(parsed))
-    throw new ReconcileInputError(
-      file,
-      1,
-      undefined,
-      'expected {"<provider>": {"<name>": "<model>"}}',
-    );
-  const out: Record<string, Record<string, string>> = {};
-  for (const [provider, names] of Object.entries(parsed)) {
-    if (!isObj(names))
-      throw new ReconcileInputError(
-        file,
-        undefined,
-        provider,
-        'expected an object of name -> model',
-      );
-    out[provider] = {};
-    for (const [name, model] of Object.entries(names)) {
-      if (typeof model !== 'string' || model === '') {
-        throw new ReconcileInputError(
-          file,
-          undefined,
-          `${provider}.${name}`,
-          'expected a model name string',
-        );
-      }
-      out[provider][name] = model;
-    }
-  }
-  return out;
-}
-
-/** Fetches live pages (optionally saving them) and reads them like files. */
+/** Fetches live pages (to be saved with the other files when --save-pages) and reads them like files. */
 async function fetchReports(
   opts: ReconcileCliOptions,
   env: NodeJS.ProcessEnv,
-  saves: (() => Promise<void>)[],
+  saves: FileToWrite[],
 ): Promise<ReportSet<ReportLine>[]> {
   const sets: ReportSet<ReportLine>[] = [];
   const live = [
@@ -128,10 +85,11 @@ async function fetchReports(
     });
     const label = `${l.name} API`;
     const out = l.read(pages.map((p) => JSON.stringify(p)).join('\n'), label);
-    // Saved later, once every input has been validated.
+    // Saved later, once every input has been validated and every output computed.
     if (opts.savePages) {
-      const dir = join(opts.savePages, l.name);
-      saves.push(() => savePages(dir, 'costs', pages).then(() => undefined));
+      for (const f of pageFiles(join(opts.savePages, l.name), 'costs', pages)) {
+        saves.push({ ...f, createDir: true });
+      }
     }
     sets.push({
       provider: l.name,
@@ -215,10 +173,39 @@ export async function run(
     io.stdout(RECONCILE_HELP);
     return EXIT.ok;
   }
+  const stage = { written: [] as string[] };
+  try {
+    return await runChecked(opts, io, env, stage);
+  } catch (e) {
+    // A bug, not bad input: keep the trace, and say exactly what was written.
+    io.stderr(
+      `ai-margin reconcile: internal error (please report it): ${(e as Error).stack ?? e}\n${writtenNote(stage.written)}\n`,
+    );
+    return EXIT.internal;
+  }
+}
 
+function writtenNote(written: readonly string[]): string {
+  return written.length === 0 ? 'nothing was written.' : `already written: ${written.join(', ')}.`;
+}
+
+/**
+ * The command in four steps; a failure in steps 1-3 writes nothing:
+ * 1. read and validate every input and reconcile (bad input: exit 2);
+ * 2. compute every output: read back what earlier runs published, plan the samples, format
+ *    them, check output paths (a read-back failure: exit 1, a bad output path: exit 2);
+ * 3. write files (OpenMetrics, saved pages) all-or-nothing (a failure: exit 1, nothing written);
+ * 4. publish to VictoriaMetrics in one request (a failure: exit 1, the files stay written).
+ */
+async function runChecked(
+  opts: ReconcileCliOptions,
+  io: CommandIO,
+  env: NodeJS.ProcessEnv,
+  stage: { written: string[] },
+): Promise<number> {
   // 1. Read and validate every input; nothing is written before this succeeds.
   let result: ReconcileResult;
-  const saves: (() => Promise<void>)[] = [];
+  const files: FileToWrite[] = [];
   try {
     const sets: ReportSet<ReportLine>[] = [];
     if (opts.openaiCosts.length) sets.push(await loadCostReports('openai-costs', opts.openaiCosts));
@@ -226,10 +213,12 @@ export async function run(
       sets.push(await loadCostReports('anthropic-costs', opts.anthropicCosts));
     if (opts.awsCur.length) sets.push(await loadCostReports('aws-cur', opts.awsCur));
     try {
-      sets.push(...(await fetchReports(opts, env, saves)));
+      sets.push(...(await fetchReports(opts, env, files)));
     } catch (e) {
       if (e instanceof UsageError || e instanceof ReconcileInputError) throw e;
-      io.stderr(`ai-margin reconcile: fetching a cost report failed: ${(e as Error).message}\n`);
+      io.stderr(
+        `ai-margin reconcile: fetching a cost report failed: ${(e as Error).message}\nnothing was written.\n`,
+      );
       return EXIT.failed;
     }
     const reports = mergeSets(sets);
@@ -256,6 +245,12 @@ export async function run(
       io.stderr(`ai-margin reconcile: ${e.message}\nnothing was written.\n`);
       return EXIT.usage;
     }
+    if (e instanceof ReconcileFetchError) {
+      io.stderr(
+        `ai-margin reconcile: fetching provisional cost failed: ${e.message}\nnothing was written.\n`,
+      );
+      return EXIT.failed;
+    }
     throw e;
   }
 
@@ -266,16 +261,15 @@ export async function run(
     });
   }
 
-  // 2. Publish gauges stamped with each day's start. What earlier runs wrote is read back first,
-  // so a re-run writes nothing new and a revised report is written as a revision.
-  const published: string[] = [];
+  // 2. Compute every output before writing any. Gauges are stamped with each day's start; what
+  // earlier runs wrote is read back first, so a re-run writes nothing new and a revised report
+  // is written as a revision.
   const notes: string[] = [];
   const allSamples = reconciliationSamples(result);
-  try {
-    for (const save of saves) await save();
-    const readUrl = opts.publishedUrl ?? opts.publishUrl;
-    let samples = allSamples;
-    if (readUrl && result.from && result.to && allSamples.length > 0) {
+  let samples = allSamples;
+  const readUrl = opts.publishedUrl ?? opts.publishUrl;
+  if (readUrl && result.from && result.to && allSamples.length > 0) {
+    try {
       const plan = planPublish(
         allSamples,
         await readPublishedSamples({ url: readUrl, from: result.from, to: result.to }),
@@ -284,18 +278,48 @@ export async function run(
       notes.push(
         `${plan.samples.length} samples to write (${plan.unchanged} unchanged, ${plan.revised} revised)`,
       );
+    } catch (e) {
+      io.stderr(
+        `ai-margin reconcile: reading what earlier runs published failed: ${(e as Error).message}\nnothing was written.\n`,
+      );
+      return EXIT.failed;
     }
-    if (opts.publishUrl) {
-      await publishToVictoriaMetrics(samples, { url: opts.publishUrl });
-      published.push(opts.publishUrl);
-    }
-    if (opts.openmetricsOut) {
-      await writeOpenMetricsFile(opts.openmetricsOut, samples);
-      published.push(opts.openmetricsOut);
-    }
+  }
+  // Formatting refuses non-finite values, so this also checks every sample before any write.
+  const importBody = opts.publishUrl ? formatPrometheusImport(samples) : undefined;
+  if (opts.openmetricsOut)
+    files.push({ path: opts.openmetricsOut, text: formatOpenMetrics(samples) });
+  try {
+    for (const f of files) await checkWritable(f.path, f.createDir);
   } catch (e) {
-    io.stderr(`ai-margin reconcile: publishing failed: ${(e as Error).message}\n`);
+    if (!(e instanceof OutputPathError)) throw e;
+    io.stderr(`ai-margin reconcile: cannot write ${e.message}\nnothing was written.\n`);
+    return EXIT.usage;
+  }
+
+  // 3. Write every file, or none.
+  try {
+    await writeFilesAtomically(files);
+  } catch (e) {
+    io.stderr(
+      `ai-margin reconcile: writing files failed: ${(e as Error).message}\nnothing was written.\n`,
+    );
     return EXIT.failed;
+  }
+  stage.written.push(...files.map((f) => f.path));
+  const published: string[] = opts.openmetricsOut ? [opts.openmetricsOut] : [];
+
+  // 4. Publish last, in one request.
+  if (opts.publishUrl && importBody !== undefined) {
+    try {
+      await postPrometheusImport(importBody, { url: opts.publishUrl });
+    } catch (e) {
+      io.stderr(
+        `ai-margin reconcile: publishing to ${opts.publishUrl} failed: ${(e as Error).message}\n${writtenNote(stage.written)}\n`,
+      );
+      return EXIT.failed;
+    }
+    published.unshift(opts.publishUrl);
   }
 
   if (opts.json) {

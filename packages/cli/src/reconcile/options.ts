@@ -32,7 +32,9 @@ options:
   --json                     print the result as JSON
   -h, --help
 
-exit codes: 0 ok, 1 publish/fetch failed, 2 bad input or usage, 4 drift above --max-drift
+exit codes: 0 ok, 1 fetch/write/publish failed, 2 bad input or usage (nothing written),
+            4 drift above --max-drift, 70 internal error
+Files are written (all or none) only after every input is valid; publishing comes last.
 `;
 
 export interface ReconcileCliOptions {

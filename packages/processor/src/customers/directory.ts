@@ -1,66 +1,29 @@
-import { readFile } from 'node:fs/promises';
 import { diag } from '@opentelemetry/api';
-import type { Customer, CustomerList, CustomerRecord, CustomersOption } from './types';
+import { readCustomersFile } from './file';
+import type { Customer, CustomerList, CustomersOption } from './types';
+import { type CustomerSourceInfo, validateCustomers } from './validate';
 
-const UNKNOWN = 'unknown';
+/** Warnings logged per load at most; the rest are counted in one summary line. */
+export const MAX_CUSTOMER_WARNINGS = 20;
 
-function parseSignup(value: unknown): number | undefined {
-  if (typeof value !== 'string' || value === '') return undefined;
-  // A bare date means midnight UTC.
-  const ms = Date.parse(/^\d{4}-\d{2}-\d{2}$/.test(value) ? `${value}T00:00:00Z` : value);
-  return Number.isFinite(ms) ? ms : undefined;
+function logWarnings(warnings: readonly string[]): void {
+  for (const w of warnings.slice(0, MAX_CUSTOMER_WARNINGS)) diag.warn(`ai-margin: customers ${w}`);
+  if (warnings.length > MAX_CUSTOMER_WARNINGS) {
+    diag.warn(
+      `ai-margin: customers: ${warnings.length - MAX_CUSTOMER_WARNINGS} more problem(s) not shown`,
+    );
+  }
 }
 
 /**
- * Validates a list or map of customers. Invalid entries are skipped with a `diag` warning that
- * names the source and the entry; never throws for bad entries.
+ * Validates a list or map of customers. Invalid fields are ignored and invalid entries skipped,
+ * each with a `diag` warning that names the source, the entry and the field; never throws for
+ * bad entries.
  */
 export function normalizeCustomers(list: unknown, source: string): Customer[] {
-  let records: CustomerRecord[];
-  if (Array.isArray(list)) {
-    records = list as CustomerRecord[];
-  } else if (list !== null && typeof list === 'object') {
-    records = Object.entries(list as Record<string, Omit<CustomerRecord, 'id'>>).map(
-      ([id, rest]) => ({ ...(rest ?? {}), id }),
-    );
-  } else {
-    throw new Error(
-      `ai-margin: customers from ${source}: expected an array or an object of customers`,
-    );
-  }
-  const byId = new Map<string, Customer>();
-  records.forEach((r, i) => {
-    if (!r || typeof r.id !== 'string' || r.id === '') {
-      diag.warn(`ai-margin: customers from ${source}: entry ${i} has no string "id"; skipped`);
-      return;
-    }
-    const customer: Customer = {
-      id: r.id,
-      plan: typeof r.plan === 'string' && r.plan !== '' ? r.plan : UNKNOWN,
-      segment: typeof r.segment === 'string' && r.segment !== '' ? r.segment : UNKNOWN,
-    };
-    if (r.mrrUsd !== undefined) {
-      if (typeof r.mrrUsd === 'number' && Number.isFinite(r.mrrUsd) && r.mrrUsd >= 0) {
-        customer.mrrUsd = r.mrrUsd;
-      } else {
-        diag.warn(
-          `ai-margin: customers from ${source}: "${r.id}".mrrUsd is not a number >= 0; ignored`,
-        );
-      }
-    }
-    if (r.signupDate !== undefined) {
-      const ms = parseSignup(r.signupDate);
-      if (ms === undefined) {
-        diag.warn(
-          `ai-margin: customers from ${source}: "${r.id}".signupDate is not an ISO date; ignored`,
-        );
-      } else {
-        customer.signupMs = ms;
-      }
-    }
-    byId.set(r.id, customer);
-  });
-  return [...byId.values()];
+  const { customers, warnings } = validateCustomers(list, { source });
+  logWarnings(warnings);
+  return customers;
 }
 
 function isFileOption(o: CustomersOption): o is { file: string; refreshIntervalMs?: number } {
@@ -73,16 +36,21 @@ function isLoaderOption(
   return !Array.isArray(o) && typeof (o as { load?: unknown }).load === 'function';
 }
 
+type Loader = () => Promise<{ list: unknown; info: CustomerSourceInfo }>;
+
 /**
  * The customer directory: static, or refreshed from a file or an async loader on an unref'd
  * timer (it never keeps the process alive). A failed refresh keeps the last good data.
+ * Warnings repeat only when they change, so a refresh every minute does not flood the log.
  */
 export class CustomerDirectory {
   private customers: readonly Customer[] = [];
   private timer: ReturnType<typeof setInterval> | undefined;
-  private readonly loader: (() => Promise<unknown>) | undefined;
+  private readonly loader: Loader | undefined;
   private readonly source: string;
   private loading: Promise<boolean> | undefined;
+  private lastWarnings = '';
+  private lastFailure = '';
   /** Settles after the first load (static data: immediately). */
   readonly ready: Promise<void>;
   /** Called with the new customers after each successful load. */
@@ -98,11 +66,13 @@ export class CustomerDirectory {
     if (isFileOption(option)) {
       const file = option.file;
       this.source = file;
-      this.loader = async () => JSON.parse(await readFile(file, 'utf8'));
+      this.loader = () => readCustomersFile(file);
       interval = option.refreshIntervalMs;
     } else if (isLoaderOption(option)) {
-      this.source = 'customers.load()';
-      this.loader = option.load;
+      const source = 'customers.load()';
+      this.source = source;
+      const load = option.load;
+      this.loader = async () => ({ list: await load(), info: { source } });
       interval = option.refreshIntervalMs;
     } else {
       this.source = 'config';
@@ -129,8 +99,16 @@ export class CustomerDirectory {
     if (this.loading) return this.loading;
     this.loading = (async () => {
       try {
-        const next = normalizeCustomers(await loader(), this.source);
+        const { list, info } = await loader();
+        const { customers: next, warnings } = validateCustomers(list, info);
+        const key = warnings.join('\n');
+        if (key !== this.lastWarnings) logWarnings(warnings);
+        this.lastWarnings = key;
         this.customers = next;
+        if (this.lastFailure !== '') {
+          diag.info(`ai-margin: customer directory refresh from ${this.source} works again`);
+          this.lastFailure = '';
+        }
         try {
           this.onLoad?.(next);
         } catch (err) {
@@ -138,10 +116,13 @@ export class CustomerDirectory {
         }
         return true;
       } catch (err) {
-        diag.warn(
-          `ai-margin: customer directory refresh from ${this.source} failed; keeping the last good data (${this.customers.length} customers)`,
-          err,
-        );
+        const reason = err instanceof Error ? err.message : String(err);
+        if (reason !== this.lastFailure) {
+          diag.warn(
+            `ai-margin: customer directory refresh from ${this.source} failed: ${reason}; keeping the last good data (${this.customers.length} customers)`,
+          );
+        }
+        this.lastFailure = reason;
         return false;
       } finally {
         this.loading = undefined;

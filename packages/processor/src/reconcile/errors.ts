@@ -23,3 +23,24 @@ export class ReconcileInputError extends Error {
     this.field = field;
   }
 }
+
+/** Why a fetch() failed: it says only "fetch failed"; the reason (ECONNREFUSED, …) is its cause. */
+export function fetchFailureReason(e: unknown): string {
+  const err = e as Error;
+  const cause = err?.cause;
+  return cause instanceof Error ? cause.message : String(err?.message ?? e);
+}
+
+/**
+ * A query API could not be reached or answered with an HTTP error: not bad input, a failed
+ * fetch (the CLI exits 1, not 2). `where` names the URL.
+ */
+export class ReconcileFetchError extends Error {
+  constructor(
+    readonly where: string,
+    detail: string,
+  ) {
+    super(`${where}: ${detail}`);
+    this.name = 'ReconcileFetchError';
+  }
+}

@@ -6,6 +6,7 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { addDays, dayStartMs } from './days';
+import { fetchFailureReason } from './errors';
 
 export interface FetchCostsOptions {
   /** Admin API key (OpenAI `sk-admin-…`, Anthropic `sk-ant-admin…`). */
@@ -32,13 +33,25 @@ async function fetchPages(
   const maxPages = opts.maxPages ?? 1000;
   let url = firstUrl;
   for (;;) {
-    const res = await doFetch(url, { headers });
+    let res: Response;
+    try {
+      res = await doFetch(url, { headers });
+    } catch (e) {
+      throw new Error(`GET ${url.origin}${url.pathname} failed: ${fetchFailureReason(e)}`);
+    }
     const text = await res.text();
     if (!res.ok)
       throw new Error(
         `GET ${url.origin}${url.pathname} failed: HTTP ${res.status} ${text.slice(0, 300)}`,
       );
-    const page = JSON.parse(text) as { has_more?: unknown; next_page?: unknown };
+    let page: { has_more?: unknown; next_page?: unknown };
+    try {
+      page = JSON.parse(text);
+    } catch {
+      throw new Error(
+        `GET ${url.origin}${url.pathname}: the response is not JSON: ${text.slice(0, 100)}`,
+      );
+    }
     pages.push(page);
     if (page.has_more !== true || typeof page.next_page !== 'string' || page.next_page === '')
       return pages;
@@ -70,6 +83,18 @@ export function fetchAnthropicCostPages(opts: FetchCostsOptions): Promise<unknow
   return fetchPages(url, { 'x-api-key': opts.apiKey, 'anthropic-version': '2023-06-01' }, opts);
 }
 
+/** The files `savePages` writes: `<prefix>-0001.json`, … in `dir`, with their text. */
+export function pageFiles(
+  dir: string,
+  prefix: string,
+  pages: readonly unknown[],
+): { path: string; text: string }[] {
+  return pages.map((page, i) => ({
+    path: join(dir, `${prefix}-${String(i + 1).padStart(4, '0')}.json`),
+    text: `${JSON.stringify(page, null, 2)}\n`,
+  }));
+}
+
 /** Saves pages as `<prefix>-0001.json`, … in `dir` (a directory the readers can load). */
 export async function savePages(
   dir: string,
@@ -77,11 +102,7 @@ export async function savePages(
   pages: readonly unknown[],
 ): Promise<string[]> {
   await mkdir(dir, { recursive: true });
-  const files: string[] = [];
-  for (const [i, page] of pages.entries()) {
-    const file = join(dir, `${prefix}-${String(i + 1).padStart(4, '0')}.json`);
-    await writeFile(file, `${JSON.stringify(page, null, 2)}\n`);
-    files.push(file);
-  }
-  return files;
+  const files = pageFiles(dir, prefix, pages);
+  for (const f of files) await writeFile(f.path, f.text);
+  return files.map((f) => f.path);
 }

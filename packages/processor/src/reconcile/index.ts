@@ -1,21 +1,34 @@
 export { allocateProRata } from './allocate';
 export { CsvParser, type CsvRecord, CsvSyntaxError, parseCsv } from './csv';
-export { ReconcileInputError, type SourceRef } from './errors';
+export { ReconcileFetchError, ReconcileInputError, type SourceRef } from './errors';
 export {
   type FetchCostsOptions,
   fetchAnthropicCostPages,
   fetchOpenAICostPages,
+  pageFiles,
   savePages,
 } from './fetchers';
-export { type JsonDocuments, parseJsonDocuments } from './json-text';
+export {
+  type DuplicateKey,
+  type JsonDocuments,
+  type ParseJsonOptions,
+  parseJsonDocuments,
+} from './json-text';
 export {
   type CostReportKind,
   expandReportPath,
   loadCostReports,
   loadUsageReports,
+  MAX_JSON_BYTES,
   type UsageReportKind,
 } from './load';
-export { centsToNanos, dollarsToNanos, formatNanos, nanosToUsd } from './money';
+export {
+  centsToNanos,
+  dollarsToNanos,
+  formatNanos,
+  MAX_AMOUNT_USD,
+  nanosToUsd,
+} from './money';
 export {
   type FetchProvisionalOptions,
   fetchProvisionalCosts,
@@ -33,6 +46,7 @@ export {
   type PublishedSamples,
   type PublishPlan,
   planPublish,
+  postPrometheusImport,
   publishToVictoriaMetrics,
   type ReadPublishedOptions,
   readPublishedSamples,
@@ -60,6 +74,7 @@ export {
   type CustomerCorrection,
   exceedsDrift,
   type ModelDayReconciliation,
+  type ModelMap,
   type ReconcileOptions,
   type ReconcileResult,
   type ReconcileStatus,

@@ -13,13 +13,36 @@ export interface JsonDocuments {
   lineOf(obj: unknown): number | undefined;
   /** Source text of the number at `obj[key]`, if that value is a number. */
   rawNumber(obj: unknown, key: string | number): string | undefined;
+  /** Keys that appear twice in one object (the later value is kept, as `JSON.parse` does). */
+  duplicateKeys: DuplicateKey[];
+}
+
+export interface DuplicateKey {
+  /** The object holding the key. */
+  container: object;
+  key: string;
+  /** The value the later occurrence replaced. */
+  previous: unknown;
+  /** 1-based line of the later occurrence. */
+  line: number;
 }
 
 const NUMBER = /-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?/y;
 
-export function parseJsonDocuments(text: string, file: string): JsonDocuments {
+export interface ParseJsonOptions {
+  /** Keep each number's source text for `rawNumber` (default true; money needs it). */
+  rawNumbers?: boolean;
+}
+
+export function parseJsonDocuments(
+  text: string,
+  file: string,
+  options: ParseJsonOptions = {},
+): JsonDocuments {
+  const keepRaw = options.rawNumbers !== false;
   const lines = new WeakMap<object, number>();
   const numbers = new WeakMap<object, Map<string, string>>();
+  const duplicateKeys: DuplicateKey[] = [];
   let pos = text.charCodeAt(0) === 0xfeff ? 1 : 0;
   let line = 1;
 
@@ -47,16 +70,21 @@ export function parseJsonDocuments(text: string, file: string): JsonDocuments {
 
   const parseString = (): string => {
     const start = pos;
+    let escaped = false;
     pos++;
     for (;;) {
       const c = text.charCodeAt(pos);
       if (Number.isNaN(c)) return truncatedOr('');
       if (c === 34) break;
-      if (c === 92) pos++;
-      else if (c < 32) fail('control character in string');
+      if (c === 92) {
+        escaped = true;
+        pos++;
+      } else if (c < 32) fail('control character in string');
       pos++;
     }
     pos++;
+    // Most strings have no escapes: slicing is several times faster than JSON.parse.
+    if (!escaped) return text.slice(start + 1, pos - 1);
     try {
       return JSON.parse(text.slice(start, pos)) as string;
     } catch {
@@ -95,7 +123,7 @@ export function parseJsonDocuments(text: string, file: string): JsonDocuments {
     const m = NUMBER.exec(text);
     if (m) {
       pos += m[0].length;
-      if (container && key !== undefined) remember(container, key, m[0]);
+      if (keepRaw && container && key !== undefined) remember(container, key, m[0]);
       return Number(m[0]);
     }
     return truncatedOr(`unexpected character ${JSON.stringify(c)}`);
@@ -117,7 +145,21 @@ export function parseJsonDocuments(text: string, file: string): JsonDocuments {
       skipWs();
       if (text[pos] !== ':') truncatedOr(`expected ':' after "${key}"`);
       pos++;
-      obj[key] = parseValue(obj, key);
+      if (Object.hasOwn(obj, key))
+        duplicateKeys.push({ container: obj, key, previous: obj[key], line });
+      const value = parseValue(obj, key);
+      // A key "__proto__" must stay an own property (as with JSON.parse), not replace the
+      // object's prototype; defineProperty is slow, so only for that key.
+      if (key === '__proto__') {
+        Object.defineProperty(obj, key, {
+          value,
+          writable: true,
+          enumerable: true,
+          configurable: true,
+        });
+      } else {
+        obj[key] = value;
+      }
       skipWs();
       if (text[pos] === ',') {
         pos++;
@@ -169,5 +211,6 @@ export function parseJsonDocuments(text: string, file: string): JsonDocuments {
     lineOf: (obj) => (typeof obj === 'object' && obj !== null ? lines.get(obj) : undefined),
     rawNumber: (obj, key) =>
       typeof obj === 'object' && obj !== null ? numbers.get(obj)?.get(String(key)) : undefined,
+    duplicateKeys,
   };
 }

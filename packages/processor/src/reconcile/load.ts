@@ -3,7 +3,7 @@
  * order), reads each file with its provider's reader, and merges the lines, de-duplicating by
  * each line's stable key so overlapping pages and re-fetched files count once.
  */
-import { createReadStream } from 'node:fs';
+import { createReadStream, type Dirent } from 'node:fs';
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { createGunzip, gunzipSync } from 'node:zlib';
@@ -25,6 +25,48 @@ const PROVIDER_OF: Record<CostReportKind | UsageReportKind, string> = {
   'aws-cur': RECONCILE_PROVIDER.bedrock,
 };
 
+/**
+ * A JSON report file (after gunzip) may hold at most this many bytes: it is parsed as one
+ * string, and V8 cannot hold much more. Larger exports: split the pages over several files.
+ * CUR CSV files are streamed and have no such limit.
+ */
+export const MAX_JSON_BYTES = 256 * 1024 * 1024;
+
+function isFsError(e: unknown): boolean {
+  return e instanceof Error && typeof (e as NodeJS.ErrnoException).syscall === 'string';
+}
+
+function tooLarge(file: string): ReconcileInputError {
+  return new ReconcileInputError(
+    file,
+    undefined,
+    undefined,
+    `larger than ${MAX_JSON_BYTES / 1024 / 1024} MiB (uncompressed): split the pages over several files`,
+  );
+}
+
+/** A read or gunzip failure as an input error naming the file (never a bare stack trace). */
+function fileError(file: string, e: unknown, gzip: boolean): ReconcileInputError {
+  const err = e as NodeJS.ErrnoException;
+  if (err?.code === 'ERR_BUFFER_TOO_LARGE') return tooLarge(file);
+  const reason = err?.code ? `${err.code}: ${err.message}` : String(err?.message ?? e);
+  return new ReconcileInputError(
+    file,
+    undefined,
+    undefined,
+    gzip
+      ? `not a readable gzip file (corrupt or truncated?): ${reason}`
+      : `cannot read file: ${reason}`,
+  );
+}
+
+/** Own entries only: a JS caller's `kind` must not find Object.prototype members. */
+function providerOf(kind: CostReportKind | UsageReportKind): string {
+  if (!Object.hasOwn(PROVIDER_OF, kind))
+    throw new TypeError(`unknown report kind ${JSON.stringify(kind)}`);
+  return PROVIDER_OF[kind];
+}
+
 const JSON_EXT = /\.(json|jsonl|ndjson)(\.gz)?$/i;
 const CSV_EXT = /\.csv(\.gz)?$/i;
 
@@ -43,9 +85,13 @@ export async function expandReportPath(
   const ext = kind === 'aws-cur' ? CSV_EXT : JSON_EXT;
   const out: string[] = [];
   const walk = async (dir: string) => {
-    const entries = (await readdir(dir, { withFileTypes: true })).sort((a, b) =>
-      a.name < b.name ? -1 : a.name > b.name ? 1 : 0,
-    );
+    let listed: Dirent[];
+    try {
+      listed = await readdir(dir, { withFileTypes: true });
+    } catch (e) {
+      throw fileError(dir, e, false);
+    }
+    const entries = listed.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
     for (const e of entries) {
       if (e.name.startsWith('.')) continue;
       const p = join(dir, e.name);
@@ -66,17 +112,39 @@ export async function expandReportPath(
 }
 
 async function readText(file: string): Promise<string> {
-  const buf = await readFile(file);
-  return (file.endsWith('.gz') ? gunzipSync(buf) : buf).toString('utf8');
+  let buf: Buffer;
+  try {
+    // Refuse a huge plain file before reading it into memory.
+    if (!file.endsWith('.gz') && (await stat(file)).size > MAX_JSON_BYTES) throw tooLarge(file);
+    buf = await readFile(file);
+  } catch (e) {
+    if (e instanceof ReconcileInputError) throw e;
+    throw fileError(file, e, false);
+  }
+  if (file.endsWith('.gz')) {
+    try {
+      buf = gunzipSync(buf, { maxOutputLength: MAX_JSON_BYTES + 1 });
+    } catch (e) {
+      throw fileError(file, e, true);
+    }
+  }
+  if (buf.length > MAX_JSON_BYTES) throw tooLarge(file);
+  return buf.toString('utf8');
 }
 
 async function readCur(file: string): Promise<ReaderOutput<ReportLine>> {
   const reader = new AwsCurReader(file);
   const raw = createReadStream(file);
-  const stream = file.endsWith('.gz') ? raw.pipe(createGunzip()) : raw;
+  const gunzip = file.endsWith('.gz') ? createGunzip() : undefined;
+  const stream = gunzip ? raw.pipe(gunzip) : raw;
+  // pipe() does not forward read errors (ENOENT, EACCES, EISDIR): end the gunzip stream with them.
+  if (gunzip) raw.on('error', (e) => gunzip.destroy(e));
   stream.setEncoding('utf8');
   try {
     for await (const chunk of stream) reader.push(chunk as string);
+  } catch (e) {
+    if (e instanceof ReconcileInputError) throw e;
+    throw fileError(file, e, gunzip !== undefined && !isFsError(e));
   } finally {
     raw.destroy();
   }
@@ -145,7 +213,7 @@ export async function loadCostReports(
       outputs.push({ file, out });
     }
   }
-  return merge(PROVIDER_OF[kind], outputs, (a, b) => a.nanos === b.nanos);
+  return merge(providerOf(kind), outputs, (a, b) => a.nanos === b.nanos);
 }
 
 /** Reads usage report files/directories of one kind into one de-duplicated set. */
@@ -162,5 +230,5 @@ export async function loadUsageReports(
       outputs.push({ file, out });
     }
   }
-  return merge(PROVIDER_OF[kind], outputs, (a, b) => a.tokens === b.tokens);
+  return merge(providerOf(kind), outputs, (a, b) => a.tokens === b.tokens);
 }

@@ -36,6 +36,23 @@ export function parseDecimalScaled(text: string, scale: number): bigint | undefi
   return sign === '-' ? -result : result;
 }
 
+/**
+ * The largest amount one report line or provisional row may carry, in either sign: one billion
+ * dollars (a day's cost of one model for one customer is far below it). Anything larger is a
+ * unit mix-up or garbage (e.g. `1e300`), and floats of it would turn into `+Inf`/`NaN`.
+ */
+export const MAX_AMOUNT_USD = 1_000_000_000;
+const MAX_AMOUNT_NANOS = BigInt(MAX_AMOUNT_USD) * NANOS_PER_USD;
+
+/** Why an amount is outside the accepted range, or undefined when it is fine. */
+export function amountRangeProblem(nanos: bigint, allowNegative: boolean): string | undefined {
+  if (nanos < 0n && !allowNegative) return 'negative cost';
+  if (nanos > MAX_AMOUNT_NANOS || nanos < -MAX_AMOUNT_NANOS) {
+    return `outside the accepted range of ±${MAX_AMOUNT_USD.toExponential()} USD per line`;
+  }
+  return undefined;
+}
+
 /** Decimal dollars (text) to nano-dollars. */
 export function dollarsToNanos(text: string): bigint | undefined {
   return parseDecimalScaled(text, 9);

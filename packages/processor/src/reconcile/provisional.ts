@@ -10,9 +10,14 @@
 import { readFile } from 'node:fs/promises';
 import { LABELS, METRICS, UNATTRIBUTED } from '../metrics/catalog';
 import { addDays, dayStartMs, daysBetween, isDay } from './days';
-import { ReconcileInputError, type SourceRef } from './errors';
+import {
+  fetchFailureReason,
+  ReconcileFetchError,
+  ReconcileInputError,
+  type SourceRef,
+} from './errors';
 import { parseJsonDocuments } from './json-text';
-import { dollarsToNanos, floatDollarsToNanos, nanosToUsd } from './money';
+import { amountRangeProblem, dollarsToNanos, floatDollarsToNanos, nanosToUsd } from './money';
 import { isRecord } from './readers/common';
 
 export interface ProvisionalCost {
@@ -72,21 +77,15 @@ export async function fetchProvisionalCosts(
     try {
       res = await doFetch(`${queryUrl(opts.url)}?${params}`, { headers: opts.headers });
     } catch (e) {
-      throw new ReconcileInputError(
-        where,
-        undefined,
-        undefined,
-        `query failed: ${(e as Error).message}`,
-      );
+      throw new ReconcileFetchError(where, `query failed: ${fetchFailureReason(e)}`);
     }
     const text = await res.text();
-    if (!res.ok)
-      throw new ReconcileInputError(
-        where,
-        undefined,
-        undefined,
-        `HTTP ${res.status}: ${text.slice(0, 300)}`,
-      );
+    if (!res.ok) {
+      // 4xx: the URL or query is wrong (fix the input, exit 2); 5xx: the server failed (retry, exit 1).
+      const detail = `HTTP ${res.status}: ${text.slice(0, 300)}`;
+      if (res.status < 500) throw new ReconcileInputError(where, undefined, undefined, detail);
+      throw new ReconcileFetchError(where, detail);
+    }
     let body: unknown;
     try {
       body = JSON.parse(text);
@@ -121,6 +120,10 @@ export async function fetchProvisionalCosts(
         );
       }
       const nanos = floatDollarsToNanos(v);
+      const problem = amountRangeProblem(nanos, true);
+      if (problem) {
+        throw new ReconcileInputError(where, undefined, 'value', `${problem}: ${value}`);
+      }
       if (nanos === 0n) continue;
       const label = (name: string) =>
         typeof metric[name] === 'string' ? (metric[name] as string) : '';
@@ -170,7 +173,8 @@ export function parseProvisionalCosts(text: string, file: string): ProvisionalCo
     const nanos = raw === undefined ? undefined : dollarsToNanos(raw);
     if (nanos === undefined)
       return fail('usd', `expected a dollar amount, got ${JSON.stringify(usd)}`);
-    if (nanos < 0n) fail('usd', `negative cost ${raw}`);
+    const problem = amountRangeProblem(nanos, false);
+    if (problem) fail('usd', `${problem}: ${raw}`);
     const tokenType = str('token_type', false);
     return {
       day,
@@ -189,8 +193,10 @@ export async function readProvisionalFile(file: string): Promise<ProvisionalCost
   let text: string;
   try {
     text = await readFile(file, 'utf8');
-  } catch {
-    throw new ReconcileInputError(file, undefined, undefined, 'cannot read file');
+  } catch (e) {
+    const err = e as NodeJS.ErrnoException;
+    const reason = `${err.code ?? ''} ${err.message}`.trim();
+    throw new ReconcileInputError(file, undefined, undefined, `cannot read file: ${reason}`);
   }
   return parseProvisionalCosts(text, file);
 }

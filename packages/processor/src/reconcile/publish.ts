@@ -6,9 +6,10 @@
  * Values are gauges (not counters), so publishing the same result twice writes the same value at
  * the same timestamp and sums over customers or days do not change.
  */
-import { rename, writeFile } from 'node:fs/promises';
+import { rename, rm, writeFile } from 'node:fs/promises';
 import { LABELS, METRICS, type MetricDefinition } from '../metrics/catalog';
 import { dayStartMs } from './days';
+import { fetchFailureReason } from './errors';
 import { nanosToUsd } from './money';
 import type { ReconcileResult } from './reconciler';
 
@@ -59,10 +60,17 @@ function escapeLabel(v: string): string {
   return v.replace(/\\/g, '\\\\').replace(/\n/g, '\\n').replace(/"/g, '\\"');
 }
 
-function formatValue(v: number): string {
-  if (Number.isNaN(v)) return 'NaN';
-  if (!Number.isFinite(v)) return v > 0 ? '+Inf' : '-Inf';
-  return String(v);
+/**
+ * Sample values as text. Inputs are range-checked, so a non-finite value here is a bug: it is
+ * refused rather than written as `+Inf`/`NaN`, which would poison sums and the drift alert.
+ */
+function formatValue(s: Sample): string {
+  if (!Number.isFinite(s.value)) {
+    throw new RangeError(
+      `${seriesText(s)} at ${new Date(s.timestampMs).toISOString()}: not a finite value (${s.value}); nothing written`,
+    );
+  }
+  return String(s.value);
 }
 
 function seriesText(s: Sample): string {
@@ -75,7 +83,7 @@ function seriesText(s: Sample): string {
 
 /** Prometheus text exposition lines with millisecond timestamps (VictoriaMetrics import). */
 export function formatPrometheusImport(samples: readonly Sample[]): string {
-  return samples.map((s) => `${seriesText(s)} ${formatValue(s.value)} ${s.timestampMs}\n`).join('');
+  return samples.map((s) => `${seriesText(s)} ${formatValue(s)} ${s.timestampMs}\n`).join('');
 }
 
 /**
@@ -102,7 +110,7 @@ export function formatOpenMetrics(samples: readonly Sample[]): string {
         a.series === b.series ? a.s.timestampMs - b.s.timestampMs : a.series < b.series ? -1 : 1,
       );
     for (const { s, series } of sorted) {
-      text += `${series} ${formatValue(s.value)} ${s.timestampMs / 1000}\n`;
+      text += `${series} ${formatValue(s)} ${s.timestampMs / 1000}\n`;
     }
   }
   return `${text}# EOF\n`;
@@ -121,13 +129,30 @@ export async function publishToVictoriaMetrics(
   opts: VictoriaMetricsImportOptions,
 ): Promise<void> {
   if (samples.length === 0) return;
+  await postPrometheusImport(formatPrometheusImport(samples), opts);
+}
+
+/**
+ * POSTs an already formatted import body (`formatPrometheusImport`) in one request, so a caller
+ * can format, and so check, every sample before writing anything anywhere.
+ */
+export async function postPrometheusImport(
+  body: string,
+  opts: VictoriaMetricsImportOptions,
+): Promise<void> {
+  if (body === '') return;
   const doFetch = opts.fetch ?? fetch;
   const url = `${opts.url.replace(/\/+$/, '')}/api/v1/import/prometheus`;
-  const res = await doFetch(url, {
-    method: 'POST',
-    headers: { 'content-type': 'text/plain', ...opts.headers },
-    body: formatPrometheusImport(samples),
-  });
+  let res: Response;
+  try {
+    res = await doFetch(url, {
+      method: 'POST',
+      headers: { 'content-type': 'text/plain', ...opts.headers },
+      body,
+    });
+  } catch (e) {
+    throw new Error(`VictoriaMetrics import to ${url} failed: ${fetchFailureReason(e)}`);
+  }
   if (!res.ok) {
     throw new Error(
       `VictoriaMetrics import to ${url} failed: HTTP ${res.status} ${(await res.text()).slice(0, 300)}`,
@@ -135,14 +160,23 @@ export async function publishToVictoriaMetrics(
   }
 }
 
-/** Writes the OpenMetrics file atomically (temp file + rename), so a reader never sees half a file. */
+/**
+ * Writes the OpenMetrics file atomically (temp file + rename), so a reader never sees half a
+ * file; on failure the temp file is removed and `path` is left as it was.
+ */
 export async function writeOpenMetricsFile(
   path: string,
   samples: readonly Sample[],
 ): Promise<void> {
+  const text = formatOpenMetrics(samples);
   const tmp = `${path}.tmp-${process.pid}`;
-  await writeFile(tmp, formatOpenMetrics(samples));
-  await rename(tmp, path);
+  try {
+    await writeFile(tmp, text);
+    await rename(tmp, path);
+  } catch (e) {
+    await rm(tmp, { force: true }).catch(() => undefined);
+    throw e;
+  }
 }
 
 /** Raw samples already in the TSDB, by series text (`name{label="v",…}` in catalog label order). */
@@ -183,15 +217,25 @@ export async function readPublishedSamples(opts: ReadPublishedOptions): Promise<
     nocache: '1',
   });
   const url = `${opts.url.replace(/\/+$/, '')}/api/v1/query?${params}`;
-  const res = await doFetch(url, { headers: opts.headers });
+  let res: Response;
+  try {
+    res = await doFetch(url, { headers: opts.headers });
+  } catch (e) {
+    throw new Error(`reading published samples from ${opts.url} failed: ${fetchFailureReason(e)}`);
+  }
   const text = await res.text();
   if (!res.ok)
     throw new Error(
       `reading published samples from ${opts.url} failed: HTTP ${res.status} ${text.slice(0, 300)}`,
     );
-  const body = JSON.parse(text) as {
+  let body: {
     data?: { result?: { metric: Record<string, string>; values?: [number, string][] }[] };
   };
+  try {
+    body = JSON.parse(text);
+  } catch {
+    throw new Error(`reading published samples from ${opts.url} failed: the response is not JSON`);
+  }
   const out: PublishedSamples = new Map();
   for (const r of body.data?.result ?? []) {
     const metric = RECONCILIATION_METRICS.find((m) => m.promName === r.metric.__name__);
@@ -237,6 +281,13 @@ export function planPublish(samples: readonly Sample[], published: PublishedSamp
     const lastOffset = Math.max(...stored.map(([t]) => t - s.timestampMs));
     const isCorrection = s.metric.promName === METRICS.costCorrection.promName;
     let value: number;
+    if (isCorrection && stored.some(([, v]) => !Number.isFinite(v))) {
+      // Written by an older version from out-of-range input: no revision can repair a sum with
+      // it (a gauge can: last_over_time takes the newest revision).
+      throw new Error(
+        `${seriesText(s)} at ${new Date(s.timestampMs).toISOString()}: the stored samples hold a non-finite value; delete that series for the day from the TSDB and re-run`,
+      );
+    }
     if (isCorrection) {
       const storedNanos = stored.reduce((sum, [, v]) => sum + BigInt(Math.round(v * 1e9)), 0n);
       const wantNanos = BigInt(Math.round(s.value * 1e9));

@@ -75,7 +75,26 @@ export interface ReconcileOptions {
    * Per provider, model names to rewrite on BOTH sides before matching, e.g.
    * `{"aws.bedrock": {"Claude4.6Sonnet": "anthropic.claude-sonnet-4-6"}}`.
    */
-  modelMap?: Record<string, Record<string, string>>;
+  modelMap?: ModelMap;
+}
+
+/** Per provider, report/provisional model name -> canonical model name. */
+export type ModelMap =
+  | ReadonlyMap<string, ReadonlyMap<string, string>>
+  | Readonly<Record<string, Readonly<Record<string, string>>>>;
+
+/**
+ * The model map as Maps of own entries only: provider and model names are user text, and a
+ * model called `constructor` must not find Object.prototype.constructor.
+ */
+function modelMapOf(map: ModelMap | undefined): Map<string, ReadonlyMap<string, string>> {
+  const out = new Map<string, ReadonlyMap<string, string>>();
+  if (map === undefined) return out;
+  const entries = map instanceof Map ? [...map] : Object.entries(map);
+  for (const [provider, names] of entries) {
+    out.set(provider, names instanceof Map ? names : new Map(Object.entries(names)));
+  }
+  return out;
 }
 
 export interface ReconcileResult {
@@ -132,7 +151,8 @@ export function reconcile(opts: ReconcileOptions): ReconcileResult {
     covered.set(r.provider, set);
     warnings.push(...r.warnings);
   }
-  const mapModel = (provider: string, model: string) => opts.modelMap?.[provider]?.[model] ?? model;
+  const modelMap = modelMapOf(opts.modelMap);
+  const mapModel = (provider: string, model: string) => modelMap.get(provider)?.get(model) ?? model;
   const wanted = new Set(providers);
   const provisional = opts.provisional.filter((p) => wanted.has(p.provider));
   const allDays = [
@@ -268,5 +288,7 @@ export function reconcile(opts: ReconcileOptions): ReconcileResult {
 export function exceedsDrift(row: ModelDayReconciliation, maxPercent: number): boolean {
   if (row.status === 'not_reported' || row.reportedNanos === null) return false;
   if (row.provisionalNanos === 0n) return row.reportedNanos !== 0n;
-  return Math.abs(row.driftPercent ?? 0) > maxPercent;
+  // A non-finite percentage cannot be within any threshold (never silently passes).
+  const pct = row.driftPercent ?? 0;
+  return !Number.isFinite(pct) || Math.abs(pct) > maxPercent;
 }

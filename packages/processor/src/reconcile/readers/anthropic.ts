@@ -5,7 +5,7 @@
  */
 import { dayOfMs, isMidnightMs } from '../days';
 import { parseJsonDocuments } from '../json-text';
-import { centsToNanos, nanosToUsd } from '../money';
+import { amountRangeProblem, centsToNanos, nanosToUsd } from '../money';
 import { OTHER_MODEL, RECONCILE_PROVIDER, type ReportLine, type UsageLine } from '../types';
 import {
   bucketedOutput,
@@ -19,20 +19,24 @@ import {
 
 const PROVIDER = RECONCILE_PROVIDER.anthropic;
 
-const ANTHROPIC_TOKEN_TYPE: Record<string, string> = {
-  uncached_input_tokens: 'input',
-  input_tokens: 'input',
-  output_tokens: 'output',
-  cache_read_input_tokens: 'cache_read',
-  'cache_creation.ephemeral_5m_input_tokens': 'cache_write_5m',
-  'cache_creation.ephemeral_1h_input_tokens': 'cache_write_1h',
-  ephemeral_5m_input_tokens: 'cache_write_5m',
-  ephemeral_1h_input_tokens: 'cache_write_1h',
-};
+// A Map, not an object literal: token types are report text (`constructor` must not find
+// Object.prototype.constructor).
+const ANTHROPIC_TOKEN_TYPE: ReadonlyMap<string, string> = new Map(
+  Object.entries({
+    uncached_input_tokens: 'input',
+    input_tokens: 'input',
+    output_tokens: 'output',
+    cache_read_input_tokens: 'cache_read',
+    'cache_creation.ephemeral_5m_input_tokens': 'cache_write_5m',
+    'cache_creation.ephemeral_1h_input_tokens': 'cache_write_1h',
+    ephemeral_5m_input_tokens: 'cache_write_5m',
+    ephemeral_1h_input_tokens: 'cache_write_1h',
+  }),
+);
 
 /** Maps a cost-report `token_type` to a catalog token type (unknown ones pass through). */
 export function anthropicTokenType(tokenType: string): string {
-  return ANTHROPIC_TOKEN_TYPE[tokenType] ?? tokenType;
+  return ANTHROPIC_TOKEN_TYPE.get(tokenType) ?? tokenType;
 }
 
 const ISO_MIDNIGHT = /^\d{4}-\d{2}-\d{2}T00:00:00(?:\.0+)?(?:Z|\+00:00)$/;
@@ -81,6 +85,8 @@ export function readAnthropicCosts(text: string, file: string): ReaderOutput<Rep
         `expected a decimal amount in cents, got ${JSON.stringify(amount)}`,
       );
     }
+    const problem = amountRangeProblem(nanos, true);
+    if (problem) reader.fail(result, `${f}.amount`, `${problem}: ${raw} cents`);
     const model = reader.optionalString(result, 'model', `${f}.model`);
     const costType = reader.optionalString(result, 'cost_type', `${f}.cost_type`);
     const tokenTypeRaw = reader.optionalString(result, 'token_type', `${f}.token_type`);

@@ -8,7 +8,7 @@
 import { CsvParser, type CsvRecord, CsvSyntaxError } from '../csv';
 import { isDay } from '../days';
 import { ReconcileInputError } from '../errors';
-import { dollarsToNanos, nanosToUsd } from '../money';
+import { amountRangeProblem, dollarsToNanos, nanosToUsd } from '../money';
 import { OTHER_MODEL, RECONCILE_PROVIDER, type ReportLine } from '../types';
 import type { ReaderOutput } from './common';
 
@@ -105,8 +105,11 @@ function utcDay(text: string): string | undefined {
 function productNameFromMap(text: string | undefined): string | undefined {
   if (!text?.startsWith('{')) return undefined;
   try {
-    const map = JSON.parse(text) as Record<string, unknown>;
-    return typeof map.product_name === 'string' ? map.product_name : undefined;
+    const map: unknown = JSON.parse(text);
+    if (typeof map !== 'object' || map === null || !Object.hasOwn(map, 'product_name'))
+      return undefined;
+    const name = (map as { product_name?: unknown }).product_name;
+    return typeof name === 'string' ? name : undefined;
   } catch {
     return undefined;
   }
@@ -213,6 +216,8 @@ export class AwsCurReader {
     const nanos = dollarsToNanos(costText);
     if (nanos === undefined)
       this.fail(record.line, COL.cost, `not a dollar amount: ${JSON.stringify(costText)}`);
+    const problem = amountRangeProblem(nanos, true);
+    if (problem) this.fail(record.line, COL.cost, `${problem}: ${costText}`);
 
     const parsed = parseBedrockUsageType(
       usageType,

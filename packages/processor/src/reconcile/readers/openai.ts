@@ -5,7 +5,7 @@
  */
 import { dayOfMs, isMidnightMs } from '../days';
 import { parseJsonDocuments } from '../json-text';
-import { dollarsToNanos, nanosToUsd } from '../money';
+import { amountRangeProblem, dollarsToNanos, nanosToUsd } from '../money';
 import { OTHER_MODEL, RECONCILE_PROVIDER, type ReportLine, type UsageLine } from '../types';
 import {
   bucketedOutput,
@@ -30,19 +30,23 @@ export interface OpenAILineItem {
   qualifiers: string[];
 }
 
-const OPENAI_TOKEN_KIND: Record<string, string> = {
-  input: 'input',
-  'uncached input': 'input',
-  'cached input': 'cache_read',
-  'cache read': 'cache_read',
-  output: 'output',
-  'reasoning output': 'reasoning',
-  'audio input': 'input_audio',
-  'input audio': 'input_audio',
-  'cached audio input': 'cache_read_audio',
-  'audio output': 'output_audio',
-  'output audio': 'output_audio',
-};
+// A Map, not an object literal: line items are provider text (`gpt-4o, constructor` must not
+// find Object.prototype.constructor).
+const OPENAI_TOKEN_KIND: ReadonlyMap<string, string> = new Map(
+  Object.entries({
+    input: 'input',
+    'uncached input': 'input',
+    'cached input': 'cache_read',
+    'cache read': 'cache_read',
+    output: 'output',
+    'reasoning output': 'reasoning',
+    'audio input': 'input_audio',
+    'input audio': 'input_audio',
+    'cached audio input': 'cache_read_audio',
+    'audio output': 'output_audio',
+    'output audio': 'output_audio',
+  }),
+);
 
 const MODEL_ID = /^[A-Za-z0-9][\w.:/-]*$/;
 
@@ -61,7 +65,7 @@ export function parseOpenAILineItem(lineItem: string | null | undefined): OpenAI
   if (kind === undefined || !MODEL_ID.test(model)) {
     return { model: OTHER_MODEL, qualifiers: [], ...(tier ? { tier } : {}) };
   }
-  const tokenType = OPENAI_TOKEN_KIND[kind.toLowerCase()] ?? 'other';
+  const tokenType = OPENAI_TOKEN_KIND.get(kind.toLowerCase()) ?? 'other';
   return { model, tokenType, qualifiers, ...(tier ? { tier } : {}) };
 }
 
@@ -107,6 +111,8 @@ export function readOpenAICosts(text: string, file: string): ReaderOutput<Report
         `expected a dollar amount, got ${JSON.stringify(value)}`,
       );
     }
+    const problem = amountRangeProblem(nanos, true);
+    if (problem) reader.fail(amount, `${f}.amount.value`, `${problem}: ${raw}`);
     const lineItem = reader.optionalString(result, 'line_item', `${f}.line_item`);
     if (lineItem === undefined) ungrouped = true;
     const parsed = parseOpenAILineItem(lineItem);
