@@ -28,7 +28,7 @@ import { MarginSpanProcessor, PriceBook } from '@ai-margin/processor';
 import { context, SpanKind } from '@opentelemetry/api';
 import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
 import { MeterProvider, PeriodicExportingMetricReader } from '@opentelemetry/sdk-metrics';
-import { TracerProvider, BatchSpanProcessor } from '@opentelemetry/sdk-trace';
+import { BatchSpanProcessor, TracerProvider } from '@opentelemetry/sdk-trace';
 import { Registry } from 'prom-client';
 
 const SPANS_PER_ROUND = Number(process.env.BENCH_SPANS ?? 100_000);
@@ -167,7 +167,11 @@ function makeVariant(name, extraProcessors, cleanup) {
   const provider = new TracerProvider({
     spanProcessors: [
       ...extraProcessors,
-      new BatchSpanProcessor({ exporter: noopSpanExporter, maxQueueSize: 4096, maxExportBatchSize: 512 }),
+      new BatchSpanProcessor({
+        exporter: noopSpanExporter,
+        maxQueueSize: 4096,
+        maxExportBatchSize: 512,
+      }),
     ],
   });
   return { name, tracer: provider.getTracer('bench'), provider, cleanup };

@@ -48,6 +48,22 @@ export interface CardinalityLimits {
   maxFeatures?: number;
   /** Distinct provider label values. Default 100. */
   maxProviders?: number;
+  /** Distinct `revenue_type` label values (from `recordRevenue` and revenue rules). Default 100. */
+  maxRevenueTypes?: number;
+  /**
+   * Series budget of each metric across all its label combinations (customer x feature x
+   * provider x model, or customer x feature x revenue type), whatever each label's own cap allows.
+   * A new combination that would take cost, tokens or requests past it is counted in the
+   * all-`__overflow__` series instead, and `ai_margin_cardinality_overflow_total{metric="series"}`
+   * rises (`revenue_series`, `unpriced_series` for the others). Default 100,000.
+   */
+  maxSeriesPerMetric?: number;
+  /**
+   * Longest label value, in UTF-8 bytes. Longer values are cut and end in `~` + 16 hex digits of a
+   * hash of the whole value (so they stay distinct); counted in
+   * `ai_margin_label_values_normalized_total`. Default 256 (VictoriaMetrics drops values over 4 KB).
+   */
+  maxLabelValueBytes?: number;
 }
 
 /** Configuration of {@link MarginSpanProcessor}. Every field is optional. */
@@ -80,6 +96,12 @@ export interface MarginSpanProcessorConfig extends CardinalityLimits {
   /** Pseudonymise customer ids on spans and metrics before they reach any exporter. */
   pseudonymize?: PseudonymizeOptions;
   /**
+   * What `onStart` does with the keys of `withAttribution({...})` other than `customerId` and
+   * `feature` (stamped as `ai_margin.attr.<key>`): `keep` them as given (default), `hash` their
+   * values with the `pseudonymize` key (requires `pseudonymize`), or `drop` them.
+   */
+  extraAttribution?: 'keep' | 'hash' | 'drop';
+  /**
    * Distinct `recordRevenue` idempotency keys remembered. Default 100,000. A key repeated after
    * this many newer keys is counted again.
    */
@@ -98,6 +120,10 @@ export const DEFAULTS = {
   maxModels: 500,
   maxFeatures: 1_000,
   maxProviders: 100,
+  maxRevenueTypes: 100,
+  maxSeriesPerMetric: 100_000,
+  maxLabelValueBytes: 256,
+  extraAttribution: 'keep',
   maxIdempotencyKeys: 100_000,
   pseudonymCacheSize: 50_000,
   customerKeys: [

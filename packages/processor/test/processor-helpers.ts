@@ -172,7 +172,8 @@ export function parsePromText(text: string): { samples: Sample[]; types: Map<str
       continue;
     }
     if (line === '' || line.startsWith('#')) continue;
-    const m = /^([a-zA-Z_:][a-zA-Z0-9_:]*)(\{(.*)\})? (\S+)$/.exec(line);
+    // `s`: label values may hold \r, U+2028 and U+2029, which `.` does not match otherwise.
+    const m = /^([a-zA-Z_:][a-zA-Z0-9_:]*)(\{(.*)\})? (\S+)$/s.exec(line);
     if (!m) throw new Error(`unparseable exposition line: ${line}`);
     const labels: Record<string, string> = {};
     if (m[3]) {

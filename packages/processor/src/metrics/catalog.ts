@@ -48,6 +48,7 @@ export const LABELS = {
   sdk: 'sdk',
   sdkVersion: 'sdk_version',
   sdkStatus: 'status',
+  label: 'label',
 } as const;
 
 const L = LABELS;
@@ -167,8 +168,26 @@ export const METRICS = define({
     kind: 'counter',
     unit: '{event}',
     description:
-      'Events whose customer (or model) was folded into the overflow series because the distinct-value cap was reached',
+      'Events folded into an __overflow__ series: metric = the label whose distinct-value cap was reached (customer_id, feature, provider, model, revenue_type), or the series budget that was full (series, revenue_series, unpriced_series)',
     labels: [L.metric],
+  },
+  rejectedAmounts: {
+    otelName: 'ai_margin.rejected.amounts',
+    promName: 'ai_margin_rejected_amounts_total',
+    kind: 'counter',
+    unit: '{event}',
+    description:
+      'USD amounts not counted because they were not finite numbers in [0, 1e9]: kind external_cost, llm_cost, cost_rule, revenue_rule, revenue_event',
+    labels: [L.errorKind],
+  },
+  labelValuesNormalized: {
+    otelName: 'ai_margin.label_values.normalized',
+    promName: 'ai_margin_label_values_normalized_total',
+    kind: 'counter',
+    unit: '{value}',
+    description:
+      'Label values rewritten for Prometheus (lone surrogates replaced, or cut to the length limit; a hash suffix keeps them distinct), by label and reason (invalid_utf8, too_long)',
+    labels: [L.label, L.reason],
   },
   sdkInfo: {
     otelName: 'ai_margin.sdk.info',
@@ -193,6 +212,33 @@ export type MetricKey = keyof typeof METRICS;
 
 /** Value of `customer_id` that collects usage beyond the distinct-customer cap. */
 export const OVERFLOW_CUSTOMER = '__overflow__';
+/** `metric` label values of {@link METRICS.cardinalityOverflow}: a capped label, or a series budget. */
+export const OVERFLOW_METRIC = {
+  customer: 'customer_id',
+  feature: 'feature',
+  provider: 'provider',
+  model: 'model',
+  revenueType: 'revenue_type',
+  series: 'series',
+  revenueSeries: 'revenue_series',
+  unpricedSeries: 'unpriced_series',
+} as const;
+
+/** `kind` label values of {@link METRICS.rejectedAmounts}. */
+export const REJECTED_AMOUNT_KIND = {
+  externalCost: 'external_cost',
+  llmCost: 'llm_cost',
+  costRule: 'cost_rule',
+  revenueRule: 'revenue_rule',
+  revenueEvent: 'revenue_event',
+} as const;
+
+/** `reason` label values of {@link METRICS.labelValuesNormalized}. */
+export const LABEL_FIX_REASON = {
+  invalidUtf8: 'invalid_utf8',
+  tooLong: 'too_long',
+} as const;
+
 /** Value used when a span carries no customer attribution. */
 export const UNATTRIBUTED = 'unattributed';
 

@@ -5,6 +5,7 @@ import type {
   MeterProvider,
   Observable,
 } from '@opentelemetry/api';
+import { exportable } from '../processor/amounts';
 import { METRICS, type MetricDefinition, type MetricKey } from './catalog';
 import type { MetricSource } from './source';
 
@@ -46,7 +47,10 @@ export function registerOtelMetrics(
   const callback: BatchObservableCallback = (result: BatchObservableResult) => {
     for (const [instrument, read] of entries) {
       try {
-        for (const point of read()) result.observe(instrument, point.value, point.labels);
+        for (const point of read()) {
+          const value = exportable(point.value);
+          if (value !== undefined) result.observe(instrument, value, point.labels);
+        }
       } catch (err) {
         onError('collect_otel', err);
       }

@@ -1,4 +1,5 @@
 import type { PromRegistryLike } from '../config';
+import { exportable } from '../processor/amounts';
 import { METRICS, type MetricKey } from './catalog';
 import type { MetricSource } from './source';
 
@@ -39,8 +40,12 @@ class CollectedMetric {
   }> {
     let values: Array<{ labels: Record<string, string>; value: number }> = [];
     try {
-      values = this.read().map((p) => ({ labels: p.labels, value: p.value }));
+      for (const p of this.read()) {
+        const value = exportable(p.value);
+        if (value !== undefined) values.push({ labels: p.labels, value });
+      }
     } catch (err) {
+      values = [];
       this.onError('collect_prom', err);
     }
     return {

@@ -1,5 +1,7 @@
 import type { BucketUsage, UnpricedReason } from '../cost/types';
-import { LABELS, OVERFLOW_CUSTOMER, TOKEN_TYPE_LABEL } from '../metrics/catalog';
+import { LABELS, OVERFLOW_CUSTOMER, OVERFLOW_METRIC, TOKEN_TYPE_LABEL } from '../metrics/catalog';
+import { LabelGuard, type OverflowMetric } from './label-guard';
+import type { LabelValues } from './label-values';
 
 /** One data point as both metric paths consume it. */
 export interface SeriesPoint {
@@ -23,48 +25,6 @@ export interface SpanOutcome {
   unpricedReason?: UnpricedReason;
 }
 
-/** Cardinality dimension names, used as the `metric` label of the overflow counter. */
-export type Dimension = 'customer_id' | 'model' | 'feature' | 'provider';
-
-/** Admits up to `cap` distinct values; later new values become {@link OVERFLOW_CUSTOMER}. */
-export class LabelGuard {
-  private readonly seen = new Set<string>();
-  /** The last value admitted as itself (values are never forgotten, so it stays admitted). */
-  private last: string | undefined;
-
-  constructor(
-    private readonly cap: number,
-    private readonly dimension: Dimension,
-    private readonly onOverflow: (dimension: Dimension) => void,
-  ) {}
-
-  admit(value: string): string {
-    if (value === this.last) return value;
-    if (this.seen.has(value)) {
-      this.last = value;
-      return value;
-    }
-    if (this.seen.size < this.cap) {
-      this.seen.add(value);
-      this.last = value;
-      return value;
-    }
-    this.onOverflow(this.dimension);
-    return OVERFLOW_CUSTOMER;
-  }
-
-  get size(): number {
-    return this.seen.size;
-  }
-}
-
-/** Adds `n` tokens to bucket `i` (order of TOKEN_LABEL_BY_INDEX). */
-function addTokens(g: SeriesGroup, i: number, n: number): void {
-  if (n > 0) {
-    g.tokens[i] = (g.tokens[i] as number) + n;
-    g.tokenSeen |= 1 << i;
-  }
-}
 const TOKEN_LABEL_BY_INDEX: readonly string[] = [
   TOKEN_TYPE_LABEL.input,
   TOKEN_TYPE_LABEL.cacheRead,
@@ -88,6 +48,8 @@ interface SeriesGroup {
   tokenSeen: number; // bit mask over BUCKET_INDEX
   requestsPriced: number;
   requestsUnpriced: number;
+  /** The `__overflow__` group: its series are outside the budget (there is one of each). */
+  exempt: boolean;
 }
 
 interface KeyedValue {
@@ -97,36 +59,66 @@ interface KeyedValue {
 
 const SEP = '\u0001';
 
+function unpricedLabels(provider: string, model: string, reason: string): Record<string, string> {
+  return { [LABELS.provider]: provider, [LABELS.model]: model, [LABELS.reason]: reason };
+}
+
+function revenueLabels(customer: string, feature: string, type: string): Record<string, string> {
+  return { [LABELS.customer]: customer, [LABELS.feature]: feature, [LABELS.revenueType]: type };
+}
+
 export interface AggregateLimits {
   maxCustomers: number;
   maxModels: number;
   maxFeatures: number;
   maxProviders: number;
+  maxRevenueTypes: number;
+  /** Series budget of each metric, across all label combinations (plus the overflow series). */
+  maxSeriesPerMetric: number;
 }
+
+const OV = OVERFLOW_CUSTOMER;
 
 /**
  * In-process cumulative aggregates. The span path only adds numbers to existing entries; the
- * metric paths read them at collection. Memory is bounded by the label guards.
+ * metric paths read them at collection. Memory is bounded twice: per label (the guards) and per
+ * metric across label combinations (the series budget): a combination that would take a metric
+ * past its budget is counted in the `__overflow__` series instead.
  */
 export class Aggregates {
   // customer -> feature -> provider -> model -> group: no key string is built per span.
   private readonly tree = new Map<string, Map<string, Map<string, Map<string, SeriesGroup>>>>();
   private readonly groups: SeriesGroup[] = [];
   private lastGroup: SeriesGroup | undefined;
+  private overflowGroup: SeriesGroup | undefined;
   private readonly revenue = new Map<string, KeyedValue>();
   private readonly unpriced = new Map<string, KeyedValue>();
-  readonly overflow = new Map<Dimension, number>();
+  private readonly budget: number;
+  /** Series held per metric (the overflow group's are not counted). */
+  private costCount = 0;
+  private tokenCount = 0;
+  private requestCount = 0;
+  readonly overflow = new Map<OverflowMetric, number>();
   readonly customers: LabelGuard;
   readonly models: LabelGuard;
   readonly features: LabelGuard;
   readonly providers: LabelGuard;
+  readonly revenueTypes: LabelGuard;
 
-  constructor(limits: AggregateLimits) {
-    const onOverflow = (d: Dimension) => this.overflow.set(d, (this.overflow.get(d) ?? 0) + 1);
-    this.customers = new LabelGuard(limits.maxCustomers, 'customer_id', onOverflow);
-    this.models = new LabelGuard(limits.maxModels, 'model', onOverflow);
-    this.features = new LabelGuard(limits.maxFeatures, 'feature', onOverflow);
-    this.providers = new LabelGuard(limits.maxProviders, 'provider', onOverflow);
+  constructor(limits: AggregateLimits, labelValues: LabelValues) {
+    const onOverflow = (d: OverflowMetric) => this.countOverflow(d);
+    const guard = (cap: number, d: OverflowMetric) =>
+      new LabelGuard(cap, d, labelValues, onOverflow);
+    this.customers = guard(limits.maxCustomers, OVERFLOW_METRIC.customer);
+    this.models = guard(limits.maxModels, OVERFLOW_METRIC.model);
+    this.features = guard(limits.maxFeatures, OVERFLOW_METRIC.feature);
+    this.providers = guard(limits.maxProviders, OVERFLOW_METRIC.provider);
+    this.revenueTypes = guard(limits.maxRevenueTypes, OVERFLOW_METRIC.revenueType);
+    this.budget = limits.maxSeriesPerMetric;
+  }
+
+  private countOverflow(d: OverflowMetric): void {
+    this.overflow.set(d, (this.overflow.get(d) ?? 0) + 1);
   }
 
   /** Customer label value used by the last `add` (after the cap). */
@@ -151,42 +143,107 @@ export class Aggregates {
         ? last
         : this.findGroup(customer, feature, provider, model);
     this.lastGroup = g;
+    // A series seen for the first time (the flag is still false) must fit the metric's budget.
     if (o.costType === 'llm') {
       if (o.priced) {
-        g.costLlm += o.costUsd;
-        g.llmCostSeen = true;
+        const c = g.llmCostSeen ? g : this.openCost(g, true);
+        c.costLlm += o.costUsd;
       }
     } else {
-      g.costRule += o.costUsd;
-      g.ruleCostSeen = true;
+      const c = g.ruleCostSeen ? g : this.openCost(g, false);
+      c.costRule += o.costUsd;
     }
     if (o.isCall) {
-      if (o.priced) g.requestsPriced++;
-      else g.requestsUnpriced++;
+      if (o.priced) {
+        const r = g.requestsPriced > 0 ? g : this.openRequests(g);
+        r.requestsPriced++;
+      } else {
+        const r = g.requestsUnpriced > 0 ? g : this.openRequests(g);
+        r.requestsUnpriced++;
+      }
     }
     const t = o.tokens;
     if (t !== undefined) {
-      addTokens(g, 0, t.input);
-      addTokens(g, 1, t.cacheRead);
-      addTokens(g, 2, t.cacheWrite5m);
-      addTokens(g, 3, t.cacheWrite1h);
-      addTokens(g, 4, t.output);
-      addTokens(g, 5, t.reasoning);
+      this.addTokens(g, 0, t.input);
+      this.addTokens(g, 1, t.cacheRead);
+      this.addTokens(g, 2, t.cacheWrite5m);
+      this.addTokens(g, 3, t.cacheWrite1h);
+      this.addTokens(g, 4, t.output);
+      this.addTokens(g, 5, t.reasoning);
     }
     if (!o.priced && o.unpricedReason !== undefined) {
-      this.addKeyed(
-        this.unpriced,
-        provider + SEP + model + SEP + o.unpricedReason,
-        () => ({
-          [LABELS.provider]: provider,
-          [LABELS.model]: model,
-          [LABELS.reason]: o.unpricedReason as string,
-        }),
-        1,
-      );
+      const reason = o.unpricedReason;
+      const key = provider + SEP + model + SEP + reason;
+      if (this.unpriced.has(key) || this.unpriced.size < this.budget) {
+        this.addKeyed(this.unpriced, key, () => unpricedLabels(provider, model, reason), 1);
+      } else {
+        this.countOverflow(OVERFLOW_METRIC.unpricedSeries);
+        this.addKeyed(
+          this.unpriced,
+          OV + SEP + OV + SEP + reason,
+          () => unpricedLabels(OV, OV, reason),
+          1,
+        );
+      }
     }
     this.admittedCustomer = customer;
     this.admittedFeature = feature;
+  }
+
+  /** Adds `n` tokens to bucket `i` (order of TOKEN_LABEL_BY_INDEX). */
+  private addTokens(g: SeriesGroup, i: number, n: number): void {
+    if (n > 0) {
+      const t = (g.tokenSeen & (1 << i)) !== 0 ? g : this.openTokens(g, i);
+      t.tokens[i] = (t.tokens[i] as number) + n;
+    }
+  }
+
+  /** Marks `g`'s cost series as held, or returns the overflow group when the budget is full. */
+  private openCost(g: SeriesGroup, llm: boolean): SeriesGroup {
+    const target = g.exempt || this.costCount < this.budget ? g : this.spill();
+    if (target === g && !g.exempt) this.costCount++;
+    if (llm) target.llmCostSeen = true;
+    else target.ruleCostSeen = true;
+    return target;
+  }
+
+  /** As {@link openCost}; a request series is held once its count is above 0. */
+  private openRequests(g: SeriesGroup): SeriesGroup {
+    if (g.exempt || this.requestCount < this.budget) {
+      if (!g.exempt) this.requestCount++;
+      return g;
+    }
+    return this.spill();
+  }
+
+  private openTokens(g: SeriesGroup, i: number): SeriesGroup {
+    const target = g.exempt || this.tokenCount < this.budget ? g : this.spill();
+    if (target === g && !g.exempt) this.tokenCount++;
+    target.tokenSeen |= 1 << i;
+    return target;
+  }
+
+  /** The overflow group, for one series that did not fit its metric's budget. */
+  private spill(): SeriesGroup {
+    this.countOverflow(OVERFLOW_METRIC.series);
+    return this.overflow4();
+  }
+
+  /** The group whose four labels are all `__overflow__`, outside the budget. */
+  private overflow4(): SeriesGroup {
+    let g = this.overflowGroup;
+    if (g === undefined) {
+      g = this.findGroup(OV, OV, OV, OV, true);
+      g.exempt = true;
+      this.overflowGroup = g;
+    }
+    return g;
+  }
+
+  /** Whether a new label combination fits: every metric still has room. */
+  private hasRoom(): boolean {
+    const b = this.budget;
+    return this.costCount < b && this.tokenCount < b && this.requestCount < b;
   }
 
   private findGroup(
@@ -194,7 +251,17 @@ export class Aggregates {
     feature: string,
     provider: string,
     model: string,
+    force = false,
   ): SeriesGroup {
+    if (!force) {
+      const hit = this.tree.get(customer)?.get(feature)?.get(provider)?.get(model);
+      if (hit !== undefined) return hit;
+      if (!this.hasRoom()) {
+        // Nothing is created for a combination beyond the budget: memory stays flat.
+        this.countOverflow(OVERFLOW_METRIC.series);
+        return this.overflow4();
+      }
+    }
     let byFeature = this.tree.get(customer);
     if (byFeature === undefined) {
       byFeature = new Map();
@@ -225,6 +292,7 @@ export class Aggregates {
         tokenSeen: 0,
         requestsPriced: 0,
         requestsUnpriced: 0,
+        exempt: false,
       };
       byModel.set(model, g);
       this.groups.push(g);
@@ -239,18 +307,22 @@ export class Aggregates {
     this.addRevenueAdmitted(c, f, revenueType, usd);
   }
 
-  /** Adds revenue for labels that already went through the caps. */
+  /** Adds revenue for a customer and feature that already went through the caps. */
   addRevenueAdmitted(customer: string, feature: string, revenueType: string, usd: number): void {
-    this.addKeyed(
-      this.revenue,
-      customer + SEP + feature + SEP + revenueType,
-      () => ({
-        [LABELS.customer]: customer,
-        [LABELS.feature]: feature,
-        [LABELS.revenueType]: revenueType,
-      }),
-      usd,
-    );
+    const type = this.revenueTypes.admit(revenueType);
+    const key = customer + SEP + feature + SEP + type;
+    if (this.revenue.has(key) || this.revenue.size < this.budget) {
+      this.addKeyed(this.revenue, key, () => revenueLabels(customer, feature, type), usd);
+    } else {
+      // Beyond the budget the revenue type is kept (its own cap bounds these series).
+      this.countOverflow(OVERFLOW_METRIC.revenueSeries);
+      this.addKeyed(
+        this.revenue,
+        OV + SEP + OV + SEP + type,
+        () => revenueLabels(OV, OV, type),
+        usd,
+      );
+    }
   }
 
   private addKeyed(

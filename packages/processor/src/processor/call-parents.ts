@@ -5,10 +5,13 @@
  * span would be an unpriced call with `missing_usage`, firing the unpriced-usage alert for usage
  * that was in fact priced. A child ends before its parent, so the parent's id is known by then.
  *
- * Bounded: a FIFO of the most recent ids (a parent ends shortly after its children).
+ * Bounded: remembers the ids of the last `capacity` adds (a ring of ids, not the Set's own order:
+ * evicting through `set.values().next()` walks over every deleted entry V8 has not rehashed yet).
  */
 export class CallParents {
   private readonly ids = new Set<string>();
+  private readonly ring: string[] = [];
+  private next = 0;
 
   constructor(private readonly capacity = 4096) {}
 
@@ -16,9 +19,12 @@ export class CallParents {
   add(spanId: string): void {
     if (this.ids.has(spanId)) return;
     this.ids.add(spanId);
-    if (this.ids.size > this.capacity) {
-      const oldest = this.ids.values().next().value;
-      if (oldest !== undefined) this.ids.delete(oldest);
+    if (this.ring.length < this.capacity) this.ring.push(spanId);
+    else {
+      // The oldest id may already be taken: deleting it again is a no-op.
+      this.ids.delete(this.ring[this.next] as string);
+      this.ring[this.next] = spanId;
+      this.next = (this.next + 1) % this.capacity;
     }
   }
 

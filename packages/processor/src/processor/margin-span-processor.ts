@@ -15,7 +15,6 @@ import {
   type Attributes,
   type Context,
   createNoopMeter,
-  diag,
   type HrTime,
   type MeterProvider,
   metrics,
@@ -26,7 +25,7 @@ import { normalizeUsage } from '../cost/normalize';
 import type { BucketUsage, CostResult, UnpricedReason } from '../cost/types';
 import { ageInMonths, cohortOf } from '../customers/age';
 import { CustomerDirectory } from '../customers/directory';
-import { LABELS, UNATTRIBUTED } from '../metrics/catalog';
+import { LABELS, REJECTED_AMOUNT_KIND, UNATTRIBUTED } from '../metrics/catalog';
 import { registerOtelMetrics } from '../metrics/otel-sink';
 import { registerPromMetrics } from '../metrics/prom-sink';
 import type { MetricSource } from '../metrics/source';
@@ -37,10 +36,13 @@ import { applyCostRules, type CostRule, validateCostRules } from '../rules/cost-
 import { type FixedCostPool, fixedCostSeries, validateFixedCosts } from '../rules/fixed-costs';
 import { applyRevenueRules, type RevenueRule, validateRevenueRules } from '../rules/revenue-rules';
 import { Aggregates, type SeriesPoint, type SpanOutcome } from './aggregates';
+import { isAmount, MAX_AMOUNT_USD } from './amounts';
 import { BoundedMap } from './bounded';
 import { CallParents } from './call-parents';
+import { DiagLimiter } from './diag-limiter';
 import { emptyBuckets, fastBuckets } from './fast-buckets';
-import { Pseudonymizer } from './pseudonymize';
+import { type LabelFix, LabelValues } from './label-values';
+import { Pseudonymizer, PseudonymLedger } from './pseudonymize';
 import { ErrorBook } from './safety';
 import { type CallReading, newCallReading, rawUsageOf, readCallInto } from './span-reader';
 // Structural span types: the processor works with any SDK line that calls these hooks (2.x, 3.x).
@@ -60,6 +62,9 @@ const UNKNOWN_MODEL = 'unknown';
 const EXTRA_SKIP = new Set(['customerId', 'feature']);
 // While no global MeterProvider is registered, look again every this many spans.
 const METER_PROBE_EVERY = 256;
+/** Written over a customer attribute whose value could not be pseudonymised: never the raw value. */
+const UNREADABLE_ID = 'h_unreadable';
+type RejectedKind = (typeof REJECTED_AMOUNT_KIND)[keyof typeof REJECTED_AMOUNT_KIND];
 
 function hrTimeToMs(t: HrTime): number {
   return t[0] * 1000 + t[1] / 1e6;
@@ -98,6 +103,13 @@ export class MarginSpanProcessor implements SpanProcessor {
   private readonly errors = new ErrorBook();
   private readonly callParents = new CallParents();
   private readonly pseudonymizer: Pseudonymizer | undefined;
+  private readonly ledger = new PseudonymLedger();
+  private readonly extraAttribution: 'keep' | 'hash' | 'drop';
+  private readonly diagLimiter: DiagLimiter;
+  private readonly labelValues: LabelValues;
+  private readonly rejected = new Map<RejectedKind, number>();
+  /** Label rewrites by label, then reason (labels are our label names: a fixed set). */
+  private readonly labelFixes = new Map<string, Map<LabelFix, number>>();
   private readonly customerKeys: readonly string[];
   private readonly featureKeys: readonly string[];
   /** Both key lists start with the attributes `onStart` stamps (the defaults do). */
@@ -140,13 +152,29 @@ export class MarginSpanProcessor implements SpanProcessor {
           : PriceBook.shipped();
     const maxCustomers = config.maxCustomers ?? DEFAULTS.maxCustomers;
     this.maxDirectoryCustomers = maxCustomers;
-    this.aggregates = new Aggregates({
-      maxCustomers,
-      maxModels: config.maxModels ?? DEFAULTS.maxModels,
-      maxFeatures: config.maxFeatures ?? DEFAULTS.maxFeatures,
-      maxProviders: config.maxProviders ?? DEFAULTS.maxProviders,
-    });
+    this.diagLimiter = new DiagLimiter(this.clock);
+    this.labelValues = new LabelValues(
+      config.maxLabelValueBytes ?? DEFAULTS.maxLabelValueBytes,
+      (label, fix) => this.countLabelFix(label, fix),
+    );
+    this.aggregates = new Aggregates(
+      {
+        maxCustomers,
+        maxModels: config.maxModels ?? DEFAULTS.maxModels,
+        maxFeatures: config.maxFeatures ?? DEFAULTS.maxFeatures,
+        maxProviders: config.maxProviders ?? DEFAULTS.maxProviders,
+        maxRevenueTypes: config.maxRevenueTypes ?? DEFAULTS.maxRevenueTypes,
+        maxSeriesPerMetric: config.maxSeriesPerMetric ?? DEFAULTS.maxSeriesPerMetric,
+      },
+      this.labelValues,
+    );
     this.pseudonymizer = config.pseudonymize ? new Pseudonymizer(config.pseudonymize) : undefined;
+    this.extraAttribution = config.extraAttribution ?? DEFAULTS.extraAttribution;
+    if (this.extraAttribution === 'hash' && this.pseudonymizer === undefined) {
+      throw new Error(
+        "ai-margin: extraAttribution: 'hash' needs the pseudonymize option (its key)",
+      );
+    }
     this.customerKeys = config.attributeKeys?.customer ?? DEFAULTS.customerKeys;
     this.featureKeys = config.attributeKeys?.feature ?? DEFAULTS.featureKeys;
     this.stampedKeysFirst =
@@ -174,8 +202,10 @@ export class MarginSpanProcessor implements SpanProcessor {
       revenue: () => this.aggregates.revenueSeries(),
       customerMrr: () => this.mrrSeries(),
       customerInfo: () => this.infoSeries(),
-      fixedCostMonthly: () => fixedCostSeries(this.fixedCosts),
+      fixedCostMonthly: () => this.fixedCostSeries(),
       cardinalityOverflow: () => this.aggregates.overflowSeries(),
+      rejectedAmounts: () => this.rejectedSeries(),
+      labelValuesNormalized: () => this.labelFixSeries(),
       processorErrors: () => this.errorSeries(),
       sdkInfo: sdkInfoSeries,
     };
@@ -200,7 +230,7 @@ export class MarginSpanProcessor implements SpanProcessor {
         const attribution = getAttribution(parentContext);
         if (attribution !== undefined) this.stampAttribution(span, attribution);
       }
-      if (this.pseudonymizer !== undefined) this.pseudonymizeSpan(span);
+      if (this.pseudonymizer !== undefined) this.pseudonymizeSpan(span, this.pseudonymizer);
     } catch (err) {
       this.errors.record('on_start', err);
     }
@@ -215,6 +245,8 @@ export class MarginSpanProcessor implements SpanProcessor {
   onEnding(span: Span): void {
     this.sawOnEnding = true;
     if (this.isShutdown) return;
+    // Every span, GenAI or not: an id set with setAttribute after onStart must not leave raw.
+    if (this.pseudonymizer !== undefined) this.pseudonymizeSpan(span, this.pseudonymizer);
     this.process(span, span, 'on_ending');
   }
 
@@ -238,6 +270,7 @@ export class MarginSpanProcessor implements SpanProcessor {
       this.isShutdown = true;
       try {
         this.customers.stop();
+        this.diagLimiter.flush();
       } catch (err) {
         this.errors.record('shutdown', err);
       }
@@ -264,13 +297,17 @@ export class MarginSpanProcessor implements SpanProcessor {
         typeof idempotencyKey !== 'string' ||
         idempotencyKey === '' ||
         typeof usd !== 'number' ||
-        !Number.isFinite(usd) ||
-        usd < 0 ||
         (feature !== undefined && typeof feature !== 'string')
       ) {
-        diag.warn(
-          'ai-margin: recordRevenue needs { customerId: string, usd: finite number >= 0, type: string, idempotencyKey: string }; event ignored',
+        this.diagLimiter.warn(
+          'record_revenue',
+          () =>
+            `ai-margin: recordRevenue needs { customerId: string, usd: number in [0, ${MAX_AMOUNT_USD}], type: string, idempotencyKey: string }; event ignored`,
         );
+        return 'invalid';
+      }
+      if (!isAmount(usd)) {
+        this.reject(REJECTED_AMOUNT_KIND.revenueEvent, usd);
         return 'invalid';
       }
       if (!this.idempotency.firstTime(idempotencyKey)) return 'duplicate';
@@ -321,7 +358,9 @@ export class MarginSpanProcessor implements SpanProcessor {
         if (parent !== undefined) this.callParents.add(parent.spanId);
       } else if (
         call.invalidAttribute === undefined &&
-        this.callParents.take(span.spanContext().spanId)
+        // A span object from an SDK-like tracer may lack spanContext(): then it is no known parent.
+        typeof span.spanContext === 'function' &&
+        this.callParents.take(span.spanContext?.().spanId ?? '')
       ) {
         // An outer span around calls that were priced themselves (see ./call-parents): not a call.
         return undefined;
@@ -331,7 +370,11 @@ export class MarginSpanProcessor implements SpanProcessor {
     if (this.costRules.length === 0) return undefined;
     const ruleCost = applyCostRules(this.costRules, span.name, attrs);
     if (ruleCost === undefined) return undefined;
-    this.attributionOf(attrs, writable);
+    if (!isAmount(ruleCost.costUsd)) {
+      this.reject(REJECTED_AMOUNT_KIND.costRule, ruleCost.costUsd);
+      return undefined;
+    }
+    this.attributionOf(span, attrs);
     const customer = this.spanCustomer;
     const feature = this.spanFeature;
     if (writable !== undefined && attrs[ATTR_GEN_AI_USAGE_COST_AMOUNT] === undefined) {
@@ -360,12 +403,13 @@ export class MarginSpanProcessor implements SpanProcessor {
     buckets: BucketUsage,
     scratch: SpanOutcome,
   ): SpanOutcome {
-    this.attributionOf(attrs, writable);
+    this.attributionOf(span, attrs);
     const customer = this.spanCustomer;
     const feature = this.spanFeature;
     const model = call.model;
     if (
       call.invalidAttribute === undefined &&
+      call.unpricedUsage === undefined &&
       call.hasUsage &&
       model !== undefined &&
       fastBuckets(call, buckets)
@@ -384,7 +428,7 @@ export class MarginSpanProcessor implements SpanProcessor {
         quote,
       );
       const period = quote.period;
-      if (costUsd >= 0 && costUsd < Number.POSITIVE_INFINITY && period !== undefined) {
+      if (costUsd >= 0 && costUsd <= MAX_AMOUNT_USD && period !== undefined) {
         quote.period = undefined;
         if (writable !== undefined && attrs[ATTR_GEN_AI_USAGE_COST_AMOUNT] === undefined) {
           writable.setAttribute(ATTR_GEN_AI_USAGE_COST_AMOUNT, costUsd);
@@ -416,6 +460,11 @@ export class MarginSpanProcessor implements SpanProcessor {
       );
     } else if (!call.hasUsage) {
       result = unpriced('missing_usage', 'the span carries no token usage');
+    } else if (call.unpricedUsage !== undefined) {
+      result = unpriced(
+        'no_period',
+        `${call.unpricedUsage} = ${String(attrs[call.unpricedUsage])}: the price book has no bucket for cache writes of this retention, so they are not priced as 5-minute writes`,
+      );
     } else {
       const normalized = normalizeUsage(rawUsageOf(call), call.convention);
       if (!normalized.ok) {
@@ -437,10 +486,12 @@ export class MarginSpanProcessor implements SpanProcessor {
 
     let priced = result.priced;
     let costUsd = result.priced ? result.costUsd : 0;
-    if (priced && !(Number.isFinite(costUsd) && costUsd >= 0)) {
-      // Defensive: the engine promises finite non-negative costs; never let NaN reach a counter.
-      this.errors.record('bad_cost', new Error(`cost engine returned ${costUsd}`));
-      result = unpriced('invalid_usage', `computed cost is not a finite non-negative number`);
+    if (priced && !isAmount(costUsd)) {
+      // The engine promises finite non-negative costs, but a price file can make one absurd.
+      if (Number.isFinite(costUsd) && costUsd >= 0)
+        this.reject(REJECTED_AMOUNT_KIND.llmCost, costUsd);
+      else this.errors.record('bad_cost', new Error(`cost engine returned ${costUsd}`));
+      result = unpriced('invalid_usage', `computed cost is not a number in [0, ${MAX_AMOUNT_USD}]`);
       priced = false;
       costUsd = 0;
     }
@@ -484,20 +535,41 @@ export class MarginSpanProcessor implements SpanProcessor {
 
   private isUsableExternalCost(attrs: Attributes, value: unknown): boolean {
     const currency = attrs[ATTR_GEN_AI_USAGE_COST_CURRENCY];
-    return (
-      typeof value === 'number' &&
-      Number.isFinite(value) &&
-      value >= 0 &&
-      (currency === undefined || currency === CURRENCY)
+    if (typeof value !== 'number' || (currency !== undefined && currency !== CURRENCY))
+      return false;
+    if (isAmount(value)) return true;
+    this.reject(REJECTED_AMOUNT_KIND.externalCost, value);
+    return false;
+  }
+
+  /** Counts an amount left out of the aggregates (a bounded diag line says which kind). */
+  private reject(kind: RejectedKind, value: number): void {
+    this.rejected.set(kind, (this.rejected.get(kind) ?? 0) + 1);
+    this.diagLimiter.warn(
+      `rejected_${kind}`,
+      () =>
+        `ai-margin: ${kind} of ${value} USD not counted (accepted: a number in [0, ${MAX_AMOUNT_USD}]); counted in ai_margin_rejected_amounts_total`,
     );
+  }
+
+  private countLabelFix(label: string, fix: LabelFix): void {
+    let byReason = this.labelFixes.get(label);
+    if (byReason === undefined) {
+      byReason = new Map();
+      this.labelFixes.set(label, byReason);
+    }
+    byReason.set(fix, (byReason.get(fix) ?? 0) + 1);
   }
 
   private warnUnpriced(provider: string, model: string, detail: string): void {
     const key = `${provider}/${model}`;
     if (this.warnedUnpriced.has(key)) return;
     this.warnedUnpriced.set(key, true);
-    diag.warn(
-      `ai-margin: cannot price ${key}: ${detail}. Counted in ai_margin_unpriced_requests_total; add the model to a price file.`,
+    // Bounded per interval too: a million distinct model names must not make a million lines.
+    this.diagLimiter.warn(
+      'unpriced',
+      () =>
+        `ai-margin: cannot price ${key}: ${detail}. Counted in ai_margin_unpriced_requests_total; add the model to a price file.`,
     );
   }
 
@@ -506,13 +578,15 @@ export class MarginSpanProcessor implements SpanProcessor {
     aggregates.add(outcome);
     if (this.revenueRules.length === 0) return;
     applyRevenueRules(this.revenueRules, outcome, (revenueType, usd) => {
-      if (Number.isFinite(usd) && usd >= 0) {
+      if (isAmount(usd)) {
         aggregates.addRevenueAdmitted(
           aggregates.admittedCustomer,
           aggregates.admittedFeature,
           revenueType,
           usd,
         );
+      } else if (usd !== 0) {
+        this.reject(REJECTED_AMOUNT_KIND.revenueRule, usd);
       }
     });
   }
@@ -526,7 +600,13 @@ export class MarginSpanProcessor implements SpanProcessor {
     const attrs = span.attributes;
     const customerId = attribution.customerId;
     if (customerId !== undefined && attrs[ATTR_AI_MARGIN_CUSTOMER_ID] === undefined) {
-      span.setAttribute(ATTR_AI_MARGIN_CUSTOMER_ID, this.pseudonym(customerId));
+      const pseudonymizer = this.pseudonymizer;
+      if (pseudonymizer === undefined) span.setAttribute(ATTR_AI_MARGIN_CUSTOMER_ID, customerId);
+      else {
+        const pseudonym = pseudonymizer.pseudonym(customerId);
+        span.setAttribute(ATTR_AI_MARGIN_CUSTOMER_ID, pseudonym);
+        this.ledger.add(span, pseudonym);
+      }
     }
     const feature = attribution.feature;
     if (feature !== undefined && attrs[ATTR_AI_MARGIN_FEATURE] === undefined) {
@@ -536,10 +616,13 @@ export class MarginSpanProcessor implements SpanProcessor {
     // keys once per object.
     if (attribution !== this.lastAttribution) {
       const extras: Array<[string, string]> = [];
-      for (const key in attribution) {
-        const value = attribution[key];
-        if (!EXTRA_SKIP.has(key) && typeof value === 'string') {
-          extras.push([ATTR_AI_MARGIN_EXTRA_PREFIX + key, value]);
+      const mode = this.extraAttribution;
+      if (mode !== 'drop') {
+        for (const key of Object.keys(attribution)) {
+          const value = attribution[key];
+          if (EXTRA_SKIP.has(key) || typeof value !== 'string') continue;
+          const out = mode === 'hash' ? this.pseudonym(value) : value;
+          extras.push([ATTR_AI_MARGIN_EXTRA_PREFIX + key, out]);
         }
       }
       this.lastAttribution = attribution;
@@ -552,21 +635,37 @@ export class MarginSpanProcessor implements SpanProcessor {
     }
   }
 
-  /** Replaces raw customer ids on the span (any configured key) with their pseudonyms. */
-  private pseudonymizeSpan(span: Span): void {
-    const attrs = span.attributes;
-    for (const key of this.customerKeys) {
-      const value = attrs[key];
-      if (value === undefined || value === null) continue;
-      const raw = typeof value === 'string' ? value : String(value);
-      const pseudonym = this.pseudonym(raw);
-      if (pseudonym !== value) span.setAttribute(key, pseudonym);
+  /**
+   * Replaces raw customer ids on the span (every configured key) with their pseudonyms. A value
+   * is raw unless this processor wrote it on this span (never judged by its shape). Each key on
+   * its own: a value that cannot be read is overwritten with a placeholder, never left raw.
+   */
+  private pseudonymizeSpan(span: Span, pseudonymizer: Pseudonymizer): void {
+    const keys = this.customerKeys;
+    for (let i = 0; i < keys.length; i++) {
+      const key = keys[i] as string;
+      try {
+        const value = span.attributes[key];
+        if (value === undefined || value === null || this.ledger.wrote(span, value)) continue;
+        const pseudonym = pseudonymizer.pseudonym(
+          typeof value === 'string' ? value : String(value),
+        );
+        span.setAttribute(key, pseudonym);
+        this.ledger.add(span, pseudonym);
+      } catch (err) {
+        this.errors.record('pseudonymize', err);
+        try {
+          span.setAttribute(key, UNREADABLE_ID);
+          this.ledger.add(span, UNREADABLE_ID);
+        } catch (err2) {
+          this.errors.record('pseudonymize', err2);
+        }
+      }
     }
   }
 
   /** Reads the span's customer and feature into `spanCustomer` / `spanFeature` (no allocation). */
-  private attributionOf(attrs: Attributes, writable: Span | undefined): void {
-    if (this.pseudonymizer !== undefined && writable !== undefined) this.pseudonymizeSpan(writable);
+  private attributionOf(span: ReadableSpan, attrs: Attributes): void {
     let customer: string | undefined;
     let feature: string | undefined;
     // Usually the stamped attributes answer: read them at sites of their own (one inline cache).
@@ -578,7 +677,12 @@ export class MarginSpanProcessor implements SpanProcessor {
     }
     if (customer === undefined) customer = this.firstCustomer(attrs);
     if (feature === undefined) feature = this.firstFeature(attrs);
-    this.spanCustomer = customer === undefined ? UNATTRIBUTED : this.pseudonym(customer);
+    this.spanCustomer =
+      customer === undefined
+        ? UNATTRIBUTED
+        : this.pseudonymizer === undefined || this.ledger.wrote(span, customer)
+          ? customer
+          : this.pseudonymizer.pseudonym(customer);
     this.spanFeature = feature ?? UNATTRIBUTED;
   }
 
@@ -638,12 +742,20 @@ export class MarginSpanProcessor implements SpanProcessor {
       : list;
   }
 
+  /** A directory value (customer id, plan, segment) as a label value. */
+  private label(label: string, value: string): string {
+    return this.labelValues.normalize(label, value);
+  }
+
   private mrrSeries(): SeriesPoint[] {
     const out: SeriesPoint[] = [];
     for (const c of this.directoryCustomers()) {
       if (c.mrrUsd === undefined) continue;
       out.push({
-        labels: { [LABELS.customer]: this.pseudonym(c.id), [LABELS.plan]: c.plan },
+        labels: {
+          [LABELS.customer]: this.label(LABELS.customer, this.pseudonym(c.id)),
+          [LABELS.plan]: this.label(LABELS.plan, c.plan),
+        },
         value: c.mrrUsd,
       });
     }
@@ -654,15 +766,39 @@ export class MarginSpanProcessor implements SpanProcessor {
     const now = this.clock();
     return this.directoryCustomers().map((c) => ({
       labels: {
-        [LABELS.customer]: this.pseudonym(c.id),
-        [LABELS.plan]: c.plan,
+        [LABELS.customer]: this.label(LABELS.customer, this.pseudonym(c.id)),
+        [LABELS.plan]: this.label(LABELS.plan, c.plan),
         [LABELS.cohort]: c.signupMs === undefined ? 'unknown' : cohortOf(c.signupMs),
         [LABELS.ageMonth]:
           c.signupMs === undefined ? 'unknown' : String(ageInMonths(c.signupMs, now)),
-        [LABELS.segment]: c.segment,
+        [LABELS.segment]: this.label(LABELS.segment, c.segment),
       },
       value: 1,
     }));
+  }
+
+  private fixedCostSeries(): SeriesPoint[] {
+    const out = fixedCostSeries(this.fixedCosts);
+    for (const p of out)
+      p.labels[LABELS.pool] = this.label(LABELS.pool, p.labels[LABELS.pool] ?? '');
+    return out;
+  }
+
+  private rejectedSeries(): SeriesPoint[] {
+    return [...this.rejected].map(([kind, value]) => ({
+      labels: { [LABELS.errorKind]: kind },
+      value,
+    }));
+  }
+
+  private labelFixSeries(): SeriesPoint[] {
+    const out: SeriesPoint[] = [];
+    for (const [label, byReason] of this.labelFixes) {
+      for (const [reason, value] of byReason) {
+        out.push({ labels: { [LABELS.label]: label, [LABELS.reason]: reason }, value });
+      }
+    }
+    return out;
   }
 
   private errorSeries(): SeriesPoint[] {

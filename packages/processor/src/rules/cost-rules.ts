@@ -1,4 +1,5 @@
 import type { Attributes } from '@opentelemetry/api';
+import { isAmount, MAX_AMOUNT_USD } from '../processor/amounts';
 
 /**
  * Cost of a non-LLM span (vector query, search API, GPU job), matched on span name and/or
@@ -46,8 +47,10 @@ export function validateCostRules(rules: readonly CostRule[]): readonly CostRule
     if (rule.usdPerCall === undefined && rule.perUnit === undefined) {
       throw new Error(`ai-margin: ${where}: give "usdPerCall" and/or "perUnit"`);
     }
-    if (rule.usdPerCall !== undefined && !isUsd(rule.usdPerCall)) {
-      throw new Error(`ai-margin: ${where}: "usdPerCall" must be a finite number >= 0`);
+    if (rule.usdPerCall !== undefined && !isAmount(rule.usdPerCall)) {
+      throw new Error(
+        `ai-margin: ${where}: "usdPerCall" must be a number in [0, ${MAX_AMOUNT_USD}]`,
+      );
     }
     if (
       rule.perUnit !== undefined &&
@@ -61,6 +64,11 @@ export function validateCostRules(rules: readonly CostRule[]): readonly CostRule
   return rules;
 }
 
+/** An attribute the span itself has: a key like `constructor` must not find `Object.prototype`'s. */
+function own(attrs: Attributes, key: string): unknown {
+  return Object.hasOwn(attrs, key) ? attrs[key] : undefined;
+}
+
 function matches(rule: CostRule, name: string, attrs: Attributes): boolean {
   const sn = rule.spanName;
   if (sn !== undefined) {
@@ -68,9 +76,9 @@ function matches(rule: CostRule, name: string, attrs: Attributes): boolean {
   }
   const wanted = rule.attributes;
   if (wanted !== undefined) {
-    for (const key in wanted) {
+    for (const key of Object.keys(wanted)) {
       const expected = wanted[key];
-      const actual = attrs[key];
+      const actual = own(attrs, key);
       if (actual === undefined || actual === null) return false;
       if (expected === true) continue;
       if (expected instanceof RegExp) {
@@ -94,7 +102,7 @@ export function applyCostRules(
     let cost = rule.usdPerCall ?? 0;
     const unit = rule.perUnit;
     if (unit !== undefined) {
-      const n = attrs[unit.attribute];
+      const n = own(attrs, unit.attribute);
       // Units beyond 1e12 are a unit or type error, not usage: ignore them rather than overflow sums.
       if (typeof n === 'number' && Number.isFinite(n) && n >= 0 && n <= 1e12) cost += n * unit.usd;
     }

@@ -1,5 +1,6 @@
 import type { BucketUsage } from '../cost/types';
 import { TOKEN_BUCKETS, type TokenBucket } from '../prices/types';
+import { isAmount, MAX_AMOUNT_USD } from '../processor/amounts';
 
 interface RuleScope {
   /** Only calls of these features (default: every feature). */
@@ -43,10 +44,20 @@ export function validateRevenueRules(rules: readonly RevenueRule[]): readonly Re
     const where = `revenueRules[${i}]`;
     if (!rule || typeof rule !== 'object') throw new Error(`ai-margin: ${where}: not an object`);
     if (rule.kind === 'per_use') {
-      if (!isNonNegative(rule.usd)) throw new Error(`ai-margin: ${where}: "usd" must be >= 0`);
+      if (!isAmount(rule.usd)) {
+        throw new Error(`ai-margin: ${where}: "usd" must be a number in [0, ${MAX_AMOUNT_USD}]`);
+      }
     } else if (rule.kind === 'per_token') {
       if (!isNonNegative(rule.usdPerMillion)) {
         throw new Error(`ai-margin: ${where}: "usdPerMillion" must be >= 0`);
+      }
+      const unknown = rule.tokenTypes?.find(
+        (t) => !(TOKEN_BUCKETS as readonly string[]).includes(t),
+      );
+      if (unknown !== undefined) {
+        throw new Error(
+          `ai-margin: ${where}: "tokenTypes" has ${JSON.stringify(unknown)}; use ${TOKEN_BUCKETS.join(', ')}`,
+        );
       }
     } else if (rule.kind === 'markup') {
       if (
