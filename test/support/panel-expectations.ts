@@ -161,6 +161,8 @@ export function expectedPanels(
     'ai-margin-overview/Unpriced requests/A': scalar(e.requestsUnpriced / e.requestsTotal),
     // The example service loads openai and @anthropic-ai/sdk, both in the tested ranges; one
     // service instance reports each.
+    // The scenario sends no out-of-range amount.
+    'ai-margin-overview/Amounts the processor refused/A': values(['kind'], mapOf([])),
     'ai-margin-overview/LLM SDKs the instrumentation met/A': values(
       ['sdk', 'sdk_version', 'status'],
       mapOf([

@@ -240,6 +240,7 @@ const ALERTS = [
   'AiMarginUnpricedUsage',
   'AiMarginCustomerCostSpike',
   'AiMarginCardinalityOverflow',
+  'AiMarginRejectedAmounts',
   'AiMarginReconciliationDrift',
 ] as const;
 type AlertName = (typeof ALERTS)[number];
@@ -306,6 +307,7 @@ const MAIN_ALERTS: Record<AlertName, ExpAlert[]> = {
       ),
     },
   ],
+  AiMarginRejectedAmounts: [], // no amount refused
   AiMarginReconciliationDrift: [
     {
       exp_labels: { severity: 'warning', team: 'ai-margin', provider: 'openai', model: 'gpt-4o' },
@@ -330,6 +332,11 @@ const DEGRADATION: Series[] = [
     series:
       'ai_margin_sdk_info{sdk="@google/genai",sdk_version="4.0.0",status="unpatched",instance="b"}',
     values: gauge(1),
+  },
+  // 3 revenue events per hour refused (amount out of range): the rejected-amounts alert fires.
+  {
+    series: 'ai_margin_rejected_amounts_total{kind="revenue_event",instance="a"}',
+    values: counter(3),
   },
   mrr('frank', 'pro', 720),
   mrr('gina', 'pro', 720),
@@ -373,6 +380,16 @@ const DEGRADATION_ALERTS: Record<AlertName, ExpAlert[]> = {
   ],
   AiMarginCustomerCostSpike: [],
   AiMarginCardinalityOverflow: [],
+  AiMarginRejectedAmounts: [
+    {
+      exp_labels: { severity: 'warning', team: 'ai-margin', kind: 'revenue_event' },
+      exp_annotations: ann(
+        'USD amounts rejected by the processor (revenue_event)',
+        '3 amounts of kind revenue_event in the last hour were not counted: they were not finite numbers between 0 and 1e9 USD. Cost or revenue totals miss them.',
+        'rejected-amounts',
+      ),
+    },
+  ],
   AiMarginReconciliationDrift: [], // 3% is inside the 5% tolerance
 };
 

@@ -7,6 +7,7 @@ import {
   marginOf,
   marginRatioOf,
   DASHBOARD_RANGE as R,
+  rejectedAmounts,
   revenueByCustomer,
   revenueRatePerHour,
   sdkCoverage,
@@ -151,6 +152,18 @@ export function overviewDashboard() {
         'SDK',
         [{ expr: sdkCoverage(), name: 'Services reporting', unit: 'none' }],
         { column: 'SDK', desc: false },
+        12,
+      ),
+    )
+    .withPanel(
+      tablePanel(
+        'Amounts the processor refused',
+        'USD amounts not counted over the time range because they were not finite numbers between 0 and 1e9 (an external cost attribute, a price, a cost or revenue rule, a billing event), by kind. Cost or revenue totals miss them: keep this empty. The AiMarginRejectedAmounts alert fires on any.',
+        LABELS.errorKind,
+        'Kind',
+        [{ expr: rejectedAmounts(R), name: 'Amounts', unit: 'none' }],
+        { column: 'Amounts', desc: true },
+        12,
       ),
     );
   return finalize(b);

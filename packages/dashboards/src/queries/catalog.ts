@@ -419,6 +419,19 @@ export function cardinalityOverflow(w: Window): string {
   return sumBy([L.metric], `increase(${METRICS.cardinalityOverflow.promName}[${w.range}])`);
 }
 
+/** USD amounts the processor refused to count (not finite, or outside [0, 1e9]), per kind. */
+export function rejectedAmounts(w: Window): string {
+  return sumBy([L.errorKind], `increase(${METRICS.rejectedAmounts.promName}[${w.range}])`);
+}
+
+/** Label values rewritten for Prometheus (invalid UTF-8, too long), per label and reason. */
+export function labelValuesNormalized(w: Window): string {
+  return sumBy(
+    [L.label, L.reason],
+    `increase(${METRICS.labelValuesNormalized.promName}[${w.range}])`,
+  );
+}
+
 /** Processor errors per kind over the window. */
 export function processorErrors(w: Window): string {
   return sumBy([L.errorKind], `increase(${METRICS.processorErrors.promName}[${w.range}])`);
