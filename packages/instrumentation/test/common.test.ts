@@ -6,7 +6,7 @@ import { shouldCaptureContent } from '../src/common/config';
 import { classifyError } from '../src/common/errors';
 import { serverAttributes, startGenAISpan } from '../src/common/span';
 import { wrapStreamIterator } from '../src/common/stream';
-import { chatUsage } from '../src/openai/attributes';
+import { chatUsage } from '../src/openai/usage';
 import { setupOtel } from './helpers/otel';
 
 const otel = setupOtel();

@@ -13,9 +13,6 @@ import {
   ATTR_GEN_AI_REQUEST_TOP_P,
 } from '../semconv';
 
-// Kept importable from here (tests import them from this module).
-export { chatUsage, embeddingsUsage, responsesUsage } from './usage';
-
 type Params = Record<string, unknown>;
 
 const num = (v: unknown) => (typeof v === 'number' && Number.isFinite(v) ? v : undefined);

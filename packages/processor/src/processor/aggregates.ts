@@ -79,6 +79,12 @@ export interface AggregateLimits {
 
 const OV = OVERFLOW_CUSTOMER;
 
+/** Index into `Aggregates.held`: the metrics whose series the budget counts per group. */
+const COST = 0;
+const TOKENS = 1;
+const REQUESTS = 2;
+type HeldMetric = typeof COST | typeof TOKENS | typeof REQUESTS;
+
 /**
  * In-process cumulative aggregates. The span path only adds numbers to existing entries; the
  * metric paths read them at collection. Memory is bounded twice: per label (the guards) and per
@@ -94,10 +100,8 @@ export class Aggregates {
   private readonly revenue = new Map<string, KeyedValue>();
   private readonly unpriced = new Map<string, KeyedValue>();
   private readonly budget: number;
-  /** Series held per metric (the overflow group's are not counted). */
-  private costCount = 0;
-  private tokenCount = 0;
-  private requestCount = 0;
+  /** Series held per metric, indexed by COST / TOKENS / REQUESTS (the overflow group's not counted). */
+  private readonly held = [0, 0, 0];
   readonly overflow = new Map<OverflowMetric, number>();
   readonly customers: LabelGuard;
   readonly models: LabelGuard;
@@ -146,19 +150,22 @@ export class Aggregates {
     // A series seen for the first time (the flag is still false) must fit the metric's budget.
     if (o.costType === 'llm') {
       if (o.priced) {
-        const c = g.llmCostSeen ? g : this.openCost(g, true);
+        const c = g.llmCostSeen ? g : this.hold(g, COST);
+        c.llmCostSeen = true;
         c.costLlm += o.costUsd;
       }
     } else {
-      const c = g.ruleCostSeen ? g : this.openCost(g, false);
+      const c = g.ruleCostSeen ? g : this.hold(g, COST);
+      c.ruleCostSeen = true;
       c.costRule += o.costUsd;
     }
     if (o.isCall) {
       if (o.priced) {
-        const r = g.requestsPriced > 0 ? g : this.openRequests(g);
+        // A request series is held once its count is above 0.
+        const r = g.requestsPriced > 0 ? g : this.hold(g, REQUESTS);
         r.requestsPriced++;
       } else {
-        const r = g.requestsUnpriced > 0 ? g : this.openRequests(g);
+        const r = g.requestsUnpriced > 0 ? g : this.hold(g, REQUESTS);
         r.requestsUnpriced++;
       }
     }
@@ -193,34 +200,23 @@ export class Aggregates {
   /** Adds `n` tokens to bucket `i` (order of TOKEN_LABEL_BY_INDEX). */
   private addTokens(g: SeriesGroup, i: number, n: number): void {
     if (n > 0) {
-      const t = (g.tokenSeen & (1 << i)) !== 0 ? g : this.openTokens(g, i);
+      const t = (g.tokenSeen & (1 << i)) !== 0 ? g : this.hold(g, TOKENS);
+      t.tokenSeen |= 1 << i;
       t.tokens[i] = (t.tokens[i] as number) + n;
     }
   }
 
-  /** Marks `g`'s cost series as held, or returns the overflow group when the budget is full. */
-  private openCost(g: SeriesGroup, llm: boolean): SeriesGroup {
-    const target = g.exempt || this.costCount < this.budget ? g : this.spill();
-    if (target === g && !g.exempt) this.costCount++;
-    if (llm) target.llmCostSeen = true;
-    else target.ruleCostSeen = true;
-    return target;
-  }
-
-  /** As {@link openCost}; a request series is held once its count is above 0. */
-  private openRequests(g: SeriesGroup): SeriesGroup {
-    if (g.exempt || this.requestCount < this.budget) {
-      if (!g.exempt) this.requestCount++;
+  /**
+   * For a series of `g` seen for the first time: `g` when `metric` has room in its budget (the
+   * series is then counted as held), else the overflow group.
+   */
+  private hold(g: SeriesGroup, metric: HeldMetric): SeriesGroup {
+    if (g.exempt) return g;
+    if ((this.held[metric] as number) < this.budget) {
+      this.held[metric] = (this.held[metric] as number) + 1;
       return g;
     }
     return this.spill();
-  }
-
-  private openTokens(g: SeriesGroup, i: number): SeriesGroup {
-    const target = g.exempt || this.tokenCount < this.budget ? g : this.spill();
-    if (target === g && !g.exempt) this.tokenCount++;
-    target.tokenSeen |= 1 << i;
-    return target;
   }
 
   /** The overflow group, for one series that did not fit its metric's budget. */
@@ -243,7 +239,7 @@ export class Aggregates {
   /** Whether a new label combination fits: every metric still has room. */
   private hasRoom(): boolean {
     const b = this.budget;
-    return this.costCount < b && this.tokenCount < b && this.requestCount < b;
+    return this.held.every((n) => n < b);
   }
 
   private findGroup(

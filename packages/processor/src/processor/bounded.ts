@@ -35,6 +35,14 @@ export class BoundedMap<K, V> {
     this.map.set(key, value);
   }
 
+  /**
+   * Forgets `key`. Its ring slot stays until it comes round: a key deleted and then set again
+   * can be forgotten early, when its older slot is reused (no user here re-adds a deleted key).
+   */
+  delete(key: K): boolean {
+    return this.map.delete(key);
+  }
+
   get size(): number {
     return this.map.size;
   }

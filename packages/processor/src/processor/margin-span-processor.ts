@@ -38,7 +38,6 @@ import { applyRevenueRules, type RevenueRule, validateRevenueRules } from '../ru
 import { Aggregates, type SeriesPoint, type SpanOutcome } from './aggregates';
 import { isAmount, MAX_AMOUNT_USD } from './amounts';
 import { BoundedMap } from './bounded';
-import { CallParents } from './call-parents';
 import { DiagLimiter } from './diag-limiter';
 import { emptyBuckets, fastBuckets } from './fast-buckets';
 import { type LabelFix, LabelValues } from './label-values';
@@ -62,6 +61,8 @@ const UNKNOWN_MODEL = 'unknown';
 const EXTRA_SKIP = new Set(['customerId', 'feature']);
 // While no global MeterProvider is registered, look again every this many spans.
 const METER_PROBE_EVERY = 256;
+// Parents of recent calls remembered (a parent ends shortly after its children).
+const CALL_PARENTS_KEPT = 4096;
 /** Written over a customer attribute whose value could not be pseudonymised: never the raw value. */
 const UNREADABLE_ID = 'h_unreadable';
 type RejectedKind = (typeof REJECTED_AMOUNT_KIND)[keyof typeof REJECTED_AMOUNT_KIND];
@@ -101,7 +102,13 @@ export class MarginSpanProcessor implements SpanProcessor {
   private readonly book: PriceBook;
   private readonly aggregates: Aggregates;
   private readonly errors = new ErrorBook();
-  private readonly callParents = new CallParents();
+  /**
+   * Span ids of the parents of GenAI calls that carried usage, recently seen. Some libraries wrap
+   * each model call in an outer span with the same GenAI attributes but no usage (the Vercel AI
+   * SDK's `embed()`): counted on its own it would be an unpriced `missing_usage` call for usage
+   * that was priced. A child ends before its parent, so the parent's id is known by then.
+   */
+  private readonly callParents = new BoundedMap<string, true>(CALL_PARENTS_KEPT);
   private readonly pseudonymizer: Pseudonymizer | undefined;
   private readonly ledger = new PseudonymLedger();
   private readonly extraAttribution: 'keep' | 'hash' | 'drop';
@@ -355,15 +362,12 @@ export class MarginSpanProcessor implements SpanProcessor {
     if (readCallInto(attrs, call)) {
       if (call.hasUsage) {
         const parent = span.parentSpanContext;
-        if (parent !== undefined) this.callParents.add(parent.spanId);
-      } else if (
-        call.invalidAttribute === undefined &&
+        if (parent !== undefined) this.callParents.set(parent.spanId, true);
+      } else if (call.invalidAttribute === undefined) {
         // A span object from an SDK-like tracer may lack spanContext(): then it is no known parent.
-        typeof span.spanContext === 'function' &&
-        this.callParents.take(span.spanContext?.().spanId ?? '')
-      ) {
-        // An outer span around calls that were priced themselves (see ./call-parents): not a call.
-        return undefined;
+        const own = span.spanContext?.();
+        // An outer span around calls that were priced themselves (see callParents): not a call.
+        if (own !== undefined && this.callParents.delete(own.spanId)) return undefined;
       }
       return this.evaluateCall(span, attrs, writable, call, buckets, scratch);
     }
@@ -602,11 +606,8 @@ export class MarginSpanProcessor implements SpanProcessor {
     if (customerId !== undefined && attrs[ATTR_AI_MARGIN_CUSTOMER_ID] === undefined) {
       const pseudonymizer = this.pseudonymizer;
       if (pseudonymizer === undefined) span.setAttribute(ATTR_AI_MARGIN_CUSTOMER_ID, customerId);
-      else {
-        const pseudonym = pseudonymizer.pseudonym(customerId);
-        span.setAttribute(ATTR_AI_MARGIN_CUSTOMER_ID, pseudonym);
-        this.ledger.add(span, pseudonym);
-      }
+      else
+        this.writePseudonym(span, ATTR_AI_MARGIN_CUSTOMER_ID, pseudonymizer.pseudonym(customerId));
     }
     const feature = attribution.feature;
     if (feature !== undefined && attrs[ATTR_AI_MARGIN_FEATURE] === undefined) {
@@ -647,21 +648,26 @@ export class MarginSpanProcessor implements SpanProcessor {
       try {
         const value = span.attributes[key];
         if (value === undefined || value === null || this.ledger.wrote(span, value)) continue;
-        const pseudonym = pseudonymizer.pseudonym(
-          typeof value === 'string' ? value : String(value),
+        this.writePseudonym(
+          span,
+          key,
+          pseudonymizer.pseudonym(typeof value === 'string' ? value : String(value)),
         );
-        span.setAttribute(key, pseudonym);
-        this.ledger.add(span, pseudonym);
       } catch (err) {
         this.errors.record('pseudonymize', err);
         try {
-          span.setAttribute(key, UNREADABLE_ID);
-          this.ledger.add(span, UNREADABLE_ID);
+          this.writePseudonym(span, key, UNREADABLE_ID);
         } catch (err2) {
           this.errors.record('pseudonymize', err2);
         }
       }
     }
+  }
+
+  /** Writes a pseudonym on the span and notes it as ours (so it is not hashed again). */
+  private writePseudonym(span: Span, key: string, pseudonym: string): void {
+    span.setAttribute(key, pseudonym);
+    this.ledger.add(span, pseudonym);
   }
 
   /** Reads the span's customer and feature into `spanCustomer` / `spanFeature` (no allocation). */

@@ -5,6 +5,10 @@
  * nano-dollar are rounded half away from zero.
  */
 
+import { MAX_AMOUNT_USD } from '../processor/amounts';
+
+export { MAX_AMOUNT_USD };
+
 /** Nano-dollars per dollar. */
 export const NANOS_PER_USD = 1_000_000_000n;
 
@@ -37,11 +41,11 @@ export function parseDecimalScaled(text: string, scale: number): bigint | undefi
 }
 
 /**
- * The largest amount one report line or provisional row may carry, in either sign: one billion
- * dollars (a day's cost of one model for one customer is far below it). Anything larger is a
- * unit mix-up or garbage (e.g. `1e300`), and floats of it would turn into `+Inf`/`NaN`.
+ * The largest amount one report line or provisional row may carry, in either sign: the same
+ * bound as one span or revenue event in the processor (a day's cost of one model for one
+ * customer is far below it). Anything larger is a unit mix-up or garbage (e.g. `1e300`), and
+ * floats of it would turn into `+Inf`/`NaN`.
  */
-export const MAX_AMOUNT_USD = 1_000_000_000;
 const MAX_AMOUNT_NANOS = BigInt(MAX_AMOUNT_USD) * NANOS_PER_USD;
 
 /** Why an amount is outside the accepted range, or undefined when it is fine. */
