@@ -138,6 +138,8 @@ function installSpecs(line, tarballs) {
   for (const [name, version] of Object.entries(SDKS))
     specs.push(LATEST ? name : `${name}@${version}`);
   specs.push(tarballs['@ai-margin/provider-sim']);
+  // Not on a registry: our packages' own dependency on it is satisfied by the packed tarball.
+  specs.push(tarballs['@ai-margin/conventions']);
   return specs;
 }
 
@@ -183,13 +185,15 @@ function nodeBinary(major) {
 // ---- build and pack ------------------------------------------------------------------------------
 function packAll() {
   if (process.env.AI_MARGIN_SMOKE_SKIP_BUILD !== '1') {
-    console.log(`--- building provider-sim, instrumentation, processor (${secs()})`);
+    console.log(`--- building conventions, provider-sim, instrumentation, processor (${secs()})`);
     execFileSync(
       'npm',
       [
         'run',
         'build',
         '--silent',
+        '-w',
+        '@ai-margin/conventions',
         '-w',
         '@ai-margin/provider-sim',
         '-w',
@@ -203,7 +207,7 @@ function packAll() {
   const dest = join(WORK, 'pack');
   mkdirSync(dest);
   const tarballs = {};
-  for (const pkg of ['provider-sim', 'instrumentation', 'processor']) {
+  for (const pkg of ['conventions', 'provider-sim', 'instrumentation', 'processor']) {
     const out = execFileSync('npm', ['pack', '--silent', '--pack-destination', dest], {
       cwd: join(ROOT, 'packages', pkg),
       encoding: 'utf8',

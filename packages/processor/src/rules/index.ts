@@ -2,7 +2,6 @@ export { applyCostRules, type CostRule, validateCostRules } from './cost-rules';
 export { type FixedCostPool, fixedCostSeries, validateFixedCosts } from './fixed-costs';
 export {
   applyRevenueRules,
-  DEFAULT_REVENUE_TYPE,
   type MarkupRevenueRule,
   type PerTokenRevenueRule,
   type PerUseRevenueRule,

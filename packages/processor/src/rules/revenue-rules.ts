@@ -1,3 +1,4 @@
+import { DEFAULT_REVENUE_TYPE } from '@ai-margin/conventions';
 import type { BucketUsage } from '../cost/types';
 import { TOKEN_BUCKETS, type TokenBucket } from '../prices/types';
 import { isAmount, MAX_AMOUNT_USD } from '../processor/amounts';
@@ -31,8 +32,6 @@ export interface MarkupRevenueRule extends RuleScope {
 
 /** Usage revenue recorded on the same span that produced the cost. Every matching rule applies. */
 export type RevenueRule = PerUseRevenueRule | PerTokenRevenueRule | MarkupRevenueRule;
-
-export const DEFAULT_REVENUE_TYPE = 'usage';
 
 function isNonNegative(v: unknown): v is number {
   return typeof v === 'number' && Number.isFinite(v) && v >= 0;

@@ -1,0 +1,85 @@
+/**
+ * Label values that more than one package writes or matches: the processor writes them, the
+ * query catalog, the CLI and reconciliation select on them. Values that only one file uses stay
+ * there.
+ */
+
+/** Value of `customer_id` that collects usage beyond the distinct-customer cap. */
+export const OVERFLOW_CUSTOMER = '__overflow__';
+/** `metric` label values of `METRICS.cardinalityOverflow`: a capped label, or a series budget. */
+export const OVERFLOW_METRIC = {
+  customer: 'customer_id',
+  feature: 'feature',
+  provider: 'provider',
+  model: 'model',
+  revenueType: 'revenue_type',
+  series: 'series',
+  revenueSeries: 'revenue_series',
+  unpricedSeries: 'unpriced_series',
+} as const;
+
+/** `kind` label values of `METRICS.rejectedAmounts`. */
+export const REJECTED_AMOUNT_KIND = {
+  externalCost: 'external_cost',
+  llmCost: 'llm_cost',
+  costRule: 'cost_rule',
+  revenueRule: 'revenue_rule',
+  revenueEvent: 'revenue_event',
+} as const;
+
+/** `reason` label values of `METRICS.labelValuesNormalized`. */
+export const LABEL_FIX_REASON = {
+  invalidUtf8: 'invalid_utf8',
+  tooLong: 'too_long',
+} as const;
+
+/** Value used when a span carries no customer attribution. */
+export const UNATTRIBUTED = 'unattributed';
+
+/** `status` label values of `METRICS.sdkInfo` (as recorded by @ai-margin/instrumentation). */
+export const SDK_STATUS = {
+  instrumented: 'instrumented',
+  untested: 'untested',
+  unpatched: 'unpatched',
+} as const;
+
+/** Token-type label values, one per non-overlapping bucket. */
+export const TOKEN_TYPE_LABEL = {
+  input: 'input',
+  cacheRead: 'cache_read',
+  cacheWrite5m: 'cache_write_5m',
+  cacheWrite1h: 'cache_write_1h',
+  output: 'output',
+  reasoning: 'reasoning',
+} as const;
+
+/** `cost_type` label values of `METRICS.cost`: priced LLM calls, or spans priced by a cost rule. */
+export const COST_TYPE = {
+  llm: 'llm',
+  rule: 'rule',
+} as const;
+export type CostType = (typeof COST_TYPE)[keyof typeof COST_TYPE];
+
+/** `reason` label values of `METRICS.unpricedRequests` (and `ai_margin.unpriced.reason`). */
+export const UNPRICED_REASON = {
+  unknownModel: 'unknown_model',
+  noPeriod: 'no_period',
+  missingUsage: 'missing_usage',
+  invalidUsage: 'invalid_usage',
+  sdkUnpatched: 'sdk_unpatched',
+} as const;
+export type UnpricedReasonValue = (typeof UNPRICED_REASON)[keyof typeof UNPRICED_REASON];
+
+/** `priced` label values of `METRICS.requests`. */
+export const PRICED = { yes: 'true', no: 'false' } as const;
+
+/** `revenue_type` given to revenue when a rule or event names none. */
+export const DEFAULT_REVENUE_TYPE = 'usage';
+
+/** Token types that are input to the model (everything but output and reasoning). */
+export const INPUT_TOKEN_TYPES: readonly string[] = [
+  'input',
+  'cache_read',
+  'cache_write_5m',
+  'cache_write_1h',
+];
