@@ -5,7 +5,8 @@ export function preset(entry: Record<string, string>, overrides: Options = {}): 
   return {
     entry,
     format: ['esm', 'cjs'],
-    dts: true,
+    // @internal declarations are left out of the published types (the API reports check it).
+    dts: { compilerOptions: { stripInternal: true } },
     sourcemap: true,
     clean: true,
     target: 'node22',
