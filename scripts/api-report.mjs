@@ -45,7 +45,9 @@ for (const dir of readdirSync(join(ROOT, 'packages')).sort()) {
   mkdirSync(reportFolder, { recursive: true });
   for (const entry of entries) {
     if (!existsSync(entry.dts)) {
-      console.error(`${pkg.name}: ${relative(ROOT, entry.dts)} is missing; run npm run build first`);
+      console.error(
+        `${pkg.name}: ${relative(ROOT, entry.dts)} is missing; run npm run build first`,
+      );
       failures++;
       continue;
     }
@@ -96,7 +98,9 @@ for (const dir of readdirSync(join(ROOT, 'packages')).sort()) {
     }
     if (existsSync(report) && /@internal/.test(readFileSync(report, 'utf8'))) {
       failures++;
-      console.error(`${label} exposes a declaration tagged @internal (see ${relative(ROOT, report)})`);
+      console.error(
+        `${label} exposes a declaration tagged @internal (see ${relative(ROOT, report)})`,
+      );
     }
   }
 }
