@@ -163,6 +163,13 @@ export function expectedPanels(
     // service instance reports each.
     // The scenario sends no out-of-range amount.
     'ai-margin-overview/Amounts the processor refused/A': values(['kind'], mapOf([])),
+    'ai-margin-overview/Unpriced calls by model/A': values(
+      ['provider', 'model', 'reason'],
+      e.unpricedByModel,
+    ),
+    // Empty until the processor exports ai_margin_price_book_newest_price_timestamp_seconds;
+    // then: the e2e book's version -> its age in days at `now` (relTol for the clock).
+    'ai-margin-overview/Price book in force/A': values(['version'], mapOf([])),
     'ai-margin-overview/LLM SDKs the instrumentation met/A': values(
       ['sdk', 'sdk_version', 'status'],
       mapOf([

@@ -252,6 +252,8 @@ export interface Expected {
   requestsByCustomer: Map<string, number>;
   requestsByFeature: Map<string, number>;
   requestsUnpriced: number;
+  /** Unpriced calls by provider|model|reason (every unpriced scenario model is unknown). */
+  unpricedByModel: Map<string, number>;
   requestsTotal: number;
   /** Tokens (all buckets) by customer; by provider|model; by provider|model|token_type. */
   tokensByCustomer: Map<string, number>;
@@ -279,6 +281,7 @@ export function expectedFor(calls: readonly Call[]): Expected {
     requestsByCustomer: new Map(),
     requestsByFeature: new Map(),
     requestsUnpriced: 0,
+    unpricedByModel: new Map(),
     requestsTotal: 0,
     tokensByCustomer: new Map(),
     tokensByModel: new Map(),
@@ -297,6 +300,7 @@ export function expectedFor(calls: readonly Call[]): Expected {
       e.totalCost += cost;
     } else {
       e.requestsUnpriced++;
+      add(e.unpricedByModel, `${provider}|${c.model}|unknown_model`, 1);
     }
     e.requestsTotal++;
     add(e.requestsByCustomer, c.customer, 1);

@@ -83,3 +83,17 @@ export const INPUT_TOKEN_TYPES: readonly string[] = [
   'cache_write_5m',
   'cache_write_1h',
 ];
+
+/** `result` label values of `METRICS.priceBookReloads`. */
+export const PRICE_BOOK_RELOAD_RESULT = { ok: 'ok', failed: 'failed' } as const;
+export type PriceBookReloadResult =
+  (typeof PRICE_BOOK_RELOAD_RESULT)[keyof typeof PRICE_BOOK_RELOAD_RESULT];
+
+/**
+ * `reason` label values of `METRICS.priceBookReloads` with result `failed` (empty for `ok`):
+ * a price file could not be read (missing, permissions), or it was read but is invalid (bad
+ * JSON/YAML, schema, overlapping periods, unknown alias target).
+ */
+export const PRICE_BOOK_RELOAD_REASON = { unreadable: 'unreadable', invalid: 'invalid' } as const;
+export type PriceBookReloadReason =
+  (typeof PRICE_BOOK_RELOAD_REASON)[keyof typeof PRICE_BOOK_RELOAD_REASON];

@@ -49,6 +49,9 @@ export const LABELS = {
   sdkVersion: 'sdk_version',
   sdkStatus: 'status',
   label: 'label',
+  result: 'result',
+  version: 'version',
+  newestPriceDate: 'newest_price_date',
 } as const;
 
 const L = LABELS;
@@ -197,6 +200,33 @@ export const METRICS = define({
     description:
       'LLM SDK modules the instrumentations met (always 1): status instrumented, untested (newer than the tested range, patched) or unpatched (calls invisible)',
     labels: [L.sdk, L.sdkVersion, L.sdkStatus],
+  },
+  priceBookInfo: {
+    otelName: 'ai_margin.price_book.info',
+    promName: 'ai_margin_price_book_info',
+    kind: 'gauge',
+    unit: '1',
+    description:
+      'The price book in force (always 1): version = content hash of the shipped and user price files, newest_price_date = newest effectiveFrom (YYYY-MM-DD) that is not in the future',
+    labels: [L.version, L.newestPriceDate],
+  },
+  priceBookNewestPrice: {
+    otelName: 'ai_margin.price_book.newest_price.timestamp_seconds',
+    promName: 'ai_margin_price_book_newest_price_timestamp_seconds',
+    kind: 'gauge',
+    unit: '{s}',
+    description:
+      'Unix time of the newest price in the price book in force (newest effectiveFrom not in the future), by book version; time() minus this is the age of the book',
+    labels: [L.version],
+  },
+  priceBookReloads: {
+    otelName: 'ai_margin.price_book.reloads',
+    promName: 'ai_margin_price_book_reloads_total',
+    kind: 'counter',
+    unit: '{reload}',
+    description:
+      'Price book reloads that swapped in a new book (result ok) or kept the last good one (result failed, reason unreadable or invalid); unchanged files are not counted',
+    labels: [L.result, L.reason],
   },
   processorErrors: {
     otelName: 'ai_margin.processor.errors',

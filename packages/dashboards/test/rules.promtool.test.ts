@@ -238,6 +238,7 @@ const ALERTS = [
   'AiMarginCustomerAtRisk',
   'AiMarginCohortDegradation',
   'AiMarginUnpricedUsage',
+  'AiMarginPriceBookStale',
   'AiMarginCustomerCostSpike',
   'AiMarginCardinalityOverflow',
   'AiMarginRejectedAmounts',
@@ -296,6 +297,7 @@ const MAIN_ALERTS: Record<AlertName, ExpAlert[]> = {
       ),
     },
   ],
+  AiMarginPriceBookStale: [], // no price-book gauge in this data set
   AiMarginCustomerCostSpike: [], // steady costs
   AiMarginCardinalityOverflow: [
     {
@@ -378,6 +380,7 @@ const DEGRADATION_ALERTS: Record<AlertName, ExpAlert[]> = {
       ),
     },
   ],
+  AiMarginPriceBookStale: [],
   AiMarginCustomerCostSpike: [],
   AiMarginCardinalityOverflow: [],
   AiMarginRejectedAmounts: [
@@ -401,6 +404,36 @@ const SPIKE: Series[] = [
     values: `0+0.25x${HOURS - 1} ${0.25 * (HOURS - 1) + 10}`,
   },
 ];
+
+// ---- fourth data set: the price book's age against unknown-model usage ------------------------
+// At 720h, time() = 2592000: a newest price at -8640000 s is 130 days old (over the 120-day
+// default), one at 0 is 30 days old.
+const bookAge = (version: string, newestPriceSeconds: number, inst: string): Series => ({
+  series: `ai_margin_price_book_newest_price_timestamp_seconds{version="${version}",instance="${inst}"}`,
+  values: gauge(newestPriceSeconds),
+});
+const unpriced = (model: string, reason: string, perHour: number): Series => ({
+  series: `ai_margin_unpriced_requests_total{provider="openai",model="${model}",reason="${reason}",instance="a"}`,
+  values: counter(perHour),
+});
+const STALE_DAYS_AGO = -100 * 86_400;
+/** Every alert quiet but the unpriced-usage one, which any unpriced call fires. */
+function bookAlerts(stale: ExpAlert[], unpricedModels: Array<[string, string]>) {
+  const alerts = Object.fromEntries(ALERTS.map((a) => [a, [] as ExpAlert[]])) as Record<
+    AlertName,
+    ExpAlert[]
+  >;
+  alerts.AiMarginPriceBookStale = stale;
+  alerts.AiMarginUnpricedUsage = unpricedModels.map(([model, reason]) => ({
+    exp_labels: { severity: 'warning', team: 'ai-margin', provider: 'openai', model, reason },
+    exp_annotations: ann(
+      `Unpriced calls to openai/${model} (${reason})`,
+      `2 calls in the last hour to model ${model} of openai could not be priced (reason ${reason}); their cost is missing from every margin figure.`,
+      'unpriced-usage',
+    ),
+  }));
+  return alerts;
+}
 
 function testFile(groups: unknown[]): string {
   // Recording rules first, so alerts read this step's values (promtool's group order is
@@ -492,6 +525,60 @@ describe('rule files under promtool 2.53', { timeout: 180_000 }, () => {
           ],
         },
       ]),
+    ]);
+    expect(r.code, r.output).toBe(0);
+  });
+
+  it('alerts: a stale price book fires only while unknown-model calls rise', () => {
+    const stale: ExpAlert = {
+      exp_labels: { severity: 'warning', team: 'ai-margin', version: 'v-old' },
+      exp_annotations: ann(
+        'Price book v-old is 130 days old and calls to unknown models are rising',
+        'The newest price in price book v-old took effect 130 days ago (limit 120) and calls to models it does not know were counted in the last hour: new models are probably in use without prices. Add them to a price file, or refresh the book (ai-margin prices update, ai-margin prices import).',
+        'price-book-stale',
+      ),
+    };
+    const r = runTests('price-book', [
+      // Stale (two replicas on one version, one on a fresh one) and 2 unknown-model calls/hour:
+      // fires for the stale version only.
+      group(
+        'stale-and-unknown-models',
+        [
+          bookAge('v-old', STALE_DAYS_AGO, 'a'),
+          bookAge('v-old', STALE_DAYS_AGO, 'b'),
+          bookAge('v-new', 0, 'c'),
+          unpriced('gpt-9', 'unknown_model', 2),
+        ],
+        bookAlerts([stale], [['gpt-9', 'unknown_model']]),
+        [
+          {
+            expr: '(time() - min by (version) (ai_margin_price_book_newest_price_timestamp_seconds)) / 86400',
+            samples: [
+              { labels: '{version="v-old"}', value: 130 },
+              { labels: '{version="v-new"}', value: 30 },
+            ],
+          },
+        ],
+      ),
+      // A fresh book (30 days) with unknown-model calls: the unpriced alert only.
+      group(
+        'fresh-and-unknown-models',
+        [bookAge('v-new', 0, 'a'), unpriced('gpt-9', 'unknown_model', 2)],
+        bookAlerts([], [['gpt-9', 'unknown_model']]),
+        [],
+      ),
+      // A stale book, unknown-model calls that stopped (flat counter) and other unpriced reasons:
+      // quiet.
+      group(
+        'stale-without-unknown-models',
+        [
+          bookAge('v-old', STALE_DAYS_AGO, 'a'),
+          unpriced('gpt-9', 'unknown_model', 0),
+          unpriced('gpt-4o', 'no_period', 2),
+        ],
+        bookAlerts([], [['gpt-4o', 'no_period']]),
+        [],
+      ),
     ]);
     expect(r.code, r.output).toBe(0);
   });

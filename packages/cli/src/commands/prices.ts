@@ -7,6 +7,7 @@ import { COST_HELP, cost } from '../prices/cost';
 import { LIST_HELP, list } from '../prices/list';
 import { LOOKUP_HELP, lookup } from '../prices/lookup';
 import { EXIT } from '../prices/shared';
+import { UPDATE_HELP, update } from '../prices/update';
 import { VALIDATE_HELP, validate } from '../prices/validate';
 
 const SUBCOMMANDS: Record<
@@ -17,6 +18,7 @@ const SUBCOMMANDS: Record<
   cost: { run: cost, help: COST_HELP },
   list: { run: list, help: LIST_HELP },
   validate: { run: validate, help: VALIDATE_HELP },
+  update: { run: update, help: UPDATE_HELP },
 };
 
 const USAGE = `usage: ai-margin prices <subcommand> [options]
@@ -26,6 +28,7 @@ subcommands:
   cost      price one call (token counts) at an instant; --json for scripts
   list      every priced model and moving alias
   validate  check a user price file
+  update    download a published price book, validate it, replace a price file atomically
 
 Run 'ai-margin prices <subcommand> --help' for its options. Prices are USD per 1M tokens.
 `;

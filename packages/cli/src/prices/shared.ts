@@ -12,6 +12,8 @@ export const EXIT = {
   usage: 2,
   /** The call cannot be priced (unknown model, no period at that instant). */
   unpriced: 3,
+  /** `update`: the download failed (HTTP status, timeout, too large, unreadable). */
+  fetchFailed: 4,
 } as const;
 
 /** A command-line problem: printed to stderr, exit code 2. */

@@ -13,6 +13,7 @@ import {
   marginRatioOf,
   NOT_A_CUSTOMER,
   NOT_A_CUSTOMER_REGEX,
+  priceBookAgeWithUnknownModels,
   reconciliationRatio,
   rejectedAmounts,
   revenueByCustomer,
@@ -45,6 +46,11 @@ export interface AlertConfig {
   costSpikeMinUsd: number;
   /** Reconciliation drift: |reported / provisional - 1| above this fraction. */
   reconciliationDriftTolerance: number;
+  /**
+   * Price book stale: its newest price took effect more than this many days ago while calls to
+   * unknown models were seen in the last hour.
+   */
+  priceBookMaxAgeDays: number;
   /** Base URL of docs/dashboards.md; alerts link to `${runbookBaseUrl}#<anchor>`. */
   runbookBaseUrl: string;
 }
@@ -58,6 +64,7 @@ export const DEFAULT_ALERT_CONFIG: AlertConfig = {
   costSpikeFactor: 3,
   costSpikeMinUsd: 1,
   reconciliationDriftTolerance: 0.05,
+  priceBookMaxAgeDays: 120,
   runbookBaseUrl: 'https://github.com/ai-margin/ai-margin/blob/main/docs/dashboards.md',
 };
 
@@ -186,6 +193,17 @@ export function alertDefinitions(
       summary: `Unpriced calls to {{ $labels.${LABELS.provider} }}/{{ $labels.${LABELS.model} }} ({{ $labels.${LABELS.reason} }})`,
       description: `{{ if eq $labels.${LABELS.reason} "${SDK_UNPATCHED_REASON}" }}The SDK {{ $labels.${LABELS.provider} }} {{ $labels.${LABELS.model} }} is loaded but ai-margin could not instrument it: its calls make no span and their cost is missing from every margin figure.{{ else }}{{ $value | printf "%.0f" }} calls in the last hour to model {{ $labels.${LABELS.model} }} of {{ $labels.${LABELS.provider} }} could not be priced (reason {{ $labels.${LABELS.reason} }}); their cost is missing from every margin figure.{{ end }}`,
       runbook: 'unpriced-usage',
+    },
+    {
+      name: 'AiMarginPriceBookStale',
+      uid: 'ai-margin-price-book-stale',
+      value: priceBookAgeWithUnknownModels(WINDOWS['1h']),
+      threshold: { op: '>', value: c.priceBookMaxAgeDays },
+      for: '1h',
+      severity: 'warning',
+      summary: `Price book {{ $labels.${LABELS.version} }} is {{ $value | printf "%.0f" }} days old and calls to unknown models are rising`,
+      description: `The newest price in price book {{ $labels.${LABELS.version} }} took effect {{ $value | printf "%.0f" }} days ago (limit ${c.priceBookMaxAgeDays}) and calls to models it does not know were counted in the last hour: new models are probably in use without prices. Add them to a price file, or refresh the book (ai-margin prices update, ai-margin prices import).`,
+      runbook: 'price-book-stale',
     },
     {
       name: 'AiMarginCustomerCostSpike',

@@ -6,6 +6,7 @@ import {
   marginByCustomer,
   marginOf,
   marginRatioOf,
+  priceBookAgeDays,
   DASHBOARD_RANGE as R,
   rejectedAmounts,
   revenueByCustomer,
@@ -14,6 +15,7 @@ import {
   top20CostShare,
   totalCost,
   underwaterCount,
+  unpricedRequests,
   unpricedShare,
 } from '../queries/catalog';
 import { sumBy } from '../queries/promql';
@@ -164,6 +166,28 @@ export function overviewDashboard() {
         [{ expr: rejectedAmounts(R), name: 'Amounts', unit: 'none' }],
         { column: 'Amounts', desc: true },
         12,
+      ),
+    )
+    .withPanel(
+      tablePanel(
+        'Unpriced calls by model',
+        'Calls that could not be priced over the time range, by provider, model and reason, most calls first; their cost is missing from every figure here. unknown_model: the price book does not know the model: add it to a user price file (see docs/pricing-data.md) or refresh the book (ai-margin prices update, ai-margin prices import); a processor with reloadIntervalMs picks the file up without a restart. no_period: the model is known but has no price at the call time: add the period. missing_usage / invalid_usage: the span carried no usable token counts.',
+        LABELS.model,
+        'Model',
+        [{ expr: unpricedRequests(R), name: 'Calls', unit: 'none' }],
+        { column: 'Calls', desc: true },
+        16,
+      ),
+    )
+    .withPanel(
+      tablePanel(
+        'Price book in force',
+        'Each price book version the processors run (a content hash of the shipped and user price files) and the age in days of its newest price (newest effectiveFrom not in the future). Old and unknown models in use fire AiMarginPriceBookStale; a version that does not change after a price file edit means the reload failed (ai_margin_price_book_reloads_total{result="failed"}).',
+        LABELS.version,
+        'Version',
+        [{ expr: priceBookAgeDays(), name: 'Newest price age (days)', unit: 'none' }],
+        { column: 'Newest price age (days)', desc: true },
+        8,
       ),
     );
   return finalize(b);

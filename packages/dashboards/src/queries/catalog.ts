@@ -18,6 +18,7 @@ import {
   OVERFLOW_CUSTOMER,
   SDK_STATUS,
   UNATTRIBUTED,
+  UNPRICED_REASON,
 } from '@ai-margin/processor/catalog';
 import { eq, type Matcher, maxBy, nre, paren, re, selector, sumBy } from './promql';
 
@@ -435,6 +436,33 @@ export function labelValuesNormalized(w: Window): string {
 /** Processor errors per kind over the window. */
 export function processorErrors(w: Window): string {
   return sumBy([L.errorKind], `increase(${METRICS.processorErrors.promName}[${w.range}])`);
+}
+
+// ---- price book ------------------------------------------------------------------------------
+
+/**
+ * Age in days of the newest price of each price book in force, by book version: time() minus the
+ * newest effectiveFrom that is not in the future. With replicas on one version, the oldest
+ * (`min`) decides; replicas on different versions each give their own row.
+ */
+export function priceBookAgeDays(): string {
+  const g = METRICS.priceBookNewestPrice;
+  return `(time() - min by (${L.version}) (${g.promName})) / 86400`;
+}
+
+/** Calls to models the price book does not know, over the window (one series, no labels). */
+export function unknownModelRequests(w: Window): string {
+  const u = METRICS.unpricedRequests;
+  const sel = selector(u.promName, [eq(L.reason, UNPRICED_REASON.unknownModel)]);
+  return sumBy([], `increase(${sel}[${w.range}])`);
+}
+
+/**
+ * The price book's age in days, only while calls to unknown models are counted in the window: a
+ * stale book alone is harmless (prices rarely change), a stale book missing models in use is not.
+ */
+export function priceBookAgeWithUnknownModels(w: Window): string {
+  return `${paren(priceBookAgeDays())} and on () (${unknownModelRequests(w)} > 0)`;
 }
 
 /** Customers excluded from per-customer alerts: the overflow bucket and unattributed usage. */

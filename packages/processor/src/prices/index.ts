@@ -11,5 +11,14 @@ export type {
   PriceLookup,
 } from './lookup-types';
 export { PriceBook } from './price-book';
+export type {
+  PriceBookInfo,
+  PriceBookMetricPoint,
+  PriceBookMetricSource,
+  ReloadingPriceBookOptions,
+  ReloadOutcome,
+  ReloadStats,
+} from './reloading-price-book';
+export { ReloadingPriceBook } from './reloading-price-book';
 export { parseInstant } from './time';
 export * from './types';
