@@ -4,6 +4,7 @@
  */
 import type { CommandIO } from '../io';
 import { COST_HELP, cost } from '../prices/cost';
+import { IMPORT_HELP, importCommand } from '../prices/import';
 import { LIST_HELP, list } from '../prices/list';
 import { LOOKUP_HELP, lookup } from '../prices/lookup';
 import { EXIT } from '../prices/shared';
@@ -17,6 +18,7 @@ const SUBCOMMANDS: Record<
   cost: { run: cost, help: COST_HELP },
   list: { run: list, help: LIST_HELP },
   validate: { run: validate, help: VALIDATE_HELP },
+  import: { run: importCommand, help: IMPORT_HELP },
 };
 
 const USAGE = `usage: ai-margin prices <subcommand> [options]
@@ -26,6 +28,7 @@ subcommands:
   cost      price one call (token counts) at an instant; --json for scripts
   list      every priced model and moving alias
   validate  check a user price file
+  import    build dated price files from genai-prices / LiteLLM datasets (diff + conflicts)
 
 Run 'ai-margin prices <subcommand> --help' for its options. Prices are USD per 1M tokens.
 `;

@@ -13,3 +13,4 @@ export type {
 export { PriceBook } from './price-book';
 export { parseInstant } from './time';
 export * from './types';
+export * from './import/index';
