@@ -280,7 +280,7 @@ export function buildBook(opts: BuildOptions): BuildResult {
     }
   }
 
-  const files = [...states.values()].map((s) => ({
+  const files = [...states.values()].filter((s) => s.file.models.length > 0).map((s) => ({
     ...s.file,
     models: s.file.models.map((m) => ({ ...m, periods: m.periods.map(tidyPeriod) })),
   }));
