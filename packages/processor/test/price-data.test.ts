@@ -398,7 +398,9 @@ describe('shipped price data: provider-wide ratios', () => {
   it('Bedrock lists plain model ids only (no geo prefixes, no ARNs)', () => {
     for (const id of knownIds(books.bedrock)) {
       // Vendor-prefixed Bedrock ids (genai-prices also lists bare `claude-…` prefixes as aliases).
-      expect(id, id).toMatch(/^((anthropic|amazon|meta|mistral|openai)\.)?[a-z0-9.-]+(-v\d+)?(:\d+)?$/);
+      expect(id, id).toMatch(
+        /^((anthropic|amazon|meta|mistral|openai)\.)?[a-z0-9.-]+(-v\d+)?(:\d+)?$/,
+      );
       expect(id, id).not.toMatch(/^(us|eu|apac|jp|au|global|us-gov|regional)\./);
     }
   });
@@ -419,7 +421,11 @@ describe('shipped price data: provider-wide ratios', () => {
     ];
     // The 2025 Claude models plus Claude 3 Haiku; 2026 Bedrock Claude is checked below.
     expect(pairs.length + 1).toBe(
-      books.bedrock.models.filter((m) => /^anthropic\.claude-(3|sonnet-4-|opus-4-|haiku-4-)/.test(m.id) && !/4-[678]|4-6/.test(m.id)).length,
+      books.bedrock.models.filter(
+        (m) =>
+          /^anthropic\.claude-(3|sonnet-4-|opus-4-|haiku-4-)/.test(m.id) &&
+          !/4-[678]|4-6/.test(m.id),
+      ).length,
     );
     for (const [bedrockId, anthropicId] of pairs) {
       const strip = (periods: PricePeriod[]) =>

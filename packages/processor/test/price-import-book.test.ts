@@ -11,8 +11,8 @@ import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import {
   buildBook,
   diffBooks,
-  type ProviderPriceFile,
   PriceBook,
+  type ProviderPriceFile,
   parseOverrides,
   readDataset,
   renderReport,
@@ -91,7 +91,10 @@ describe('shipped book = importer(genai-prices snapshot, 2025 book, overrides)',
   });
 
   it('loads as a price book', () => {
-    const book = PriceBook.load({ includeShipped: false, userFiles: result.files.map((f) => ({ name: f.provider, data: f })) });
+    const book = PriceBook.load({
+      includeShipped: false,
+      userFiles: result.files.map((f) => ({ name: f.provider, data: f })),
+    });
     expect(book.list().length).toBeGreaterThan(100);
   });
 });

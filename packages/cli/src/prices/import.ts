@@ -7,8 +7,8 @@ import {
   diffBooks,
   ImportError,
   MAX_DATASET_BYTES,
-  type ProviderPriceFile,
   PriceFileError,
+  type ProviderPriceFile,
   parseOverrides,
   readDataset,
   renderReport,
@@ -73,7 +73,8 @@ function parse(argv: string[]): Args | 'help' {
     else if (flag === '--as-of') args.asOf = next();
     else throw new UsageError(`unknown option '${flag}'`);
   }
-  if (args.sources.length === 0) throw new UsageError('missing --from genai-prices|litellm <file or URL>');
+  if (args.sources.length === 0)
+    throw new UsageError('missing --from genai-prices|litellm <file or URL>');
   return args;
 }
 
@@ -82,9 +83,11 @@ async function readText(location: string): Promise<string> {
     const res = await fetch(location, { signal: AbortSignal.timeout(60_000) });
     if (!res.ok) throw new UsageError(`${location}: HTTP ${res.status}`);
     const length = Number(res.headers.get('content-length') ?? 0);
-    if (length > MAX_DATASET_BYTES) throw new UsageError(`${location}: larger than ${MAX_DATASET_BYTES} bytes`);
+    if (length > MAX_DATASET_BYTES)
+      throw new UsageError(`${location}: larger than ${MAX_DATASET_BYTES} bytes`);
     const text = await res.text();
-    if (text.length > MAX_DATASET_BYTES) throw new UsageError(`${location}: larger than ${MAX_DATASET_BYTES} bytes`);
+    if (text.length > MAX_DATASET_BYTES)
+      throw new UsageError(`${location}: larger than ${MAX_DATASET_BYTES} bytes`);
     return text;
   }
   let size: number;
@@ -93,7 +96,8 @@ async function readText(location: string): Promise<string> {
   } catch (err) {
     throw new UsageError(`cannot read ${location}: ${(err as Error).message}`);
   }
-  if (size > MAX_DATASET_BYTES) throw new UsageError(`${location}: larger than ${MAX_DATASET_BYTES} bytes`);
+  if (size > MAX_DATASET_BYTES)
+    throw new UsageError(`${location}: larger than ${MAX_DATASET_BYTES} bytes`);
   return readFileSync(location, 'utf8');
 }
 
@@ -106,10 +110,15 @@ function readJson(file: string): unknown {
 }
 
 /** The provider files of a book directory (validated), with their file names. */
-export function readBookDir(dir: string): { files: ProviderPriceFile[]; names: Map<string, string> } {
+export function readBookDir(dir: string): {
+  files: ProviderPriceFile[];
+  names: Map<string, string>;
+} {
   let entries: string[];
   try {
-    entries = readdirSync(dir).filter((f) => f.endsWith('.json')).sort();
+    entries = readdirSync(dir)
+      .filter((f) => f.endsWith('.json'))
+      .sort();
   } catch (err) {
     throw new UsageError(`cannot read --base ${dir}: ${(err as Error).message}`);
   }
@@ -140,10 +149,21 @@ export async function importCommand(argv: string[], io: CommandIO): Promise<numb
       const sources: SourceSet[] = [];
       for (const s of args.sources) {
         const text = await readText(s.location);
-        sources.push(readDataset(s.dataset, text, s.location, args.ref && sources.length === 0 ? args.ref : s.location));
+        sources.push(
+          readDataset(
+            s.dataset,
+            text,
+            s.location,
+            args.ref && sources.length === 0 ? args.ref : s.location,
+          ),
+        );
       }
-      const base = args.base ? readBookDir(args.base) : { files: [], names: new Map<string, string>() };
-      const overrides = args.overrides ? parseOverrides(readJson(args.overrides), args.overrides) : undefined;
+      const base = args.base
+        ? readBookDir(args.base)
+        : { files: [], names: new Map<string, string>() };
+      const overrides = args.overrides
+        ? parseOverrides(readJson(args.overrides), args.overrides)
+        : undefined;
       const opts: Parameters<typeof buildBook>[0] = { sources, base: base.files };
       if (overrides) opts.overrides = overrides;
       if (args.asOf) opts.asOf = args.asOf;

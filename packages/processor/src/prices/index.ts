@@ -4,6 +4,7 @@ export { normalizeUsage } from '../cost/normalize';
 export * from '../cost/types';
 export type { PriceFileErrorLocation } from './errors';
 export { PriceFileError } from './errors';
+export * from './import/index';
 export type {
   MovingAliasEntry,
   PriceBookEntry,
@@ -13,4 +14,3 @@ export type {
 export { PriceBook } from './price-book';
 export { parseInstant } from './time';
 export * from './types';
-export * from './import/index';

@@ -13,7 +13,13 @@
  *   uplift and retirement differences are conflicts; nothing is taken from them silently.
  */
 import { parseInstant } from '../time';
-import type { BucketPrices, ModelPrices, PricePeriod, PriceTier, ProviderPriceFile } from '../types';
+import type {
+  BucketPrices,
+  ModelPrices,
+  PricePeriod,
+  PriceTier,
+  ProviderPriceFile,
+} from '../types';
 import { TOKEN_BUCKETS } from '../types';
 import type { ModelOverride, Overrides } from './overrides';
 import type { Conflict, FeatureGap, SourceModel, SourcePeriod, SourceSet } from './types';
@@ -78,7 +84,9 @@ function comparePrices(
     out.push(c);
   };
   for (const b of TOKEN_BUCKETS) push(b, ours.prices[b], theirs.prices[b]);
-  const at = new Set([...(ours.tiers ?? []), ...(theirs.tiers ?? [])].map((t) => t.aboveInputTokens));
+  const at = new Set(
+    [...(ours.tiers ?? []), ...(theirs.tiers ?? [])].map((t) => t.aboveInputTokens),
+  );
   for (const n of [...at].sort((a, b) => a - b)) {
     const ot = ours.tiers?.find((t) => t.aboveInputTokens === n);
     const tt = theirs.tiers?.find((t) => t.aboveInputTokens === n);
@@ -163,7 +171,8 @@ export function buildBook(opts: BuildOptions): BuildResult {
     const ov = overrideOf.get(`${src.provider}/${src.datasetId}`);
     const s = state(src.provider);
     const id = ov?.id ?? src.id;
-    const existing = s.ids.get(id) ?? src.aliases.map((a) => s.ids.get(a)).find((m) => m !== undefined);
+    const existing =
+      s.ids.get(id) ?? src.aliases.map((a) => s.ids.get(a)).find((m) => m !== undefined);
     if (opts.overrides?.onlyListed && !ov && !existing) {
       skipped.push(`${src.provider}/${src.datasetId}: not listed in the overrides (onlyListed)`);
       continue;
@@ -181,7 +190,9 @@ export function buildBook(opts: BuildOptions): BuildResult {
       written.push({ model: existing, provider: src.provider, src });
       continue;
     }
-    const launch = ov?.launch ?? (src.launch && { date: src.launch.date, source: `${primary.dataset} ${src.launch.how}` });
+    const launch =
+      ov?.launch ??
+      (src.launch && { date: src.launch.date, source: `${primary.dataset} ${src.launch.how}` });
     if (!launch) {
       conflicts.push({
         kind: 'no launch date',
@@ -191,7 +202,8 @@ export function buildBook(opts: BuildOptions): BuildResult {
           { source: src.where, value: undefined },
           { source: OUR_BOOK, value: undefined },
         ],
-        resolution: 'skipped: a first period needs a launch date (add one to the overrides with its source)',
+        resolution:
+          'skipped: a first period needs a launch date (add one to the overrides with its source)',
       });
       continue;
     }
@@ -202,7 +214,9 @@ export function buildBook(opts: BuildOptions): BuildResult {
     const notes: string[] = [];
     if (ov?.retiredOn) {
       model.retiredOn = ov.retiredOn.date;
-      notes.push(`Retired on ${ov.retiredOn.date} (${ov.retiredOn.source}); its periods stay so that earlier calls are priced.`);
+      notes.push(
+        `Retired on ${ov.retiredOn.date} (${ov.retiredOn.source}); its periods stay so that earlier calls are priced.`,
+      );
     }
     if (ov?.note) notes.push(ov.note);
     if (notes.length > 0) model.note = notes.join(' ');
@@ -215,7 +229,9 @@ export function buildBook(opts: BuildOptions): BuildResult {
 
   for (const o of opts.overrides?.models ?? []) {
     if (!primary.models.some((m) => m.provider === o.provider && m.datasetId === o.from)) {
-      skipped.push(`${o.provider}/${o.from}: listed in the overrides but not in ${primary.dataset} ${primary.ref}`);
+      skipped.push(
+        `${o.provider}/${o.from}: listed in the overrides but not in ${primary.dataset} ${primary.ref}`,
+      );
     }
   }
 
@@ -231,7 +247,13 @@ export function buildBook(opts: BuildOptions): BuildResult {
       const theirs = other.periods[0];
       if (!ours || !theirs) continue;
       const where = { provider, model: model.id, at: asOf };
-      comparePrices(conflicts, where, ours, { source: other.where, prices: theirs.prices, tiers: theirs.tiers }, `kept ${ours.source.split(';')[0]}`);
+      comparePrices(
+        conflicts,
+        where,
+        ours,
+        { source: other.where, prices: theirs.prices, tiers: theirs.tiers },
+        `kept ${ours.source.split(';')[0]}`,
+      );
       for (const tier of ['batch', 'flex', 'priority'] as const) {
         const a = ours.serviceTiers?.[tier];
         const b = theirs.serviceTiers?.[tier];
@@ -246,11 +268,16 @@ export function buildBook(opts: BuildOptions): BuildResult {
               { source: ours.source, value: a },
               { source: other.where, value: b },
             ],
-            resolution: a === undefined ? 'not taken (add it to the overrides if right)' : 'kept ours',
+            resolution:
+              a === undefined ? 'not taken (add it to the overrides if right)' : 'kept ours',
           });
         }
       }
-      if (provider === 'aws.bedrock' && theirs.regionalUplift !== undefined && theirs.regionalUplift !== ours.regionalUplift) {
+      if (
+        provider === 'aws.bedrock' &&
+        theirs.regionalUplift !== undefined &&
+        theirs.regionalUplift !== ours.regionalUplift
+      ) {
         conflicts.push({
           kind: 'regional uplift differs',
           provider,
@@ -280,10 +307,12 @@ export function buildBook(opts: BuildOptions): BuildResult {
     }
   }
 
-  const files = [...states.values()].filter((s) => s.file.models.length > 0).map((s) => ({
-    ...s.file,
-    models: s.file.models.map((m) => ({ ...m, periods: m.periods.map(tidyPeriod) })),
-  }));
+  const files = [...states.values()]
+    .filter((s) => s.file.models.length > 0)
+    .map((s) => ({
+      ...s.file,
+      models: s.file.models.map((m) => ({ ...m, periods: m.periods.map(tidyPeriod) })),
+    }));
   return { files, conflicts, features: [...features.values()], skipped };
 }
 
@@ -343,7 +372,10 @@ function aliasesFor(
         bucket: 'aliases',
         values: [
           { source: src.where, value: a },
-          { source: OUR_BOOK, value: owner ? `already names ${owner.id}` : 'already a moving alias' },
+          {
+            source: OUR_BOOK,
+            value: owner ? `already names ${owner.id}` : 'already a moving alias',
+          },
         ],
         resolution: `alias "${a}" not added to ${id}`,
       });
@@ -394,7 +426,8 @@ function mergeExisting(
       const prev = existing.periods[existing.periods.length - 1]!;
       const added = toPeriod(p, p.start, `${src.where} (start_date ${p.start})`);
       if (prev.serviceTiers && !added.serviceTiers) added.serviceTiers = { ...prev.serviceTiers };
-      if (prev.regionalUplift !== undefined && added.regionalUplift === undefined) added.regionalUplift = prev.regionalUplift;
+      if (prev.regionalUplift !== undefined && added.regionalUplift === undefined)
+        added.regionalUplift = prev.regionalUplift;
       existing.periods.push(added);
     } else {
       conflicts.push({
@@ -404,7 +437,10 @@ function mergeExisting(
         at: p.start,
         values: [
           { source: OUR_BOOK, value: `no period starting ${p.start}` },
-          { source: `${src.where} (start_date ${p.start})`, value: `input ${p.prices.input} / output ${p.prices.output}` },
+          {
+            source: `${src.where} (start_date ${p.start})`,
+            value: `input ${p.prices.input} / output ${p.prices.output}`,
+          },
         ],
         resolution: `kept our book (${dataset}'s change falls inside our reviewed history)`,
       });

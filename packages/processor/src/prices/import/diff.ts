@@ -15,7 +15,8 @@ function fmtPrices(p: BucketPrices): string {
 
 function fmtPeriod(p: PricePeriod): string {
   const parts = [`from ${p.effectiveFrom}: ${fmtPrices(p.prices)}`];
-  for (const t of p.tiers ?? []) parts.push(`above ${t.aboveInputTokens} input tokens: ${fmtPrices(t.prices)}`);
+  for (const t of p.tiers ?? [])
+    parts.push(`above ${t.aboveInputTokens} input tokens: ${fmtPrices(t.prices)}`);
   if (p.serviceTiers) parts.push(`service tiers ${JSON.stringify(p.serviceTiers)}`);
   if (p.regionalUplift !== undefined) parts.push(`regional uplift x${p.regionalUplift}`);
   return parts.join('; ');
@@ -38,7 +39,10 @@ export function diffBooks(before: ProviderPriceFile[], after: ProviderPriceFile[
       oldModels.delete(m.id);
       if (!prev) {
         counts.models++;
-        const extra = [m.aliases?.length ? `aliases ${m.aliases.join(', ')}` : '', m.retiredOn ? `retired ${m.retiredOn}` : '']
+        const extra = [
+          m.aliases?.length ? `aliases ${m.aliases.join(', ')}` : '',
+          m.retiredOn ? `retired ${m.retiredOn}` : '',
+        ]
           .filter(Boolean)
           .join('; ');
         out.push(`+ model ${m.id}${extra ? ` (${extra})` : ''}`);
@@ -53,12 +57,15 @@ export function diffBooks(before: ProviderPriceFile[], after: ProviderPriceFile[
           out.push(`+ period ${m.id} ${fmtPeriod(p)}    [${p.source}]`);
         } else if (!sameJson({ ...q, source: 0, note: 0 }, { ...p, source: 0, note: 0 })) {
           counts.changed++;
-          out.push(`~ price ${m.id} ${q.effectiveFrom}: ${fmtPeriod(q)}  ->  ${fmtPeriod(p)}    [${p.source}]`);
+          out.push(
+            `~ price ${m.id} ${q.effectiveFrom}: ${fmtPeriod(q)}  ->  ${fmtPeriod(p)}    [${p.source}]`,
+          );
         }
       }
       const aliasesAdded = (m.aliases ?? []).filter((a) => !(prev.aliases ?? []).includes(a));
       if (aliasesAdded.length > 0) out.push(`+ aliases ${m.id}: ${aliasesAdded.join(', ')}`);
-      if (m.retiredOn !== prev.retiredOn) out.push(`~ retiredOn ${m.id}: ${prev.retiredOn ?? '-'} -> ${m.retiredOn ?? '-'}`);
+      if (m.retiredOn !== prev.retiredOn)
+        out.push(`~ retiredOn ${m.id}: ${prev.retiredOn ?? '-'} -> ${m.retiredOn ?? '-'}`);
     }
     for (const id of oldModels.keys()) {
       counts.removed++;
@@ -86,13 +93,16 @@ export function renderReport(result: BuildResult, header = '# Price import repor
   out.push(`## Conflicts (${result.conflicts.length})`, '');
   if (result.conflicts.length === 0) out.push('None.', '');
   else {
-    out.push('| kind | model | bucket | at | value A | source A | value B | source B | resolution |');
+    out.push(
+      '| kind | model | bucket | at | value A | source A | value B | source B | resolution |',
+    );
     out.push('|---|---|---|---|---|---|---|---|---|');
     for (const c of result.conflicts) out.push(renderConflict(c));
     out.push('');
   }
   out.push(`## Features not yet representable (${result.features.length} models)`, '');
-  for (const f of result.features) out.push(`- **${f.provider}/${f.model}**: ${f.features.join('; ')}`);
+  for (const f of result.features)
+    out.push(`- **${f.provider}/${f.model}**: ${f.features.join('; ')}`);
   out.push('', `## Skipped dataset entries (${result.skipped.length})`, '');
   for (const s of result.skipped) out.push(`- ${s}`);
   out.push('');

@@ -13,7 +13,10 @@ export class ImportError extends Error {
     readonly model?: string,
     readonly field?: string,
   ) {
-    const where = [model === undefined ? '' : `model "${model}"`, field === undefined ? '' : `field "${field}"`]
+    const where = [
+      model === undefined ? '' : `model "${model}"`,
+      field === undefined ? '' : `field "${field}"`,
+    ]
       .filter((s) => s !== '')
       .join(', ');
     super(`${file}${where === '' ? '' : ` (${where})`}: ${problem}`);

@@ -62,7 +62,12 @@ function readPrice(value: unknown, ctx: Ctx, field: string): number | Tiered {
   }
   const tiers = value.tiers.map((t, i) => {
     if (!isRecord(t) || typeof t.start !== 'number' || typeof t.price !== 'number') {
-      throw new ImportError(ctx.file, 'tier must be {start, price}', ctx.model, `${field}.tiers[${i}]`);
+      throw new ImportError(
+        ctx.file,
+        'tier must be {start, price}',
+        ctx.model,
+        `${field}.tiers[${i}]`,
+      );
     }
     return { start: t.start, price: t.price };
   });
@@ -113,8 +118,11 @@ export function convertModelPrice(
       for (const [bucket, price] of buckets) {
         if (typeof price === 'number') tierPrices[bucket] = price;
         else {
-          const applicable = price.tiers.filter((t) => t.start <= start).sort((a, b) => a.start - b.start);
-          tierPrices[bucket] = applicable.length > 0 ? applicable[applicable.length - 1]!.price : price.base;
+          const applicable = price.tiers
+            .filter((t) => t.start <= start)
+            .sort((a, b) => a.start - b.start);
+          tierPrices[bucket] =
+            applicable.length > 0 ? applicable[applicable.length - 1]!.price : price.base;
         }
       }
       return { aboveInputTokens: start, prices: tierPrices };
@@ -127,19 +135,29 @@ function describe(price: number | Tiered): string {
   return `${price.base} (tiers ${price.tiers.map((t) => `>${t.start}: ${t.price}`).join(', ')})`;
 }
 
-const LITERAL_REGEX = /^\^((?:[A-Za-z0-9_:\-]|\\\.)+)\$$/;
+const LITERAL_REGEX = /^\^((?:[A-Za-z0-9_:-]|\\\.)+)\$$/;
 
 /** Walks a genai-prices match clause: exact ids become aliases, the rest are reported patterns. */
-function collectMatch(clause: unknown, aliases: string[], patterns: string[], ctx: Ctx, field: string): void {
-  if (!isRecord(clause)) throw new ImportError(ctx.file, 'match clause must be an object', ctx.model, field);
+function collectMatch(
+  clause: unknown,
+  aliases: string[],
+  patterns: string[],
+  ctx: Ctx,
+  field: string,
+): void {
+  if (!isRecord(clause))
+    throw new ImportError(ctx.file, 'match clause must be an object', ctx.model, field);
   for (const [op, value] of Object.entries(clause)) {
     if (op === 'or' || op === 'and') {
-      if (!Array.isArray(value)) throw new ImportError(ctx.file, `"${op}" must be a list`, ctx.model, `${field}.${op}`);
+      if (!Array.isArray(value))
+        throw new ImportError(ctx.file, `"${op}" must be a list`, ctx.model, `${field}.${op}`);
       if (op === 'and') {
         patterns.push(`and(${JSON.stringify(value)})`);
         continue;
       }
-      value.forEach((c, i) => collectMatch(c, aliases, patterns, ctx, `${field}.or[${i}]`));
+      for (const [i, c] of value.entries()) {
+        collectMatch(c, aliases, patterns, ctx, `${field}.or[${i}]`);
+      }
     } else if (typeof value !== 'string') {
       throw new ImportError(ctx.file, `"${op}" must be a string`, ctx.model, `${field}.${op}`);
     } else if (op === 'equals') {
@@ -162,7 +180,10 @@ function collectMatch(clause: unknown, aliases: string[], patterns: string[], ct
 const DATED_SNAPSHOT = /-(\d{4})-(\d{2})-(\d{2})$/;
 
 /** A launch date stated by the dataset: an exact alias `<id>-YYYY-MM-DD`. */
-function launchFromAliases(id: string, aliases: string[]): { date: string; how: string } | undefined {
+function launchFromAliases(
+  id: string,
+  aliases: string[],
+): { date: string; how: string } | undefined {
   const dates = aliases
     .filter((a) => a.startsWith(`${id}-`))
     .map((a) => DATED_SNAPSHOT.exec(a))
@@ -181,7 +202,10 @@ const DATE = /^\d{4}-\d{2}-\d{2}$/;
  */
 export function readGenaiPrices(data: unknown, file: string, ref: string): SourceSet {
   if (!Array.isArray(data)) {
-    throw new ImportError(file, 'genai-prices data.json must be a JSON array of providers (prices/new_data/v2/data.json)');
+    throw new ImportError(
+      file,
+      'genai-prices data.json must be a JSON array of providers (prices/new_data/v2/data.json)',
+    );
   }
   const models: SourceModel[] = [];
   const skipped: string[] = [];
@@ -192,14 +216,23 @@ export function readGenaiPrices(data: unknown, file: string, ref: string): Sourc
     }
     const ours = GENAI_PROVIDERS[p.id];
     if (ours === undefined) return;
-    if (!Array.isArray(p.models)) throw new ImportError(file, 'must be a list', undefined, `${p.id}.models`);
+    if (!Array.isArray(p.models))
+      throw new ImportError(file, 'must be a list', undefined, `${p.id}.models`);
     const bedrockRaw: SourceModel[] = [];
     p.models.forEach((m, mi) => {
       if (++count > MAX_DATASET_MODELS) {
-        throw new ImportError(file, `more than ${MAX_DATASET_MODELS} models: refusing an unbounded input`);
+        throw new ImportError(
+          file,
+          `more than ${MAX_DATASET_MODELS} models: refusing an unbounded input`,
+        );
       }
       if (!isRecord(m) || typeof m.id !== 'string' || m.id === '') {
-        throw new ImportError(file, 'model must be an object with a string "id"', undefined, `${p.id}.models[${mi}]`);
+        throw new ImportError(
+          file,
+          'model must be an object with a string "id"',
+          undefined,
+          `${p.id}.models[${mi}]`,
+        );
       }
       const ctx = { file, model: `${p.id}/${m.id}` };
       const model = readModel(m, ours, ctx, ref, `prices/providers/${p.id}.yml`);
@@ -229,7 +262,8 @@ function readModel(
   const rawPrices = m.prices;
   const entries: { constraint?: unknown; prices: unknown }[] = Array.isArray(rawPrices)
     ? rawPrices.map((e, i) => {
-        if (!isRecord(e)) throw new ImportError(ctx.file, 'must be an object', ctx.model, `prices[${i}]`);
+        if (!isRecord(e))
+          throw new ImportError(ctx.file, 'must be an object', ctx.model, `prices[${i}]`);
         return { constraint: e.constraint, prices: e.prices };
       })
     : [{ prices: rawPrices }];
@@ -249,7 +283,12 @@ function readModel(
         continue;
       }
       if (typeof sd !== 'string' || !DATE.test(sd)) {
-        throw new ImportError(ctx.file, `unparsable start_date ${JSON.stringify(sd)} (want YYYY-MM-DD)`, ctx.model, `prices[${i}].constraint.start_date`);
+        throw new ImportError(
+          ctx.file,
+          `unparsable start_date ${JSON.stringify(sd)} (want YYYY-MM-DD)`,
+          ctx.model,
+          `prices[${i}].constraint.start_date`,
+        );
       }
       start = sd;
     } else unconstrained++;
@@ -262,7 +301,12 @@ function readModel(
     periods.push(period);
   }
   if (unconstrained !== 1) {
-    throw new ImportError(ctx.file, `needs exactly one price without a constraint (found ${unconstrained})`, ctx.model, 'prices');
+    throw new ImportError(
+      ctx.file,
+      `needs exactly one price without a constraint (found ${unconstrained})`,
+      ctx.model,
+      'prices',
+    );
   }
   periods.sort((a, b) => (a.start ?? '').localeCompare(b.start ?? ''));
   const model: SourceModel = {
@@ -278,7 +322,8 @@ function readModel(
   const launch = launchFromAliases(id, aliases);
   if (launch) model.launch = launch;
   if (typeof m.price_comments === 'string') model.comment = m.price_comments;
-  if (m.deprecated === true) model.comment = `${model.comment ?? ''} [deprecated in genai-prices]`.trim();
+  if (m.deprecated === true)
+    model.comment = `${model.comment ?? ''} [deprecated in genai-prices]`.trim();
   return model;
 }
 
@@ -290,7 +335,11 @@ function pairBedrock(raw: SourceModel[], skipped: string[]): SourceModel[] {
   const out: SourceModel[] = [];
   const byBase = new Map<string, { global?: SourceModel; regional?: SourceModel }>();
   for (const m of raw) {
-    const kind = m.datasetId.startsWith('global.') ? 'global' : m.datasetId.startsWith('regional.') ? 'regional' : undefined;
+    const kind = m.datasetId.startsWith('global.')
+      ? 'global'
+      : m.datasetId.startsWith('regional.')
+        ? 'regional'
+        : undefined;
     if (kind === undefined) {
       out.push(m);
       continue;
@@ -320,7 +369,9 @@ function pairBedrock(raw: SourceModel[], skipped: string[]): SourceModel[] {
     };
     if (global && regional) {
       if (global.periods.length !== regional.periods.length) {
-        skipped.push(`aws/${base}: global and regional entries have different period counts; regional ignored`);
+        skipped.push(
+          `aws/${base}: global and regional entries have different period counts; regional ignored`,
+        );
       } else {
         model.periods = global.periods.map((g, i) => {
           const r = regional.periods[i]!;

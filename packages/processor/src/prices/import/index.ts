@@ -3,13 +3,14 @@
  * files, a reviewable diff against the current book and a conflict report. Pure functions; the
  * CLI (`ai-margin prices import`) does the reading and writing.
  */
-import { buildBook, type BuildResult } from './build';
+
+import type { ProviderPriceFile } from '../types';
+import { type BuildResult, buildBook } from './build';
 import { ImportError, MAX_DATASET_BYTES } from './errors';
 import { readGenaiPrices } from './genai-prices';
 import { readLitellm } from './litellm';
 import type { Overrides } from './overrides';
 import type { DatasetName, SourceSet } from './types';
-import type { ProviderPriceFile } from '../types';
 
 export type { BuildOptions, BuildResult } from './build';
 export { buildBook } from './build';
@@ -24,9 +25,17 @@ export type * from './types';
 export const DATASETS: readonly DatasetName[] = ['genai-prices', 'litellm'];
 
 /** Parses dataset text (bounded) and reads it with the reader for `dataset`. */
-export function readDataset(dataset: DatasetName, text: string, file: string, ref: string): SourceSet {
+export function readDataset(
+  dataset: DatasetName,
+  text: string,
+  file: string,
+  ref: string,
+): SourceSet {
   if (text.length > MAX_DATASET_BYTES) {
-    throw new ImportError(file, `larger than ${MAX_DATASET_BYTES} bytes: refusing an unbounded input`);
+    throw new ImportError(
+      file,
+      `larger than ${MAX_DATASET_BYTES} bytes: refusing an unbounded input`,
+    );
   }
   let data: unknown;
   try {
@@ -34,7 +43,9 @@ export function readDataset(dataset: DatasetName, text: string, file: string, re
   } catch (err) {
     throw new ImportError(file, `not valid JSON: ${(err as Error).message}`);
   }
-  return dataset === 'genai-prices' ? readGenaiPrices(data, file, ref) : readLitellm(data, file, ref);
+  return dataset === 'genai-prices'
+    ? readGenaiPrices(data, file, ref)
+    : readLitellm(data, file, ref);
 }
 
 /** One call: datasets (primary first) + base book + overrides -> files, conflicts, features. */

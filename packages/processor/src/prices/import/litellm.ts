@@ -62,10 +62,13 @@ function bareId(key: string, provider: string): { id: string; geo?: string; skip
   const slash = id.indexOf('/');
   if (slash >= 0) {
     const head = id.slice(0, slash);
-    if (['gemini', 'bedrock', 'bedrock_converse', 'openai', 'anthropic', 'vertex_ai'].includes(head)) {
+    if (
+      ['gemini', 'bedrock', 'bedrock_converse', 'openai', 'anthropic', 'vertex_ai'].includes(head)
+    ) {
       id = id.slice(slash + 1);
     }
-    if (id.includes('/')) return { id, skip: 'per-region or per-commitment id (feature: per-region price)' };
+    if (id.includes('/'))
+      return { id, skip: 'per-region or per-commitment id (feature: per-region price)' };
   }
   if (provider === 'aws.bedrock') {
     const dot = id.indexOf('.');
@@ -137,11 +140,17 @@ function readEntry(key: string, raw: Record<string, unknown>, file: string): Ent
 /** Reads a parsed LiteLLM price map. `file` names it in errors; `ref` goes into every `where`. */
 export function readLitellm(data: unknown, file: string, ref: string): SourceSet {
   if (!isRecord(data)) {
-    throw new ImportError(file, 'LiteLLM model_prices_and_context_window.json must be a JSON object keyed by model id');
+    throw new ImportError(
+      file,
+      'LiteLLM model_prices_and_context_window.json must be a JSON object keyed by model id',
+    );
   }
   const keys = Object.keys(data);
   if (keys.length > MAX_DATASET_MODELS) {
-    throw new ImportError(file, `more than ${MAX_DATASET_MODELS} entries: refusing an unbounded input`);
+    throw new ImportError(
+      file,
+      `more than ${MAX_DATASET_MODELS} entries: refusing an unbounded input`,
+    );
   }
   const skipped: string[] = [];
   // provider -> bare id -> geo ('' = none) -> entry
@@ -151,7 +160,8 @@ export function readLitellm(data: unknown, file: string, ref: string): SourceSet
     const raw = data[key];
     if (!isRecord(raw)) throw new ImportError(file, 'entry must be an object', key);
     const lp = raw.litellm_provider;
-    if (typeof lp !== 'string') throw new ImportError(file, 'missing "litellm_provider"', key, 'litellm_provider');
+    if (typeof lp !== 'string')
+      throw new ImportError(file, 'missing "litellm_provider"', key, 'litellm_provider');
     const provider = LITELLM_PROVIDERS[lp];
     if (provider === undefined) continue;
     if (typeof raw.mode === 'string' && !TEXT_MODES.has(raw.mode)) continue;
@@ -167,9 +177,15 @@ export function readLitellm(data: unknown, file: string, ref: string): SourceSet
     }
     if (geo !== undefined) entry.geo = geo;
     let byId = grouped.get(provider);
-    if (!byId) grouped.set(provider, (byId = new Map()));
+    if (!byId) {
+      byId = new Map();
+      grouped.set(provider, byId);
+    }
     let byGeo = byId.get(id);
-    if (!byGeo) byId.set(id, (byGeo = new Map()));
+    if (!byGeo) {
+      byGeo = new Map();
+      byId.set(id, byGeo);
+    }
     // `gemini/x` and `x` (vertex) may both exist: keep the first, the second is a duplicate.
     const slot = geo ?? '';
     if (byGeo.has(slot)) continue;

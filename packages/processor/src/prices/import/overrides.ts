@@ -80,10 +80,16 @@ function strings(value: unknown, file: string, model: string, field: string): st
 function fact(value: unknown, file: string, model: string, field: string): DatedFact {
   if (!isRecord(value)) throw new ImportError(file, 'must be {date, source}', model, field);
   for (const k of Object.keys(value)) {
-    if (!FACT_KEYS.has(k)) throw new ImportError(file, `unknown key "${k}"`, model, `${field}.${k}`);
+    if (!FACT_KEYS.has(k))
+      throw new ImportError(file, `unknown key "${k}"`, model, `${field}.${k}`);
   }
   if (typeof value.date !== 'string' || parseInstant(value.date) === undefined) {
-    throw new ImportError(file, `unparsable date ${JSON.stringify(value.date)} (want YYYY-MM-DD)`, model, `${field}.date`);
+    throw new ImportError(
+      file,
+      `unparsable date ${JSON.stringify(value.date)} (want YYYY-MM-DD)`,
+      model,
+      `${field}.date`,
+    );
   }
   if (typeof value.source !== 'string' || value.source.trim().length < 5) {
     throw new ImportError(file, 'every date needs a source', model, `${field}.source`);
@@ -94,14 +100,20 @@ function fact(value: unknown, file: string, model: string, field: string): Dated
   return out;
 }
 
-function tiers(value: unknown, file: string, model: string, field: string): ModelOverride['serviceTiers'] {
+function tiers(
+  value: unknown,
+  file: string,
+  model: string,
+  field: string,
+): ModelOverride['serviceTiers'] {
   if (!isRecord(value)) throw new ImportError(file, 'must be an object', model, field);
   const out: NonNullable<ModelOverride['serviceTiers']> = {};
   for (const [k, v] of Object.entries(value)) {
     if (k !== 'batch' && k !== 'flex' && k !== 'priority') {
       throw new ImportError(file, `unknown service tier "${k}"`, model, `${field}.${k}`);
     }
-    if (typeof v !== 'number' || !(v > 0)) throw new ImportError(file, 'must be a positive number', model, `${field}.${k}`);
+    if (typeof v !== 'number' || !(v > 0))
+      throw new ImportError(file, 'must be a positive number', model, `${field}.${k}`);
     out[k] = v;
   }
   return out;
@@ -110,50 +122,78 @@ function tiers(value: unknown, file: string, model: string, field: string): Mode
 export function parseOverrides(data: unknown, file: string): Overrides {
   if (!isRecord(data)) throw new ImportError(file, 'overrides must be a JSON object');
   for (const k of Object.keys(data)) {
-    if (!TOP_KEYS.has(k)) throw new ImportError(file, `unknown key "${k}" (allowed: ${[...TOP_KEYS].join(', ')})`, undefined, k);
+    if (!TOP_KEYS.has(k))
+      throw new ImportError(
+        file,
+        `unknown key "${k}" (allowed: ${[...TOP_KEYS].join(', ')})`,
+        undefined,
+        k,
+      );
   }
   const out: Overrides = { models: [] };
   if (data.onlyListed === true) out.onlyListed = true;
   if (typeof data.note === 'string') out.note = data.note;
   if (data.defaults !== undefined) {
-    if (!isRecord(data.defaults)) throw new ImportError(file, 'must be an object', undefined, 'defaults');
+    if (!isRecord(data.defaults))
+      throw new ImportError(file, 'must be an object', undefined, 'defaults');
     out.defaults = {};
     for (const [provider, d] of Object.entries(data.defaults)) {
       const field = `defaults.${provider}`;
-      if (!isRecord(d) || typeof d.source !== 'string') throw new ImportError(file, 'must be {serviceTiers?, source, features?}', undefined, field);
+      if (!isRecord(d) || typeof d.source !== 'string')
+        throw new ImportError(file, 'must be {serviceTiers?, source, features?}', undefined, field);
       const pd: ProviderDefaults = { source: d.source };
-      if (d.serviceTiers !== undefined) pd.serviceTiers = tiers(d.serviceTiers, file, provider, `${field}.serviceTiers`);
-      if (d.features !== undefined) pd.features = strings(d.features, file, provider, `${field}.features`);
+      if (d.serviceTiers !== undefined)
+        pd.serviceTiers = tiers(d.serviceTiers, file, provider, `${field}.serviceTiers`);
+      if (d.features !== undefined)
+        pd.features = strings(d.features, file, provider, `${field}.features`);
       out.defaults[provider] = pd;
     }
   }
-  if (!Array.isArray(data.models)) throw new ImportError(file, 'must be an array', undefined, 'models');
+  if (!Array.isArray(data.models))
+    throw new ImportError(file, 'must be an array', undefined, 'models');
   const seen = new Set<string>();
   data.models.forEach((raw, i) => {
     const at = `models[${i}]`;
     if (!isRecord(raw) || typeof raw.provider !== 'string' || typeof raw.from !== 'string') {
-      throw new ImportError(file, 'must be an object with string "provider" and "from"', undefined, at);
+      throw new ImportError(
+        file,
+        'must be an object with string "provider" and "from"',
+        undefined,
+        at,
+      );
     }
     const name = `${raw.provider}/${raw.from}`;
     if (seen.has(name)) throw new ImportError(file, 'listed twice', name, at);
     seen.add(name);
     for (const k of Object.keys(raw)) {
-      if (!MODEL_KEYS.has(k)) throw new ImportError(file, `unknown key "${k}" (allowed: ${[...MODEL_KEYS].join(', ')})`, name, k);
+      if (!MODEL_KEYS.has(k))
+        throw new ImportError(
+          file,
+          `unknown key "${k}" (allowed: ${[...MODEL_KEYS].join(', ')})`,
+          name,
+          k,
+        );
     }
     const m: ModelOverride = { provider: raw.provider, from: raw.from };
     if (typeof raw.id === 'string') m.id = raw.id;
     if (raw.launch !== undefined) m.launch = fact(raw.launch, file, name, 'launch');
     if (raw.retiredOn !== undefined) m.retiredOn = fact(raw.retiredOn, file, name, 'retiredOn');
     if (raw.aliases !== undefined) m.aliases = strings(raw.aliases, file, name, 'aliases');
-    if (raw.dropAliases !== undefined) m.dropAliases = strings(raw.dropAliases, file, name, 'dropAliases');
+    if (raw.dropAliases !== undefined)
+      m.dropAliases = strings(raw.dropAliases, file, name, 'dropAliases');
     if (raw.features !== undefined) m.features = strings(raw.features, file, name, 'features');
-    if (raw.serviceTiers !== undefined) m.serviceTiers = tiers(raw.serviceTiers, file, name, 'serviceTiers');
+    if (raw.serviceTiers !== undefined)
+      m.serviceTiers = tiers(raw.serviceTiers, file, name, 'serviceTiers');
     if (typeof raw.serviceTiersSource === 'string') m.serviceTiersSource = raw.serviceTiersSource;
     if (typeof raw.note === 'string') m.note = raw.note;
     if (raw.periods !== undefined) {
       // Reuse the book's validator: an override period is a book period.
       const checked = validateProviderFile(
-        { provider: raw.provider, currency: 'USD', models: [{ id: m.id ?? raw.from, periods: raw.periods }] },
+        {
+          provider: raw.provider,
+          currency: 'USD',
+          models: [{ id: m.id ?? raw.from, periods: raw.periods }],
+        },
         `${file} (${name})`,
       );
       m.periods = checked.models[0]!.periods;
