@@ -4,6 +4,8 @@
  * with the file, model and field named.
  */
 import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PriceBook } from '@ai-margin/processor';
@@ -100,5 +102,29 @@ describe('ai-margin prices import', () => {
     const r = await cli(['--from', 'litellm', '/nonexistent/prices.json']);
     expect(r.code).toBe(2);
     expect(r.stderr).toContain('cannot read /nonexistent/prices.json');
+  });
+
+  it('reads a dataset from a URL (local server here; tests never call a provider)', async () => {
+    const body = readFileSync(join(FX, 'genai-small.json'));
+    const server = createServer((_req, res) => {
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end(body);
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    try {
+      const { port } = server.address() as AddressInfo;
+      const r = await cli([
+        '--from',
+        'genai-prices',
+        `http://127.0.0.1:${port}/data.json`,
+        '--as-of',
+        '2026-12-01',
+      ]);
+      expect(r.stderr).toBe('');
+      expect(r.code).toBe(0);
+      expect(r.stdout).toContain('+ model gpt-x');
+    } finally {
+      server.close();
+    }
   });
 });

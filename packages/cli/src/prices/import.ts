@@ -83,12 +83,24 @@ async function readText(location: string): Promise<string> {
     const res = await fetch(location, { signal: AbortSignal.timeout(60_000) });
     if (!res.ok) throw new UsageError(`${location}: HTTP ${res.status}`);
     const length = Number(res.headers.get('content-length') ?? 0);
-    if (length > MAX_DATASET_BYTES)
+    if (length > MAX_DATASET_BYTES) {
       throw new UsageError(`${location}: larger than ${MAX_DATASET_BYTES} bytes`);
-    const text = await res.text();
-    if (text.length > MAX_DATASET_BYTES)
-      throw new UsageError(`${location}: larger than ${MAX_DATASET_BYTES} bytes`);
-    return text;
+    }
+    // Read at most MAX_DATASET_BYTES whatever the server claims.
+    const chunks: Uint8Array[] = [];
+    let total = 0;
+    const reader = res.body?.getReader();
+    while (reader) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      total += value.byteLength;
+      if (total > MAX_DATASET_BYTES) {
+        await reader.cancel();
+        throw new UsageError(`${location}: larger than ${MAX_DATASET_BYTES} bytes`);
+      }
+      chunks.push(value);
+    }
+    return Buffer.concat(chunks).toString('utf8');
   }
   let size: number;
   try {
