@@ -180,6 +180,21 @@ describe('price import: genai-prices + LiteLLM + base + overrides (fixtures)', (
     ]);
   });
 
+  it('lists the match rules it did not expand into exact ids', () => {
+    expect(result.patterns).toEqual([
+      { provider: 'openai', model: 'gpt-x', patterns: ['regex ^gpt-x-\\d{4}-\\d{2}-\\d{2}$'] },
+      {
+        provider: 'aws.bedrock',
+        model: 'anthropic.claude-y-v1:0',
+        patterns: [
+          'contains global.anthropic.claude-y',
+          'starts_with anthropic.claude-y',
+          'contains us.anthropic.claude-y',
+        ],
+      },
+    ]);
+  });
+
   it('skips non-text entries and explains why', () => {
     expect(result.skipped).toEqual([
       'openai/tts-x: no input_mtok/output_mtok price (not a text-token model)',

@@ -36,6 +36,8 @@ export interface BuildResult {
   files: ProviderPriceFile[];
   conflicts: Conflict[];
   features: FeatureGap[];
+  /** Dataset match rules that name many ids (prefixes, regexes): not expanded, listed for review. */
+  patterns: { provider: string; model: string; patterns: string[] }[];
   skipped: string[];
 }
 
@@ -313,7 +315,10 @@ export function buildBook(opts: BuildOptions): BuildResult {
       ...s.file,
       models: s.file.models.map((m) => ({ ...m, periods: m.periods.map(tidyPeriod) })),
     }));
-  return { files, conflicts, features: [...features.values()], skipped };
+  const patterns = written
+    .filter((w) => w.src.patterns.length > 0)
+    .map((w) => ({ provider: w.provider, model: w.model.id, patterns: w.src.patterns }));
+  return { files, conflicts, features: [...features.values()], patterns, skipped };
 }
 
 function newPeriods(

@@ -103,6 +103,12 @@ export function renderReport(result: BuildResult, header = '# Price import repor
   out.push(`## Features not yet representable (${result.features.length} models)`, '');
   for (const f of result.features)
     out.push(`- **${f.provider}/${f.model}**: ${f.features.join('; ')}`);
+  out.push('', `## Match patterns not expanded (${result.patterns.length} models)`, '');
+  out.push(
+    'The book matches exact ids only. Ids these dataset rules also match (dated snapshots, suffixes) are unpriced until added as aliases in the overrides.',
+    '',
+  );
+  for (const p of result.patterns) out.push(`- ${p.provider}/${p.model}: ${p.patterns.join('; ')}`);
   out.push('', `## Skipped dataset entries (${result.skipped.length})`, '');
   for (const s of result.skipped) out.push(`- ${s}`);
   out.push('');
