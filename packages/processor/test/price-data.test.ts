@@ -130,8 +130,12 @@ describe.each(allBooks)('shipped price data: %s periods', (_name, book) => {
     }
   });
 
-  it('offers batch at 50% in every period', () => {
+  it('offers batch at 50% in every period (OpenAI models on Bedrock excepted: no batch price)', () => {
     for (const { id, period, i } of everyPeriod(book)) {
+      if (book.provider === 'aws.bedrock' && id.startsWith('openai.')) {
+        expect(period.serviceTiers, id).toBeUndefined();
+        continue;
+      }
       expect(period.serviceTiers?.batch, `${book.provider} ${id} periods[${i}]`).toBe(0.5);
     }
   });
@@ -302,6 +306,23 @@ describe('shipped price data: provider-wide ratios', () => {
       'gpt-5-2025-08-07': 0.1,
       'gpt-5-mini-2025-08-07': 0.1,
       'gpt-5-nano-2025-08-07': 0.1,
+      // 2026 book (genai-prices 47df840): GPT-5.x keep 90% off; the pro models have no cache price.
+      'gpt-5-pro': undefined,
+      'gpt-5.1': 0.1,
+      'gpt-5.1-codex-mini': 0.1,
+      'gpt-5.2': 0.1,
+      'gpt-5.2-pro': undefined,
+      'gpt-5.3': 0.1,
+      'gpt-5.3-codex': 0.1,
+      'gpt-5.4': 0.1,
+      'gpt-5.4-mini': 0.1,
+      'gpt-5.4-nano': 0.1,
+      'gpt-5.4-pro': undefined,
+      'gpt-5.5': 0.1,
+      'gpt-5.5-pro': undefined,
+      'gpt-5.6-sol': 0.1,
+      'gpt-5.6-terra': 0.1,
+      'gpt-5.6-luna': 0.1,
       'text-embedding-3-small': undefined,
       'text-embedding-3-large': undefined,
     };
@@ -327,7 +348,7 @@ describe('shipped price data: provider-wide ratios', () => {
     };
     for (const book of [books.anthropic, books.bedrock]) {
       for (const { id, period, i } of everyPeriod(book)) {
-        if (id.includes('claude-3-haiku')) continue;
+        if (id.includes('claude-3-haiku') || !id.includes('claude')) continue;
         check(period.prices, `${id} periods[${i}]`);
         for (const tier of period.tiers ?? []) check(tier.prices, `${id} periods[${i}] tier`);
       }
@@ -345,6 +366,7 @@ describe('shipped price data: provider-wide ratios', () => {
   it('Anthropic and Bedrock long-context tiers: input x2, output x1.5 above 200k', () => {
     for (const book of [books.anthropic, books.bedrock]) {
       for (const { id, period } of everyPeriod(book)) {
+        if (!id.includes('claude')) continue;
         for (const tier of period.tiers ?? []) {
           expect(tier.aboveInputTokens, id).toBe(200000);
           expect(tier.prices.input, id).toBeCloseTo(period.prices.input * 2, 12);
@@ -354,11 +376,19 @@ describe('shipped price data: provider-wide ratios', () => {
     }
   });
 
-  it('Bedrock: uplift 1.1 exactly on Sonnet 4.5, Haiku 4.5 and Opus 4.5; none on older Claude', () => {
+  it('Bedrock: uplift 1.1 exactly on Claude 4.5+ and Nova 2 Lite; none on older Claude or others', () => {
     const uplifted = new Set([
       'anthropic.claude-sonnet-4-5-20250929-v1:0',
       'anthropic.claude-haiku-4-5-20251001-v1:0',
       'anthropic.claude-opus-4-5-20251101-v1:0',
+      'anthropic.claude-opus-4-6-v1:0',
+      'anthropic.claude-sonnet-4-6-v1:0',
+      'anthropic.claude-opus-4-7-v1:0',
+      'anthropic.claude-opus-4-8-v1:0',
+      'anthropic.claude-fable-5-v1:0',
+      'anthropic.claude-sonnet-5-v1:0',
+      'anthropic.claude-opus-5',
+      'amazon.nova-2-lite-v1:0',
     ]);
     for (const { id, period } of everyPeriod(books.bedrock)) {
       expect(period.regionalUplift, id).toBe(uplifted.has(id) ? 1.1 : undefined);
@@ -367,7 +397,11 @@ describe('shipped price data: provider-wide ratios', () => {
 
   it('Bedrock lists plain model ids only (no geo prefixes, no ARNs)', () => {
     for (const id of knownIds(books.bedrock)) {
-      expect(id, id).toMatch(/^anthropic\.claude-[a-z0-9-]+-v\d+:\d+$/);
+      // Vendor-prefixed Bedrock ids (genai-prices also lists bare `claude-…` prefixes as aliases).
+      expect(id, id).toMatch(
+        /^((anthropic|amazon|meta|mistral|openai)\.)?[a-z0-9.-]+(-v\d+)?(:\d+)?$/,
+      );
+      expect(id, id).not.toMatch(/^(us|eu|apac|jp|au|global|us-gov|regional)\./);
     }
   });
 
@@ -385,7 +419,14 @@ describe('shipped price data: provider-wide ratios', () => {
       ['anthropic.claude-haiku-4-5-20251001-v1:0', 'claude-haiku-4-5-20251001'],
       ['anthropic.claude-opus-4-5-20251101-v1:0', 'claude-opus-4-5-20251101'],
     ];
-    expect(pairs.length + 1).toBe(books.bedrock.models.length);
+    // The 2025 Claude models plus Claude 3 Haiku; 2026 Bedrock Claude is checked below.
+    expect(pairs.length + 1).toBe(
+      books.bedrock.models.filter(
+        (m) =>
+          /^anthropic\.claude-(3|sonnet-4-|opus-4-|haiku-4-)/.test(m.id) &&
+          !/4-[678]|4-6/.test(m.id),
+      ).length,
+    );
     for (const [bedrockId, anthropicId] of pairs) {
       const strip = (periods: PricePeriod[]) =>
         periods.map((p) => ({ from: p.effectiveFrom, prices: p.prices, tiers: p.tiers }));

@@ -15,6 +15,7 @@ import {
   type UnpricedReason,
 } from '@ai-margin/processor';
 import { describe, expect, it } from 'vitest';
+import { currentModelCases } from './price-current-models.cases';
 
 /** Midnight UTC of a date. */
 const at = (date: string): number => Date.parse(`${date}T00:00:00.000Z`);
@@ -1413,7 +1414,8 @@ describe('shipped price history: AWS Bedrock', () => {
  * data fails here until someone writes its before/after expectations.
  */
 describe('shipped price history: every dated change has a hand-written case', () => {
-  const all = [...openai, ...anthropic, ...google, ...bedrock];
+  // The 2026 models' hand-written cases live in price-current-models.cases.ts.
+  const all: Case[] = [...openai, ...anthropic, ...google, ...bedrock, ...currentModelCases];
   const files: [string, ProviderPriceFile][] = (
     ['openai', 'anthropic', 'google', 'aws-bedrock'] as const
   ).map((f) => [

@@ -4,6 +4,7 @@
  */
 import type { CommandIO } from '../io';
 import { COST_HELP, cost } from '../prices/cost';
+import { IMPORT_HELP, importCommand } from '../prices/import';
 import { LIST_HELP, list } from '../prices/list';
 import { LOOKUP_HELP, lookup } from '../prices/lookup';
 import { EXIT } from '../prices/shared';
@@ -19,6 +20,7 @@ const SUBCOMMANDS: Record<
   list: { run: list, help: LIST_HELP },
   validate: { run: validate, help: VALIDATE_HELP },
   update: { run: update, help: UPDATE_HELP },
+  import: { run: importCommand, help: IMPORT_HELP },
 };
 
 const USAGE = `usage: ai-margin prices <subcommand> [options]
@@ -29,6 +31,7 @@ subcommands:
   list      every priced model and moving alias
   validate  check a user price file
   update    download a published price book, validate it, replace a price file atomically
+  import    build dated price files from genai-prices / LiteLLM datasets (diff + conflicts)
 
 Run 'ai-margin prices <subcommand> --help' for its options. Prices are USD per 1M tokens.
 `;

@@ -4,6 +4,7 @@ export { normalizeUsage } from '../cost/normalize';
 export * from '../cost/types';
 export type { PriceFileErrorLocation } from './errors';
 export { PriceFileError } from './errors';
+export * from './import/index';
 export type {
   MovingAliasEntry,
   PriceBookEntry,

@@ -83,6 +83,11 @@ export interface ModelPrices {
   aliases?: string[];
   /** Periods sorted by `effectiveFrom`; they must not overlap. */
   periods: PricePeriod[];
+  /**
+   * When the provider retired the model (`YYYY-MM-DD` or ISO-8601 instant). Informational: the
+   * periods keep their history so that calls made before retirement are still priced.
+   */
+  retiredOn?: string;
   /** Free text about the model (not used for pricing). */
   note?: string;
 }

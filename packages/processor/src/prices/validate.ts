@@ -28,7 +28,7 @@ const FILE_KEYS = new Set([
   'movingAliases',
   'note',
 ]);
-const MODEL_KEYS = new Set(['id', 'aliases', 'periods', 'note']);
+const MODEL_KEYS = new Set(['id', 'aliases', 'periods', 'retiredOn', 'note']);
 const PERIOD_KEYS = new Set([
   'effectiveFrom',
   'effectiveTo',
@@ -259,6 +259,7 @@ function validateModel(value: unknown, c: Checker, index: number): ModelPrices {
   }
   const periods = obj.periods.map((p, i) => validatePeriod(p, m.at(`periods[${i}]`)));
   model.periods = checkPeriodOrder(periods, m);
+  if (obj.retiredOn !== undefined) model.retiredOn = requireInstant(obj.retiredOn, m, 'retiredOn');
   return model;
 }
 

@@ -1,0 +1,121 @@
+/**
+ * Current (2026) models at dates before and after their announced changes, long-context cliffs,
+ * cache buckets, batch and Bedrock regional uplift, through the public priceCall / PriceBook API
+ * and the CLI `ai-margin prices cost`. Expected costs are hand-written arithmetic on the dataset's
+ * literal prices (see price-current-models.cases.ts); nothing is read from the book under test.
+ */
+import { readFileSync } from 'node:fs';
+import { PriceBook, type ProviderPriceFile, priceCall } from '@ai-margin/processor';
+import { describe, expect, it } from 'vitest';
+import { main } from '../../cli/src/main';
+import {
+  anthropicCases,
+  bedrockCases,
+  type CurrentCase,
+  googleCases,
+  openaiCases,
+} from './price-current-models.cases';
+
+const book = PriceBook.shipped();
+
+function run(c: CurrentCase): void {
+  const result = priceCall(book, {
+    provider: c.provider,
+    model: c.model,
+    at: c.at,
+    usage: c.usage,
+    ...(c.serviceTier ? { serviceTier: c.serviceTier } : {}),
+  });
+  if (typeof c.expected !== 'number') {
+    expect(result.priced, JSON.stringify(result)).toBe(false);
+    if (result.priced) return;
+    expect(result.reason).toBe(c.expected.unpriced);
+    return;
+  }
+  expect(result.priced, JSON.stringify(result)).toBe(true);
+  if (!result.priced) return;
+  expect(Math.abs(result.costUsd - c.expected), `${result.costUsd} vs ${c.expected}`).toBeLessThan(
+    1e-9,
+  );
+  if (c.resolved !== undefined) expect(result.resolvedModel).toBe(c.resolved);
+  if (c.from !== undefined) expect(result.period.effectiveFrom).toBe(`${c.from}T00:00:00.000Z`);
+  expect(result.tierAboveInputTokens).toBe(c.tier);
+  expect(result.serviceTier).toBe(c.serviceTier ?? 'standard');
+}
+
+describe('current models: OpenAI', () => {
+  it.each(openaiCases.map((c) => [c.name, c] as const))('%s', (_n, c) => run(c));
+});
+describe('current models: Anthropic', () => {
+  it.each(anthropicCases.map((c) => [c.name, c] as const))('%s', (_n, c) => run(c));
+});
+describe('current models: Google Gemini', () => {
+  it.each(googleCases.map((c) => [c.name, c] as const))('%s', (_n, c) => run(c));
+});
+describe('current models: AWS Bedrock', () => {
+  it.each(bedrockCases.map((c) => [c.name, c] as const))('%s', (_n, c) => run(c));
+});
+
+describe('current models: the 2025 "unknown_model" examples are priced now', () => {
+  it.each([
+    ['openai', 'gpt-5.2'],
+    ['openai', 'gpt-5.6-terra'],
+    ['anthropic', 'claude-sonnet-5'],
+    ['gcp.gemini', 'gemini-3.6-flash'],
+    ['aws.bedrock', 'global.anthropic.claude-opus-4-8-v1:0'],
+    ['aws.bedrock', 'amazon.nova-2-lite-v1:0'],
+  ])('%s %s on 2026-12-01', (provider, model) => {
+    const hit = book.lookup(provider, model, Date.parse('2026-12-01T00:00:00Z'));
+    expect(hit.found, JSON.stringify(hit)).toBe(true);
+  });
+
+  it('keeps retiredOn on a retired model, with its history (informational)', () => {
+    const google = JSON.parse(
+      readFileSync(new URL('../src/prices/data/google.json', import.meta.url), 'utf8'),
+    ) as ProviderPriceFile;
+    const m = google.models.find((x) => x.id === 'gemini-2.5-flash-preview-04-17');
+    expect(m?.retiredOn).toBe('2025-07-15');
+    expect(m?.note).toMatch(/Retired on 2025-07-15/);
+    expect(m?.periods.length).toBeGreaterThan(0);
+  });
+});
+
+describe('current models: ai-margin prices cost', () => {
+  it('prices Claude Sonnet 5 before and after the end of its introductory price', async () => {
+    const run1 = async (when: string) => {
+      let out = '';
+      const code = await main(
+        [
+          'prices',
+          'cost',
+          '--provider',
+          'anthropic',
+          '--model',
+          'claude-sonnet-5',
+          '--at',
+          when,
+          '--input',
+          '30000',
+          '--cache-read',
+          '20000',
+          '--output',
+          '2000',
+          '--json',
+        ],
+        { stdout: (s: string) => (out += s), stderr: (s: string) => (out += s), isTTY: false },
+      );
+      return { code, json: JSON.parse(out) as { costUsd: number } };
+    };
+    const before = await run1('2026-08-31T23:59:59.999Z');
+    const after = await run1('2026-09-01T00:00:00Z');
+    expect(before.code).toBe(0);
+    expect(after.code).toBe(0);
+    // --input is total input (cache reads included): 10,000 uncached + 20,000 cache reads.
+    expect(
+      Math.abs(before.json.costUsd - ((10000 * 2) / 1e6 + (20000 * 0.2) / 1e6 + (2000 * 10) / 1e6)),
+    ).toBeLessThan(1e-9);
+    expect(
+      Math.abs(after.json.costUsd - ((10000 * 3) / 1e6 + (20000 * 0.3) / 1e6 + (2000 * 15) / 1e6)),
+    ).toBeLessThan(1e-9);
+  });
+});
