@@ -64,13 +64,16 @@ compared as of ${AS_OF}. "value A" is ours unless stated; every conflict kept th
   };
 }
 
+/** Shipped data files name the JSON Schema (for editors) by its path inside the package. */
+const SHIPPED_SCHEMA_REF = '../../../schema/price-file.schema.json';
+
 describe('shipped book = importer(genai-prices snapshot, 2025 book, overrides)', () => {
   const { result, diff, report } = runImport();
   if (process.env.PRICES_REGEN === '1') {
     for (const f of result.files) {
       writeFileSync(
         at(`packages/processor/src/prices/data/${FILE_NAMES[f.provider]}`),
-        `${JSON.stringify(f, null, 2)}\n`,
+        `${JSON.stringify({ $schema: SHIPPED_SCHEMA_REF, ...f }, null, 2)}\n`,
       );
     }
     writeFileSync(at('data-sources/import-diff.txt'), diff);
@@ -81,7 +84,7 @@ describe('shipped book = importer(genai-prices snapshot, 2025 book, overrides)',
     'reproduces %s exactly',
     (provider, file) => {
       const shipped = readJson(`packages/processor/src/prices/data/${FILE_NAMES[provider]}`);
-      expect(shipped).toEqual(file);
+      expect(shipped).toEqual({ $schema: SHIPPED_SCHEMA_REF, ...file });
     },
   );
 
