@@ -13,7 +13,7 @@
  * The generator also answers what any window must add up to (`costBetween`, ...), from the same
  * hourly increments it writes, so tests compare PromQL results against plain arithmetic.
  */
-import { LABELS, METRICS } from '@ai-margin/processor/catalog';
+import { LABELS, METRICS } from '@ai-margin/conventions';
 
 const HOUR = 3_600_000;
 

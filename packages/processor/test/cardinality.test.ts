@@ -1,10 +1,5 @@
-import {
-  MarginSpanProcessor,
-  METRICS,
-  marginMetricViews,
-  OVERFLOW_CUSTOMER,
-  PROCESSOR_DEFAULTS,
-} from '@ai-margin/processor';
+import { METRICS, OVERFLOW_CUSTOMER } from '@ai-margin/conventions';
+import { MarginSpanProcessor, marginMetricViews, PROCESSOR_DEFAULTS } from '@ai-margin/processor';
 import { ROOT_CONTEXT } from '@opentelemetry/api';
 import {
   AggregationTemporality,

@@ -1,12 +1,8 @@
 // Attack: label mixes that multiply. Each label within its own cap must still not multiply into
 // unbounded series (issue 13, break 1); memory must stay flat once the budget is full.
 
-import {
-  MarginSpanProcessor,
-  OVERFLOW_CUSTOMER,
-  PROCESSOR_DEFAULTS,
-  PriceBook,
-} from '@ai-margin/processor';
+import { OVERFLOW_CUSTOMER } from '@ai-margin/conventions';
+import { MarginSpanProcessor, PROCESSOR_DEFAULTS, PriceBook } from '@ai-margin/processor';
 import fc from 'fast-check';
 import { Registry } from 'prom-client';
 import { describe, expect, it } from 'vitest';

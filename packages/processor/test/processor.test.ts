@@ -1,10 +1,6 @@
+import { METRICS, OVERFLOW_CUSTOMER, UNATTRIBUTED } from '@ai-margin/conventions';
 import { setAttribution, withAttribution } from '@ai-margin/instrumentation';
-import {
-  MarginSpanProcessor,
-  METRICS,
-  OVERFLOW_CUSTOMER,
-  UNATTRIBUTED,
-} from '@ai-margin/processor';
+import { MarginSpanProcessor } from '@ai-margin/processor';
 import { context, DiagLogLevel, diag, metrics, ROOT_CONTEXT } from '@opentelemetry/api';
 import {
   AggregationTemporality,

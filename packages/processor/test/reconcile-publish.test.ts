@@ -4,10 +4,10 @@ import { mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
+import { METRICS } from '@ai-margin/conventions';
 import {
   formatOpenMetrics,
   formatPrometheusImport,
-  METRICS,
   type ProvisionalCost,
   planPublish,
   reconcile,

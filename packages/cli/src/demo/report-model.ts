@@ -3,7 +3,7 @@
  * revenue, cost and contribution margin; customers under water and why; the margin
  * distribution; cost concentration; cost per model and per feature; cohorts by age month.
  */
-import type { MetricDefinition } from '@ai-margin/processor';
+import type { MetricDefinition } from '@ai-margin/conventions';
 import { LABELS, METRICS, type Sample, type Snapshot, samplesOf } from './snapshot';
 
 export interface ModelContext {

@@ -7,7 +7,8 @@ import { writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { resolve } from 'node:path';
-import { METRICS, PriceBook } from '@ai-margin/processor';
+import { METRICS } from '@ai-margin/conventions';
+import { PriceBook } from '@ai-margin/processor';
 import { OTLPMetricExporter } from '@opentelemetry/exporter-metrics-otlp-proto';
 import {
   MeterProvider,

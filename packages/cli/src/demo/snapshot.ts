@@ -3,7 +3,7 @@
  * Read from the prom-client registry the processor registered its metrics in, so the report is
  * built from the real metrics, not from the scenario.
  */
-import { LABELS, METRICS, type MetricDefinition } from '@ai-margin/processor';
+import { LABELS, METRICS, type MetricDefinition } from '@ai-margin/conventions';
 
 export interface Sample {
   labels: Readonly<Record<string, string>>;

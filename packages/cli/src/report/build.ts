@@ -3,6 +3,8 @@
  * and margin per customer, cost per model, cost per feature, cohort trend) and the patterns
  * (top-20% cost share, customers under water).
  */
+
+import { LABELS } from '@ai-margin/conventions';
 import {
   allocatedFixedCost,
   costByCustomer,
@@ -19,7 +21,6 @@ import {
   top20CostShare,
   type Window,
 } from '@ai-margin/dashboards';
-import { LABELS } from '@ai-margin/processor/catalog';
 import type { QueryClient, Sample } from './client';
 
 export interface CustomerRow {

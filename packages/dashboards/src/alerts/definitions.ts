@@ -4,7 +4,7 @@
  * cannot disagree: Prometheus gets `value <op> threshold`, Grafana gets query -> reduce ->
  * threshold.
  */
-import { LABELS } from '@ai-margin/processor/catalog';
+import { LABELS } from '@ai-margin/conventions';
 import {
   cardinalityOverflow,
   costByCustomer,

@@ -3,7 +3,7 @@
  * helpers on top of @grafana/grafana-foundation-sdk, and the final pass that makes the JSON
  * importable by UI (`__inputs`) and by file provisioning (datasource variable).
  */
-import { LABELS, METRICS } from '@ai-margin/processor/catalog';
+import { LABELS, METRICS } from '@ai-margin/conventions';
 import * as bargauge from '@grafana/grafana-foundation-sdk/bargauge';
 import type * as cog from '@grafana/grafana-foundation-sdk/cog';
 import { TableSortByFieldStateBuilder } from '@grafana/grafana-foundation-sdk/common';

@@ -1,4 +1,4 @@
-import { LABELS } from '@ai-margin/processor/catalog';
+import { LABELS } from '@ai-margin/conventions';
 import {
   costCorrectionByCustomer,
   provisionalDaily,

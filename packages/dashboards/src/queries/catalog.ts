@@ -19,7 +19,7 @@ import {
   SDK_STATUS,
   UNATTRIBUTED,
   UNPRICED_REASON,
-} from '@ai-margin/processor/catalog';
+} from '@ai-margin/conventions';
 import { eq, type Matcher, maxBy, nre, paren, re, selector, sumBy } from './promql';
 
 /** Seconds in the month that MRR is pro-rated over (30 days, so a 30d window earns one MRR). */

@@ -3,7 +3,7 @@
  * whole-business views built on them. Each rule is built from the PromQL catalog, so the report
  * and the dashboards compute the same formulas on raw series.
  */
-import { LABELS } from '@ai-margin/processor/catalog';
+import { LABELS } from '@ai-margin/conventions';
 import {
   allocatedFixedCost,
   costByCustomer,
