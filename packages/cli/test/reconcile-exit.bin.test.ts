@@ -16,7 +16,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '../../..');
 const bin = join(root, 'packages/cli/bin/ai-margin.js');
-const FIX = join(root, 'packages/processor/test/fixtures/reports');
+const FIX = join(root, 'packages/reconcile/test/fixtures/reports');
 
 function newest(dir: string): number {
   if (!existsSync(dir)) return 0;
@@ -31,18 +31,23 @@ beforeAll(() => {
   // Same rule as prices.bin.test.ts: rebuild only when dist/ is older than the sources.
   const sources = Math.max(
     newest(join(root, 'packages/processor/src')),
+    newest(join(root, 'packages/reconcile/src')),
+    newest(join(root, 'packages/dashboards/src')),
     newest(join(root, 'packages/cli/src')),
   );
   const built = Math.min(
-    ...['packages/processor/dist/reconcile.js', 'packages/cli/dist/main.js'].map((f) =>
+    ...['packages/reconcile/dist/index.js', 'packages/cli/dist/main.js'].map((f) =>
       existsSync(join(root, f)) ? statSync(join(root, f)).mtimeMs : 0,
     ),
   );
   if (built < sources) {
-    execSync('npm run build -w @ai-margin/processor -w @ai-margin/cli', {
-      cwd: root,
-      stdio: 'pipe',
-    });
+    execSync(
+      'npm run build -w @ai-margin/conventions -w @ai-margin/processor -w @ai-margin/dashboards -w @ai-margin/reconcile -w @ai-margin/cli',
+      {
+        cwd: root,
+        stdio: 'pipe',
+      },
+    );
   }
 }, 240_000);
 

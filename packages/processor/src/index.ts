@@ -8,10 +8,18 @@ export type {
 export { DEFAULTS as PROCESSOR_DEFAULTS } from './config';
 export * from './cost/types';
 export * from './customers/index';
+export {
+  type DuplicateKey,
+  type JsonDocuments,
+  JsonTextError,
+  type ParseJsonOptions,
+  parseJsonDocuments,
+} from './json/json-text';
 export * from './metrics/catalog';
 export { marginMetricViews } from './metrics/views';
 export * from './prices/index';
+// The per-line bound of every USD amount; reconciliation checks report lines against it too.
+export { MAX_AMOUNT_USD } from './processor/amounts';
 export * from './processor/index';
-export * from './reconcile/index';
 export * from './revenue/index';
 export * from './rules/index';

@@ -4,16 +4,16 @@ import { mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
+import { METRICS } from '@ai-margin/conventions';
 import {
   formatOpenMetrics,
   formatPrometheusImport,
-  METRICS,
   type ProvisionalCost,
   planPublish,
   reconcile,
   reconciliationSamples,
   writeOpenMetricsFile,
-} from '@ai-margin/processor';
+} from '@ai-margin/reconcile';
 import { afterAll, describe, expect, it } from 'vitest';
 
 const DAY1 = Date.UTC(2026, 10, 20); // 2026-11-20T00:00:00Z = 1795132800000

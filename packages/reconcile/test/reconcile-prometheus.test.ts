@@ -15,7 +15,7 @@ import {
   reconcile,
   reconciliationSamples,
   writeOpenMetricsFile,
-} from '@ai-margin/processor';
+} from '@ai-margin/reconcile';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { locateBackends } from '../../../test/support/backends';
 import { freePort, type Proc, startProc, waitForHttp } from '../../../test/support/proc';

@@ -8,7 +8,7 @@
  * enables a per-token-type comparison where the report has token types; other fields are ignored.
  */
 import { readFile } from 'node:fs/promises';
-import { LABELS, METRICS, UNATTRIBUTED } from '../metrics/catalog';
+import { LABELS, METRICS, UNATTRIBUTED } from '@ai-margin/conventions';
 import { addDays, dayStartMs, daysBetween, isDay } from './days';
 import {
   fetchFailureReason,

@@ -7,7 +7,7 @@
  * the same timestamp and sums over customers or days do not change.
  */
 import { rename, rm, writeFile } from 'node:fs/promises';
-import { LABELS, METRICS, type MetricDefinition } from '../metrics/catalog';
+import { LABELS, METRICS, type MetricDefinition } from '@ai-margin/conventions';
 import { dayStartMs } from './days';
 import { fetchFailureReason } from './errors';
 import { nanosToUsd } from './money';

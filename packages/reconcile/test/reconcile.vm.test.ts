@@ -17,7 +17,7 @@ import {
   readPublishedSamples,
   reconcile,
   reconciliationSamples,
-} from '@ai-margin/processor';
+} from '@ai-margin/reconcile';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   importPrometheusText,
