@@ -32,7 +32,6 @@ export {
   type FetchProvisionalOptions,
   fetchProvisionalCosts,
   formatProvisionalCosts,
-  LLM_COST_TYPE,
   PROVISIONAL_DAILY_QUERY,
   type ProvisionalCost,
   parseProvisionalCosts,

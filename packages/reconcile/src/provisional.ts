@@ -8,7 +8,8 @@
  * enables a per-token-type comparison where the report has token types; other fields are ignored.
  */
 import { readFile } from 'node:fs/promises';
-import { LABELS, METRICS, UNATTRIBUTED } from '@ai-margin/conventions';
+import { LABELS, UNATTRIBUTED } from '@ai-margin/conventions';
+import { provisionalLlmCostOfDay } from '@ai-margin/dashboards';
 import { addDays, dayStartMs, daysBetween, isDay } from './days';
 import {
   fetchFailureReason,
@@ -31,20 +32,8 @@ export interface ProvisionalCost {
   source?: SourceRef;
 }
 
-/** Cost type of LLM calls: rule-priced costs (vector DB, …) are not on provider invoices. */
-export const LLM_COST_TYPE = 'llm';
-
-/**
- * The daily provisional cost query, evaluated at the END of each UTC day (00:00 of the next
- * day), so the 1d window is exactly that day.
- *
- * Caveat: Prometheus' `increase()` extrapolates to the window edges and ignores the first sample
- * of a new series, so on Prometheus the daily sums are approximate (within one scrape interval's
- * worth of cost at each edge). VictoriaMetrics' `increase()` does not extrapolate and uses the
- * last sample before the window as the base, so with a sample at or just before midnight it is
- * exact to the scrape interval.
- */
-export const PROVISIONAL_DAILY_QUERY = `sum by (${LABELS.provider}, ${LABELS.model}, ${LABELS.customer}) (increase(${METRICS.cost.promName}{${LABELS.costType}="${LLM_COST_TYPE}"}[1d]))`;
+/** The daily provisional cost query (from the query catalog; its comment says how exact it is). */
+export const PROVISIONAL_DAILY_QUERY = provisionalLlmCostOfDay();
 
 export interface FetchProvisionalOptions {
   /** Base URL of the query API, e.g. `http://127.0.0.1:8428` or `http://prometheus:9090`. */
