@@ -9,14 +9,14 @@
  */
 import { readFile } from 'node:fs/promises';
 import { LABELS, UNATTRIBUTED } from '@ai-margin/conventions';
-import { provisionalLlmCostOfDay } from '@ai-margin/dashboards';
-import { addDays, dayStartMs, daysBetween, isDay } from './days';
 import {
-  fetchFailureReason,
-  ReconcileFetchError,
-  ReconcileInputError,
-  type SourceRef,
-} from './errors';
+  type InstantSample,
+  PrometheusQueryError,
+  prometheusClient,
+  provisionalLlmCostOfDay,
+} from '@ai-margin/dashboards';
+import { addDays, dayStartMs, daysBetween, isDay } from './days';
+import { ReconcileFetchError, ReconcileInputError, type SourceRef } from './errors';
 import { parseJsonDocuments } from './json-text';
 import { amountRangeProblem, dollarsToNanos, floatDollarsToNanos, nanosToUsd } from './money';
 import { isRecord } from './readers/common';
@@ -44,83 +44,62 @@ export interface FetchProvisionalOptions {
   /** Override the query (it must return provider, model and customer_id labels). */
   query?: string;
   headers?: Record<string, string>;
+  /** Per query; the client's default otherwise. */
+  timeoutMs?: number;
   fetch?: typeof fetch;
 }
 
-function queryUrl(base: string): string {
-  return `${base.replace(/\/+$/, '')}/api/v1/query`;
+/**
+ * A failed query as reconciliation reports it: a wrong URL or query (HTTP 4xx, an answer that
+ * is not a vector) is bad input (exit 2); an unreachable or failing server (5xx, timeout) is a
+ * failed fetch (exit 1).
+ */
+function queryFailure(e: PrometheusQueryError, where: string): Error {
+  const serverSide =
+    e.kind === 'unreachable' || e.kind === 'timeout' || (e.status !== undefined && e.status >= 500);
+  if (serverSide) return new ReconcileFetchError(where, `query failed: ${e.detail}`);
+  return new ReconcileInputError(where, undefined, undefined, e.detail);
 }
 
 /** Runs the daily query once per day and returns one row per (day, provider, model, customer). */
 export async function fetchProvisionalCosts(
   opts: FetchProvisionalOptions,
 ): Promise<ProvisionalCost[]> {
-  const doFetch = opts.fetch ?? fetch;
+  // noCache: the counters may have been imported with old timestamps moments ago.
+  const client = prometheusClient({
+    url: opts.url,
+    noCache: true,
+    ...(opts.headers ? { headers: opts.headers } : {}),
+    ...(opts.timeoutMs !== undefined ? { timeoutMs: opts.timeoutMs } : {}),
+    ...(opts.fetch ? { fetch: opts.fetch } : {}),
+  });
   const query = opts.query ?? PROVISIONAL_DAILY_QUERY;
+  const endpoint = `${opts.url.replace(/\/+$/, '')}/api/v1/query`;
   const out: ProvisionalCost[] = [];
   for (const day of daysBetween(opts.from, opts.to)) {
     const time = dayStartMs(addDays(day, 1)) / 1000;
-    const params = new URLSearchParams({ query, time: String(time), nocache: '1' });
-    const where = `${queryUrl(opts.url)} (day ${day})`;
-    let res: Response;
+    const where = `${endpoint} (day ${day})`;
+    let samples: InstantSample[];
     try {
-      res = await doFetch(`${queryUrl(opts.url)}?${params}`, { headers: opts.headers });
+      samples = await client.instant(query, time);
     } catch (e) {
-      throw new ReconcileFetchError(where, `query failed: ${fetchFailureReason(e)}`);
+      throw e instanceof PrometheusQueryError ? queryFailure(e, where) : e;
     }
-    const text = await res.text();
-    if (!res.ok) {
-      // 4xx: the URL or query is wrong (fix the input, exit 2); 5xx: the server failed (retry, exit 1).
-      const detail = `HTTP ${res.status}: ${text.slice(0, 300)}`;
-      if (res.status < 500) throw new ReconcileInputError(where, undefined, undefined, detail);
-      throw new ReconcileFetchError(where, detail);
-    }
-    let body: unknown;
-    try {
-      body = JSON.parse(text);
-    } catch {
-      throw new ReconcileInputError(where, undefined, undefined, 'response is not JSON');
-    }
-    const data = isRecord(body) && isRecord(body.data) ? body.data : undefined;
-    if (
-      !isRecord(body) ||
-      body.status !== 'success' ||
-      !data ||
-      data.resultType !== 'vector' ||
-      !Array.isArray(data.result)
-    ) {
-      throw new ReconcileInputError(
-        where,
-        undefined,
-        'data.result',
-        `expected a successful vector result, got ${text.slice(0, 300)}`,
-      );
-    }
-    for (const item of data.result) {
-      const metric = isRecord(item) && isRecord(item.metric) ? item.metric : {};
-      const value = isRecord(item) && Array.isArray(item.value) ? item.value[1] : undefined;
-      const v = typeof value === 'string' ? Number(value) : Number.NaN;
-      if (!Number.isFinite(v)) {
-        throw new ReconcileInputError(
-          where,
-          undefined,
-          'value',
-          `not a finite cost: ${JSON.stringify(value)}`,
-        );
+    for (const { labels, value } of samples) {
+      if (!Number.isFinite(value)) {
+        throw new ReconcileInputError(where, undefined, 'value', `not a finite cost: ${value}`);
       }
-      const nanos = floatDollarsToNanos(v);
+      const nanos = floatDollarsToNanos(value);
       const problem = amountRangeProblem(nanos, true);
       if (problem) {
         throw new ReconcileInputError(where, undefined, 'value', `${problem}: ${value}`);
       }
       if (nanos === 0n) continue;
-      const label = (name: string) =>
-        typeof metric[name] === 'string' ? (metric[name] as string) : '';
       out.push({
         day,
-        provider: label(LABELS.provider),
-        model: label(LABELS.model),
-        customerId: label(LABELS.customer) || UNATTRIBUTED,
+        provider: labels[LABELS.provider] ?? '',
+        model: labels[LABELS.model] ?? '',
+        customerId: labels[LABELS.customer] || UNATTRIBUTED,
         usd: nanosToUsd(nanos),
         nanos,
         source: { file: where },
