@@ -101,7 +101,7 @@ describe('prometheusClient', () => {
     const bad = await client.instant('sum(', 1).catch((e: unknown) => e);
     expect(bad).toBeInstanceOf(PrometheusQueryError);
     expect((bad as PrometheusQueryError).message).toBe(
-      `${url}/api/v1/query: HTTP 400: bad_data: parse error\nquery: sum(`,
+      `${url}/api/v1/query: HTTP 400: bad_data: parse error; query: sum(`,
     );
     expect(bad).toMatchObject({ kind: 'http', status: 400, query: 'sum(' });
 
@@ -118,7 +118,7 @@ describe('prometheusClient', () => {
     reply = (_form, res) =>
       json(res, 200, { status: 'success', data: { resultType: 'matrix', result: [] } });
     await expect(client.instant('up[5m]')).rejects.toThrow(
-      `${url}/api/v1/query: expected an instant vector or scalar, got matrix: []\nquery: up[5m]`,
+      `${url}/api/v1/query: expected an instant vector or scalar, got matrix: []; query: up[5m]`,
     );
   });
 

@@ -1,3 +1,7 @@
+// The catalog names straight from @ai-margin/conventions, not via ./metrics/catalog: a bundler
+// cannot list the names of an external `export *` nested in a bundled module, so the built
+// index would lose them.
+export * from '@ai-margin/conventions';
 export type {
   AttributeKeys,
   CardinalityLimits,
@@ -15,7 +19,6 @@ export {
   type ParseJsonOptions,
   parseJsonDocuments,
 } from './json/json-text';
-export * from './metrics/catalog';
 export { marginMetricViews } from './metrics/views';
 export * from './prices/index';
 // The per-line bound of every USD amount; reconciliation checks report lines against it too.

@@ -35,7 +35,8 @@ export class PrometheusQueryError extends Error {
       failure.kind === 'unreachable'
         ? `cannot reach ${url}: ${failure.detail}`
         : `${url}: ${failure.detail}`;
-    super(`${head}\nquery: ${query}`);
+    // One line: CLIs print it after their own prefix.
+    super(`${head}; query: ${query}`);
     this.name = 'PrometheusQueryError';
     this.kind = failure.kind;
     this.status = failure.status;
