@@ -6,6 +6,5 @@ export default defineConfig(
     index: 'src/index.ts',
     prices: 'src/prices/index.ts',
     catalog: 'src/metrics/catalog.ts',
-    reconcile: 'src/reconcile/index.ts',
   }),
 );

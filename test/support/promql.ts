@@ -1,4 +1,8 @@
-/** A small client for the Prometheus HTTP query API (Prometheus and VictoriaMetrics). */
+/**
+ * Query helpers for the end-to-end tests, on the shared client of @ai-margin/dashboards (the one
+ * `ai-margin report` and reconciliation use), in the `{metric, value}` shape the tests compare.
+ */
+import { prometheusClient } from '@ai-margin/dashboards';
 
 export interface Sample {
   metric: Record<string, string>;
@@ -10,58 +14,21 @@ export interface RangeSeries {
   values: Array<[number, number]>;
 }
 
-interface ApiResponse {
-  status: string;
-  error?: string;
-  errorType?: string;
-  data?: { resultType: string; result: unknown };
-}
-
-async function call(
-  base: string,
-  path: string,
-  params: Record<string, string>,
-): Promise<ApiResponse['data']> {
-  const body = new URLSearchParams(params);
-  const r = await fetch(`${base}${path}`, { method: 'POST', body });
-  const text = await r.text();
-  let json: ApiResponse;
-  try {
-    json = JSON.parse(text) as ApiResponse;
-  } catch {
-    throw new Error(`${path} HTTP ${r.status}: ${text.slice(0, 2000)}`);
-  }
-  if (!r.ok || json.status !== 'success') {
-    throw new Error(
-      `${path} failed (HTTP ${r.status}, ${json.errorType}): ${json.error}\nquery: ${params.query}`,
-    );
-  }
-  return json.data;
-}
-
-/** Instant query; scalars come back as one sample without labels. Throws on any API error. */
+/**
+ * Instant query; scalars come back as one sample without labels. `noCache` for data imported
+ * with old timestamps (VictoriaMetrics). Throws on any API error, naming URL and query.
+ */
 export async function instantQuery(
   base: string,
   query: string,
   timeSec?: number,
+  options: { noCache?: boolean } = {},
 ): Promise<Sample[]> {
-  const params: Record<string, string> = { query };
-  if (timeSec !== undefined) params.time = String(timeSec);
-  const data = await call(base, '/api/v1/query', params);
-  if (!data) return [];
-  if (data.resultType === 'scalar') {
-    const [, v] = data.result as [number, string];
-    return [{ metric: {}, value: Number(v) }];
-  }
-  return (data.result as Array<{ metric: Record<string, string>; value: [number, string] }>).map(
-    (s) => ({
-      metric: s.metric,
-      value: Number(s.value[1]),
-    }),
-  );
+  const samples = await prometheusClient({ url: base, ...options }).instant(query, timeSec);
+  return samples.map((s) => ({ metric: { ...s.labels }, value: s.value }));
 }
 
-/** Range query. Throws on any API error. */
+/** Range query. Throws on any API error, naming URL and query. */
 export async function rangeQuery(
   base: string,
   query: string,
@@ -69,18 +36,10 @@ export async function rangeQuery(
   endSec: number,
   stepSec: number,
 ): Promise<RangeSeries[]> {
-  const data = await call(base, '/api/v1/query_range', {
-    query,
-    start: String(startSec),
-    end: String(endSec),
-    step: String(stepSec),
-  });
-  if (!data) return [];
-  return (
-    data.result as Array<{ metric: Record<string, string>; values: Array<[number, string]> }>
-  ).map((s) => ({
-    metric: s.metric,
-    values: s.values.map(([t, v]) => [t, Number(v)] as [number, number]),
+  const series = await prometheusClient({ url: base }).range(query, startSec, endSec, stepSec);
+  return series.map((s) => ({
+    metric: { ...s.labels },
+    values: s.values.map(([t, v]) => [t, v] as [number, number]),
   }));
 }
 

@@ -16,7 +16,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '../../..');
 const bin = join(root, 'packages/cli/bin/ai-margin.js');
-const FIX = join(root, 'packages/processor/test/fixtures/reports');
+const FIX = join(root, 'packages/reconcile/test/fixtures/reports');
 
 function newest(dir: string): number {
   if (!existsSync(dir)) return 0;
@@ -27,19 +27,23 @@ function newest(dir: string): number {
   return max;
 }
 
+/** What the built binary loads from dist/: the CLI and the workspace packages under it, in build order. */
+const BUILT = [
+  'conventions',
+  'provider-sim',
+  'instrumentation',
+  'processor',
+  'dashboards',
+  'reconcile',
+  'cli',
+];
+
 beforeAll(() => {
-  // Same rule as prices.bin.test.ts: rebuild only when dist/ is older than the sources.
-  const sources = Math.max(
-    newest(join(root, 'packages/processor/src')),
-    newest(join(root, 'packages/cli/src')),
-  );
-  const built = Math.min(
-    ...['packages/processor/dist/reconcile.js', 'packages/cli/dist/main.js'].map((f) =>
-      existsSync(join(root, f)) ? statSync(join(root, f)).mtimeMs : 0,
-    ),
-  );
+  // Same rule as prices.bin.test.ts: rebuild only when a dist/ is older than the sources.
+  const sources = Math.max(...BUILT.map((p) => newest(join(root, 'packages', p, 'src'))));
+  const built = Math.min(...BUILT.map((p) => newest(join(root, 'packages', p, 'dist'))));
   if (built < sources) {
-    execSync('npm run build -w @ai-margin/processor -w @ai-margin/cli', {
+    execSync(`npm run build ${BUILT.map((p) => `-w @ai-margin/${p}`).join(' ')}`, {
       cwd: root,
       stdio: 'pipe',
     });

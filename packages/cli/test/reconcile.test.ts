@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { costReportHandlers } from '../../provider-sim/src/reports';
 import { run } from '../src/commands/reconcile';
 
-const FIX = resolve(__dirname, '../../processor/test/fixtures/reports');
+const FIX = resolve(__dirname, '../../reconcile/test/fixtures/reports');
 
 function capture() {
   const out = { stdout: '', stderr: '' };

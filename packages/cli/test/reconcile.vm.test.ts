@@ -12,6 +12,7 @@ import {
   startVictoriaMetrics,
   type VictoriaMetrics,
 } from '../../../test/support/backends';
+import { instantQuery } from '../../../test/support/promql';
 import { run } from '../src/commands/reconcile';
 
 const H = 3_600_000;
@@ -43,13 +44,12 @@ beforeAll(async () => {
   // reconcile, not ingestion timing.
   const deadline = Date.now() + 20_000;
   for (;;) {
-    const q = new URLSearchParams({ query: series, time: String((D1 + 24 * H) / 1000) });
-    const body = (await (await fetch(`${vm.url}/api/v1/query?${q}`)).json()) as {
-      data?: { result?: { value: [number, string] }[] };
-    };
-    if (body.data?.result?.[0]?.value[1] === '12') break;
+    const samples = await instantQuery(vm.url, series, (D1 + 24 * H) / 1000);
+    if (samples[0]?.value === 12) break;
     if (Date.now() > deadline) {
-      throw new Error(`VictoriaMetrics did not show the imported samples: ${JSON.stringify(body)}`);
+      throw new Error(
+        `VictoriaMetrics did not show the imported samples: ${JSON.stringify(samples)}`,
+      );
     }
     await new Promise((r) => setTimeout(r, 200));
   }

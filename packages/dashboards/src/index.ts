@@ -1,6 +1,7 @@
 /**
  * @ai-margin/dashboards: the PromQL catalog and, built from it, recording rules, alert rules and
- * Grafana dashboards. The generated files ship under `generated/`.
+ * Grafana dashboards (the generated files ship under `generated/`); and the HTTP client that
+ * runs catalog queries against a Prometheus-compatible API.
  */
 
 export {
@@ -19,6 +20,7 @@ export {
   toGrafanaTemplate,
 } from './alerts/grafana';
 export { type PrometheusAlertRule, prometheusAlertGroup } from './alerts/prometheus';
+export * from './client/index';
 export { DATASOURCE, DS_VARIABLE, dashboards, SCHEMA_VERSION, UIDS, VARIABLES } from './dashboards';
 export { generateFiles } from './generate';
 export * from './queries';

@@ -28,7 +28,7 @@ import {
   readPublishedSamples,
   reconcile,
   reconciliationSamples,
-} from '@ai-margin/processor/reconcile';
+} from '@ai-margin/reconcile';
 import type { CommandIO } from '../io';
 import { readModelMap } from '../reconcile/model-map';
 import {

@@ -2,10 +2,10 @@
  * `ai-margin report --url <Prometheus-compatible API> [--window 30d] [--json]`: the margin report
  * from the same PromQL catalog as the dashboards.
  */
+import { prometheusClient } from '@ai-margin/dashboards';
 import type { CommandIO } from '../io';
 import { parseReportArgs, USAGE, UsageError } from '../report/args';
 import { buildReport } from '../report/build';
-import { httpQueryClient } from '../report/client';
 import { formatReport } from '../report/format';
 
 export async function run(argv: string[], io: CommandIO): Promise<number> {
@@ -25,7 +25,7 @@ export async function run(argv: string[], io: CommandIO): Promise<number> {
   }
   try {
     const report = await buildReport(
-      httpQueryClient(options.url),
+      prometheusClient({ url: options.url }),
       options.window,
       options.at,
       options.filters,

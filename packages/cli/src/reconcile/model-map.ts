@@ -1,6 +1,6 @@
 /** `--model-map FILE`: {"<provider>": {"<name>": "<canonical model>"}}, read into Maps. */
 import { readFile } from 'node:fs/promises';
-import { parseJsonDocuments, ReconcileInputError } from '@ai-margin/processor/reconcile';
+import { parseJsonDocuments, ReconcileInputError } from '@ai-margin/reconcile';
 
 export type CliModelMap = Map<string, Map<string, string>>;
 

@@ -1,5 +1,5 @@
 /** The human-readable drift report of `ai-margin reconcile`: aligned columns, one row per day/provider/model. */
-import type { ReconcileResult } from '@ai-margin/processor/reconcile';
+import type { ReconcileResult } from '@ai-margin/reconcile';
 
 const money = (v: number | null) => (v === null ? '-' : v.toFixed(4));
 const signed = (v: number | null, digits: number, suffix = '') =>

@@ -13,15 +13,18 @@ import {
   costToServeOf,
   effectivePricePerMTokens,
   type Filters,
+  type InstantSample,
   marginByInfoLabel,
   marginOf,
   marginRatioByInfoLabel,
+  type PrometheusClient,
   requestsByFeature,
   revenueByCustomer,
   top20CostShare,
   type Window,
 } from '@ai-margin/dashboards';
-import type { QueryClient, Sample } from './client';
+/** The report needs instant queries only (a stub in tests needs no more). */
+export type QueryClient = Pick<PrometheusClient, 'instant'>;
 
 export interface CustomerRow {
   customer: string;
@@ -85,11 +88,11 @@ export interface MarginReport {
 
 const L = LABELS;
 
-function byLabel(samples: Sample[], label: string): Map<string, number> {
+function byLabel(samples: InstantSample[], label: string): Map<string, number> {
   return new Map(samples.map((s) => [s.labels[label] ?? '', s.value]));
 }
 
-function byKey(samples: Sample[], labels: string[]): Map<string, number> {
+function byKey(samples: InstantSample[], labels: string[]): Map<string, number> {
   return new Map(
     samples.map((s) => [labels.map((l) => s.labels[l] ?? '').join('\u0000'), s.value]),
   );

@@ -1,4 +1,3 @@
 export { parseReportArgs, type ReportOptions, USAGE, UsageError } from './args';
-export { buildReport, type MarginReport } from './build';
-export { httpQueryClient, type QueryClient, type Sample } from './client';
+export { buildReport, type MarginReport, type QueryClient } from './build';
 export { formatReport } from './format';

@@ -13,6 +13,7 @@
  * bound; invoices come from reconciliation.
  */
 import {
+  COST_TYPE,
   LABELS,
   METRICS,
   OVERFLOW_CUSTOMER,
@@ -279,7 +280,7 @@ export function tokensByModelAndType(w: Window, f: Filters = {}): string {
 
 /** LLM share of variable cost (the rest comes from cost rules: vector DB, embeddings, ...). */
 export function llmShareOfCost(w: Window, f: Filters = {}): string {
-  const llm = increaseBy(METRICS.cost, [], w, f, [{ label: L.costType, op: '=', value: 'llm' }]);
+  const llm = increaseBy(METRICS.cost, [], w, f, [eq(L.costType, COST_TYPE.llm)]);
   return `${llm} / (${increaseBy(METRICS.cost, [], w, f)} > 0)`;
 }
 
@@ -473,6 +474,18 @@ export const NOT_A_CUSTOMER = nre(L.customer, NOT_A_CUSTOMER_REGEX);
 
 /** Daily series are written with the day's timestamp; look back this far for the latest day. */
 export const DAILY_LOOKBACK = '3d';
+
+/**
+ * Provisional (live-priced) LLM cost of one UTC day per provider, model and customer, evaluated
+ * at the END of the day (00:00 UTC of the next day) so the 1d window is exactly that day: the
+ * input of reconciliation. Rule-priced costs (vector DB, …) are left out: no provider invoices
+ * them. On Prometheus the sums are approximate (see the increase() note at the top); on
+ * VictoriaMetrics, with a sample at or just before midnight, exact to the scrape interval.
+ */
+export function provisionalLlmCostOfDay(): string {
+  const cost = selector(METRICS.cost.promName, [eq(L.costType, COST_TYPE.llm)]);
+  return sumBy([L.provider, L.model, L.customer], `increase(${cost}[${WINDOWS['1d'].range}])`);
+}
 
 /** Latest daily reconciliation ratio (reported / provisional) per provider and model. */
 export function reconciliationRatio(lookback = DAILY_LOOKBACK): string {

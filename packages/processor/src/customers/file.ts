@@ -3,7 +3,7 @@
  * errors name the line (and for syntax errors, the column).
  */
 import { readFile } from 'node:fs/promises';
-import { parseJsonDocuments } from '../reconcile/json-text';
+import { parseJsonDocuments } from '../json/json-text';
 import type { CustomerSourceInfo } from './validate';
 
 export interface CustomersFile {

@@ -5,9 +5,7 @@
  * nano-dollar are rounded half away from zero.
  */
 
-import { MAX_AMOUNT_USD } from '../processor/amounts';
-
-export { MAX_AMOUNT_USD };
+import { MAX_AMOUNT_USD } from '@ai-margin/processor';
 
 /** Nano-dollars per dollar. */
 export const NANOS_PER_USD = 1_000_000_000n;

@@ -13,7 +13,7 @@ import {
   reconcile,
   reconciliationSamples,
   writeOpenMetricsFile,
-} from '@ai-margin/processor';
+} from '@ai-margin/reconcile';
 import { afterAll, describe, expect, it } from 'vitest';
 
 const DAY1 = Date.UTC(2026, 10, 20); // 2026-11-20T00:00:00Z = 1795132800000

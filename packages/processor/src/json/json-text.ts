@@ -4,7 +4,21 @@
  * It also reads several top-level documents in one file (NDJSON, or pages saved one after the
  * other). Errors name the file, line and column, including truncated input.
  */
-import { ReconcileInputError } from './errors';
+
+/**
+ * Malformed JSON text: the message names the file and line (`costs.json:14: invalid JSON at
+ * column 3: …`). Callers that report input errors their own way (reconciliation) rewrap it.
+ */
+export class JsonTextError extends Error {
+  constructor(
+    readonly file: string,
+    readonly line: number,
+    readonly detail: string,
+  ) {
+    super(`${file}:${line}: ${detail}`);
+    this.name = 'JsonTextError';
+  }
+}
 
 export interface JsonDocuments {
   /** Top-level values in file order. */
@@ -49,12 +63,7 @@ export function parseJsonDocuments(
   const fail = (detail: string): never => {
     const before = text.slice(0, pos);
     const column = pos - before.lastIndexOf('\n');
-    throw new ReconcileInputError(
-      file,
-      line,
-      undefined,
-      `invalid JSON at column ${column}: ${detail}`,
-    );
+    throw new JsonTextError(file, line, `invalid JSON at column ${column}: ${detail}`);
   };
   const truncatedOr = (detail: string): never =>
     pos >= text.length ? fail('unexpected end of input (truncated JSON?)') : fail(detail);
@@ -204,7 +213,7 @@ export function parseJsonDocuments(
     skipWs();
   }
   if (values.length === 0) {
-    throw new ReconcileInputError(file, 1, undefined, 'empty file: no JSON document');
+    throw new JsonTextError(file, 1, 'empty file: no JSON document');
   }
   return {
     values,

@@ -3,7 +3,7 @@
  * and model (and token type where both sides have it). Pure and deterministic: the same inputs
  * always give the same result, rows sorted by day, provider, model.
  */
-import { TOKEN_TYPE_LABEL } from '../metrics/catalog';
+import { TOKEN_TYPE_LABEL } from '@ai-margin/conventions';
 import { allocateProRata } from './allocate';
 import { nanosToUsd } from './money';
 import type { ProvisionalCost } from './provisional';

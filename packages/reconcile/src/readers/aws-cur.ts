@@ -5,6 +5,7 @@
  * `…-cache-write-input-token-count` (leaving out the cache lines is the most common
  * reconciliation gap). Legacy CUR headers (`lineItem/UsageType`) are accepted too.
  */
+import { TOKEN_TYPE_LABEL as T } from '@ai-margin/conventions';
 import { CsvParser, type CsvRecord, CsvSyntaxError } from '../csv';
 import { isDay } from '../days';
 import { ReconcileInputError } from '../errors';
@@ -51,14 +52,11 @@ export interface BedrockUsageType {
 }
 
 const TOKEN_SUFFIXES: [RegExp, (usageType: string) => string][] = [
-  [/-cache-read-input-token-count$/i, () => 'cache_read'],
-  [
-    /-cache-write-input-token-count$/i,
-    (u) => (/1h/i.test(u) ? 'cache_write_1h' : 'cache_write_5m'),
-  ],
-  [/-mantle-input-tokens(?:-.*)?$/i, () => 'input'],
-  [/-input-tokens(?:-.*)?$/i, () => 'input'],
-  [/-output-tokens(?:-.*)?$/i, () => 'output'],
+  [/-cache-read-input-token-count$/i, () => T.cacheRead],
+  [/-cache-write-input-token-count$/i, (u) => (/1h/i.test(u) ? T.cacheWrite1h : T.cacheWrite5m)],
+  [/-mantle-input-tokens(?:-.*)?$/i, () => T.input],
+  [/-input-tokens(?:-.*)?$/i, () => T.input],
+  [/-output-tokens(?:-.*)?$/i, () => T.output],
 ];
 
 const MARKETPLACE = /MP:.*?(Input|Output)TokenCount/i;
@@ -74,7 +72,7 @@ export function parseBedrockUsageType(usageType: string, productName?: string): 
   if (mp) {
     return {
       model: productName?.trim() || OTHER_MODEL,
-      tokenType: mp[1]?.toLowerCase() === 'input' ? 'input' : 'output',
+      tokenType: mp[1]?.toLowerCase() === 'input' ? T.input : T.output,
     };
   }
   const rm = REGION_PREFIX.exec(usageType);

@@ -1,9 +1,9 @@
+import { type ProviderSim, startProviderSim } from '@ai-margin/provider-sim';
 import {
   fetchAnthropicCostPages,
   fetchOpenAICostPages,
   readOpenAICosts,
-} from '@ai-margin/processor';
-import { type ProviderSim, startProviderSim } from '@ai-margin/provider-sim';
+} from '@ai-margin/reconcile';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { costReportHandlers } from '../../provider-sim/src/reports';
 

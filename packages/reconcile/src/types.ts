@@ -1,3 +1,4 @@
+import { GEN_AI_PROVIDER } from '@ai-margin/conventions';
 import type { SourceRef } from './errors';
 
 /**
@@ -5,9 +6,9 @@ import type { SourceRef } from './errors';
  * in the `provider` label, so report lines meet provisional cost on the same key.
  */
 export const RECONCILE_PROVIDER = {
-  openai: 'openai',
-  anthropic: 'anthropic',
-  bedrock: 'aws.bedrock',
+  openai: GEN_AI_PROVIDER.openai,
+  anthropic: GEN_AI_PROVIDER.anthropic,
+  bedrock: GEN_AI_PROVIDER.awsBedrock,
 } as const;
 
 /** Model name for report lines that name no model (tool calls, storage, unparsed line items). */

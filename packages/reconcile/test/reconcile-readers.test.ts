@@ -10,7 +10,7 @@ import {
   type ReportLine,
   readAwsCur,
   readOpenAICosts,
-} from '@ai-margin/processor';
+} from '@ai-margin/reconcile';
 import { describe, expect, it } from 'vitest';
 
 const FIX = join(__dirname, 'fixtures', 'reports');

@@ -15,10 +15,11 @@ import {
   reconcile,
   reconciliationSamples,
   writeOpenMetricsFile,
-} from '@ai-margin/processor';
+} from '@ai-margin/reconcile';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { locateBackends } from '../../../test/support/backends';
 import { freePort, type Proc, startProc, waitForHttp } from '../../../test/support/proc';
+import { instantQuery } from '../../../test/support/promql';
 
 const H = 3_600_000;
 const D0 = Date.UTC(2026, 10, 20);
@@ -110,15 +111,7 @@ afterAll(async () => {
   if (dir) await rm(dir, { recursive: true, force: true });
 });
 
-async function instant(query: string, timeMs: number) {
-  const params = new URLSearchParams({ query, time: String(timeMs / 1000) });
-  const body = (await (await fetch(`${url}/api/v1/query?${params}`)).json()) as {
-    status: string;
-    data: { result: { metric: Record<string, string>; value: [number, string] }[] };
-  };
-  expect(body.status).toBe('success');
-  return body.data.result.map((r) => ({ metric: r.metric, value: Number(r.value[1]) }));
-}
+const instant = (query: string, timeMs: number) => instantQuery(url, query, timeMs / 1000);
 
 describe('reconciliation on Prometheus (promtool backfill)', () => {
   it('serves the backfilled daily series and the drift alert fires on day 1 only', async () => {

@@ -20,7 +20,7 @@ import {
   readOpenAICosts,
   reconcile,
   reconciliationSamples,
-} from '@ai-margin/processor/reconcile';
+} from '@ai-margin/reconcile';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 const DAY_S = 1795132800; // 2026-11-20T00:00:00Z

@@ -8,14 +8,15 @@
  * enables a per-token-type comparison where the report has token types; other fields are ignored.
  */
 import { readFile } from 'node:fs/promises';
-import { LABELS, METRICS, UNATTRIBUTED } from '../metrics/catalog';
-import { addDays, dayStartMs, daysBetween, isDay } from './days';
+import { LABELS, UNATTRIBUTED } from '@ai-margin/conventions';
 import {
-  fetchFailureReason,
-  ReconcileFetchError,
-  ReconcileInputError,
-  type SourceRef,
-} from './errors';
+  type InstantSample,
+  PrometheusQueryError,
+  prometheusClient,
+  provisionalLlmCostOfDay,
+} from '@ai-margin/dashboards';
+import { addDays, dayStartMs, daysBetween, isDay } from './days';
+import { ReconcileFetchError, ReconcileInputError, type SourceRef } from './errors';
 import { parseJsonDocuments } from './json-text';
 import { amountRangeProblem, dollarsToNanos, floatDollarsToNanos, nanosToUsd } from './money';
 import { isRecord } from './readers/common';
@@ -31,20 +32,8 @@ export interface ProvisionalCost {
   source?: SourceRef;
 }
 
-/** Cost type of LLM calls: rule-priced costs (vector DB, …) are not on provider invoices. */
-export const LLM_COST_TYPE = 'llm';
-
-/**
- * The daily provisional cost query, evaluated at the END of each UTC day (00:00 of the next
- * day), so the 1d window is exactly that day.
- *
- * Caveat: Prometheus' `increase()` extrapolates to the window edges and ignores the first sample
- * of a new series, so on Prometheus the daily sums are approximate (within one scrape interval's
- * worth of cost at each edge). VictoriaMetrics' `increase()` does not extrapolate and uses the
- * last sample before the window as the base, so with a sample at or just before midnight it is
- * exact to the scrape interval.
- */
-export const PROVISIONAL_DAILY_QUERY = `sum by (${LABELS.provider}, ${LABELS.model}, ${LABELS.customer}) (increase(${METRICS.cost.promName}{${LABELS.costType}="${LLM_COST_TYPE}"}[1d]))`;
+/** The daily provisional cost query (from the query catalog; its comment says how exact it is). */
+export const PROVISIONAL_DAILY_QUERY = provisionalLlmCostOfDay();
 
 export interface FetchProvisionalOptions {
   /** Base URL of the query API, e.g. `http://127.0.0.1:8428` or `http://prometheus:9090`. */
@@ -55,83 +44,62 @@ export interface FetchProvisionalOptions {
   /** Override the query (it must return provider, model and customer_id labels). */
   query?: string;
   headers?: Record<string, string>;
+  /** Per query; the client's default otherwise. */
+  timeoutMs?: number;
   fetch?: typeof fetch;
 }
 
-function queryUrl(base: string): string {
-  return `${base.replace(/\/+$/, '')}/api/v1/query`;
+/**
+ * A failed query as reconciliation reports it: a wrong URL or query (HTTP 4xx, an answer that
+ * is not a vector) is bad input (exit 2); an unreachable or failing server (5xx, timeout) is a
+ * failed fetch (exit 1).
+ */
+function queryFailure(e: PrometheusQueryError, where: string): Error {
+  const serverSide =
+    e.kind === 'unreachable' || e.kind === 'timeout' || (e.status !== undefined && e.status >= 500);
+  if (serverSide) return new ReconcileFetchError(where, `query failed: ${e.detail}`);
+  return new ReconcileInputError(where, undefined, undefined, e.detail);
 }
 
 /** Runs the daily query once per day and returns one row per (day, provider, model, customer). */
 export async function fetchProvisionalCosts(
   opts: FetchProvisionalOptions,
 ): Promise<ProvisionalCost[]> {
-  const doFetch = opts.fetch ?? fetch;
+  // noCache: the counters may have been imported with old timestamps moments ago.
+  const client = prometheusClient({
+    url: opts.url,
+    noCache: true,
+    ...(opts.headers ? { headers: opts.headers } : {}),
+    ...(opts.timeoutMs !== undefined ? { timeoutMs: opts.timeoutMs } : {}),
+    ...(opts.fetch ? { fetch: opts.fetch } : {}),
+  });
   const query = opts.query ?? PROVISIONAL_DAILY_QUERY;
+  const endpoint = `${opts.url.replace(/\/+$/, '')}/api/v1/query`;
   const out: ProvisionalCost[] = [];
   for (const day of daysBetween(opts.from, opts.to)) {
     const time = dayStartMs(addDays(day, 1)) / 1000;
-    const params = new URLSearchParams({ query, time: String(time), nocache: '1' });
-    const where = `${queryUrl(opts.url)} (day ${day})`;
-    let res: Response;
+    const where = `${endpoint} (day ${day})`;
+    let samples: InstantSample[];
     try {
-      res = await doFetch(`${queryUrl(opts.url)}?${params}`, { headers: opts.headers });
+      samples = await client.instant(query, time);
     } catch (e) {
-      throw new ReconcileFetchError(where, `query failed: ${fetchFailureReason(e)}`);
+      throw e instanceof PrometheusQueryError ? queryFailure(e, where) : e;
     }
-    const text = await res.text();
-    if (!res.ok) {
-      // 4xx: the URL or query is wrong (fix the input, exit 2); 5xx: the server failed (retry, exit 1).
-      const detail = `HTTP ${res.status}: ${text.slice(0, 300)}`;
-      if (res.status < 500) throw new ReconcileInputError(where, undefined, undefined, detail);
-      throw new ReconcileFetchError(where, detail);
-    }
-    let body: unknown;
-    try {
-      body = JSON.parse(text);
-    } catch {
-      throw new ReconcileInputError(where, undefined, undefined, 'response is not JSON');
-    }
-    const data = isRecord(body) && isRecord(body.data) ? body.data : undefined;
-    if (
-      !isRecord(body) ||
-      body.status !== 'success' ||
-      !data ||
-      data.resultType !== 'vector' ||
-      !Array.isArray(data.result)
-    ) {
-      throw new ReconcileInputError(
-        where,
-        undefined,
-        'data.result',
-        `expected a successful vector result, got ${text.slice(0, 300)}`,
-      );
-    }
-    for (const item of data.result) {
-      const metric = isRecord(item) && isRecord(item.metric) ? item.metric : {};
-      const value = isRecord(item) && Array.isArray(item.value) ? item.value[1] : undefined;
-      const v = typeof value === 'string' ? Number(value) : Number.NaN;
-      if (!Number.isFinite(v)) {
-        throw new ReconcileInputError(
-          where,
-          undefined,
-          'value',
-          `not a finite cost: ${JSON.stringify(value)}`,
-        );
+    for (const { labels, value } of samples) {
+      if (!Number.isFinite(value)) {
+        throw new ReconcileInputError(where, undefined, 'value', `not a finite cost: ${value}`);
       }
-      const nanos = floatDollarsToNanos(v);
+      const nanos = floatDollarsToNanos(value);
       const problem = amountRangeProblem(nanos, true);
       if (problem) {
         throw new ReconcileInputError(where, undefined, 'value', `${problem}: ${value}`);
       }
       if (nanos === 0n) continue;
-      const label = (name: string) =>
-        typeof metric[name] === 'string' ? (metric[name] as string) : '';
       out.push({
         day,
-        provider: label(LABELS.provider),
-        model: label(LABELS.model),
-        customerId: label(LABELS.customer) || UNATTRIBUTED,
+        provider: labels[LABELS.provider] ?? '',
+        model: labels[LABELS.model] ?? '',
+        customerId: labels[LABELS.customer] || UNATTRIBUTED,
         usd: nanosToUsd(nanos),
         nanos,
         source: { file: where },

@@ -9,7 +9,7 @@ import {
   type ReportLine,
   type ReportSet,
   reconcile,
-} from '@ai-margin/processor';
+} from '@ai-margin/reconcile';
 import { describe, expect, it } from 'vitest';
 
 const FIX = join(__dirname, 'fixtures', 'reports');
@@ -308,7 +308,7 @@ describe('properties', () => {
 
   it('CSV: any fields survive quoting and parsing, with their line numbers', async () => {
     const fc = await import('fast-check');
-    const { parseCsv } = await import('@ai-margin/processor');
+    const { parseCsv } = await import('@ai-margin/reconcile');
     const field = fc.string({
       unit: fc.constantFrom('a', 'b', ',', '"', '\n', '\r\n', ' ', 'é'),
       maxLength: 8,

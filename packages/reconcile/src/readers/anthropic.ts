@@ -3,6 +3,7 @@
  * decimal STRING in CENTS: "123.45" is $1.2345) and `GET /v1/organizations/usage_report/messages`
  * (`uncached_input_tokens` excludes cache reads and writes).
  */
+import { TOKEN_TYPE_LABEL as T } from '@ai-margin/conventions';
 import { dayOfMs, isMidnightMs } from '../days';
 import { parseJsonDocuments } from '../json-text';
 import { amountRangeProblem, centsToNanos, nanosToUsd } from '../money';
@@ -23,14 +24,14 @@ const PROVIDER = RECONCILE_PROVIDER.anthropic;
 // Object.prototype.constructor).
 const ANTHROPIC_TOKEN_TYPE: ReadonlyMap<string, string> = new Map(
   Object.entries({
-    uncached_input_tokens: 'input',
-    input_tokens: 'input',
-    output_tokens: 'output',
-    cache_read_input_tokens: 'cache_read',
-    'cache_creation.ephemeral_5m_input_tokens': 'cache_write_5m',
-    'cache_creation.ephemeral_1h_input_tokens': 'cache_write_1h',
-    ephemeral_5m_input_tokens: 'cache_write_5m',
-    ephemeral_1h_input_tokens: 'cache_write_1h',
+    uncached_input_tokens: T.input,
+    input_tokens: T.input,
+    output_tokens: T.output,
+    cache_read_input_tokens: T.cacheRead,
+    'cache_creation.ephemeral_5m_input_tokens': T.cacheWrite5m,
+    'cache_creation.ephemeral_1h_input_tokens': T.cacheWrite1h,
+    ephemeral_5m_input_tokens: T.cacheWrite5m,
+    ephemeral_1h_input_tokens: T.cacheWrite1h,
   }),
 );
 
@@ -130,13 +131,13 @@ export function readAnthropicUsage(text: string, file: string): ReaderOutput<Usa
     const cacheCreation = result.cache_creation ?? {};
     const cc = reader.record(result, cacheCreation, `${f}.cache_creation`);
     const counts: [string, number][] = [
-      ['input', reader.count(result, 'uncached_input_tokens', `${f}.uncached_input_tokens`)],
+      [T.input, reader.count(result, 'uncached_input_tokens', `${f}.uncached_input_tokens`)],
       [
-        'cache_read',
+        T.cacheRead,
         reader.count(result, 'cache_read_input_tokens', `${f}.cache_read_input_tokens`),
       ],
       [
-        'cache_write_5m',
+        T.cacheWrite5m,
         reader.count(
           cc,
           'ephemeral_5m_input_tokens',
@@ -144,14 +145,14 @@ export function readAnthropicUsage(text: string, file: string): ReaderOutput<Usa
         ),
       ],
       [
-        'cache_write_1h',
+        T.cacheWrite1h,
         reader.count(
           cc,
           'ephemeral_1h_input_tokens',
           `${f}.cache_creation.ephemeral_1h_input_tokens`,
         ),
       ],
-      ['output', reader.count(result, 'output_tokens', `${f}.output_tokens`)],
+      [T.output, reader.count(result, 'output_tokens', `${f}.output_tokens`)],
     ];
     const key = stableKey(PROVIDER, day, result, [
       'uncached_input_tokens',

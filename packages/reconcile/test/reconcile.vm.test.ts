@@ -17,13 +17,14 @@ import {
   readPublishedSamples,
   reconcile,
   reconciliationSamples,
-} from '@ai-margin/processor';
+} from '@ai-margin/reconcile';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   importPrometheusText,
   startVictoriaMetrics,
   type VictoriaMetrics,
 } from '../../../test/support/backends';
+import { instantQuery } from '../../../test/support/promql';
 
 const H = 3_600_000;
 const D0 = Date.UTC(2026, 10, 20); // 2026-11-20T00:00:00Z
@@ -188,15 +189,8 @@ afterAll(async () => {
 });
 
 async function instant(query: string, timeMs: number) {
-  const params = new URLSearchParams({ query, time: String(timeMs / 1000), nocache: '1' });
-  const body = (await (await fetch(`${vm.url}/api/v1/query?${params}`)).json()) as {
-    status: string;
-    data: { result: { metric: Record<string, string>; value: [number, string] }[] };
-  };
-  expect(body.status).toBe('success');
-  return body.data.result
-    .map((r) => ({ metric: r.metric, value: Number(r.value[1]) }))
-    .sort((a, b) => JSON.stringify(a.metric).localeCompare(JSON.stringify(b.metric)));
+  const samples = await instantQuery(vm.url, query, timeMs / 1000, { noCache: true });
+  return samples.sort((a, b) => JSON.stringify(a.metric).localeCompare(JSON.stringify(b.metric)));
 }
 
 /** Raw samples of a metric as `labels -> [[timestampMs, value], ...]`. */

@@ -7,7 +7,8 @@
  * the same timestamp and sums over customers or days do not change.
  */
 import { rename, rm, writeFile } from 'node:fs/promises';
-import { LABELS, METRICS, type MetricDefinition } from '../metrics/catalog';
+import { LABELS, METRICS, type MetricDefinition } from '@ai-margin/conventions';
+import { prometheusClient } from '@ai-margin/dashboards';
 import { dayStartMs } from './days';
 import { fetchFailureReason } from './errors';
 import { nanosToUsd } from './money';
@@ -199,50 +200,36 @@ export interface ReadPublishedOptions {
   from: string;
   to: string;
   headers?: Record<string, string>;
+  /** Per query; the client's default otherwise. */
+  timeoutMs?: number;
   fetch?: typeof fetch;
 }
 
 /**
  * Reads the reconciliation samples already stored for [from, to] with a range selector in an
- * instant query (both Prometheus and VictoriaMetrics return raw samples for it).
+ * instant query (both Prometheus and VictoriaMetrics return raw samples for it). A failure
+ * throws the client's PrometheusQueryError, which names the URL and the query.
  */
 export async function readPublishedSamples(opts: ReadPublishedOptions): Promise<PublishedSamples> {
-  const doFetch = opts.fetch ?? fetch;
+  // noCache: what the previous run imported must be visible at once.
+  const client = prometheusClient({
+    url: opts.url,
+    noCache: true,
+    ...(opts.headers ? { headers: opts.headers } : {}),
+    ...(opts.timeoutMs !== undefined ? { timeoutMs: opts.timeoutMs } : {}),
+    ...(opts.fetch ? { fetch: opts.fetch } : {}),
+  });
   const time = dayStartMs(opts.to) + MAX_REVISIONS_PER_DAY;
   const rangeMs = time - dayStartMs(opts.from) + MAX_REVISIONS_PER_DAY;
   const names = RECONCILIATION_METRICS.map((m) => m.promName).join('|');
-  const params = new URLSearchParams({
-    query: `{__name__=~"${names}"}[${rangeMs}ms]`,
-    time: String(time / 1000),
-    nocache: '1',
-  });
-  const url = `${opts.url.replace(/\/+$/, '')}/api/v1/query?${params}`;
-  let res: Response;
-  try {
-    res = await doFetch(url, { headers: opts.headers });
-  } catch (e) {
-    throw new Error(`reading published samples from ${opts.url} failed: ${fetchFailureReason(e)}`);
-  }
-  const text = await res.text();
-  if (!res.ok)
-    throw new Error(
-      `reading published samples from ${opts.url} failed: HTTP ${res.status} ${text.slice(0, 300)}`,
-    );
-  let body: {
-    data?: { result?: { metric: Record<string, string>; values?: [number, string][] }[] };
-  };
-  try {
-    body = JSON.parse(text);
-  } catch {
-    throw new Error(`reading published samples from ${opts.url} failed: the response is not JSON`);
-  }
+  const series = await client.rawSamples(`{__name__=~"${names}"}[${rangeMs}ms]`, time / 1000);
   const out: PublishedSamples = new Map();
-  for (const r of body.data?.result ?? []) {
-    const metric = RECONCILIATION_METRICS.find((m) => m.promName === r.metric.__name__);
+  for (const r of series) {
+    const metric = RECONCILIATION_METRICS.find((m) => m.promName === r.labels.__name__);
     if (!metric) continue;
-    const key = seriesText({ metric, labels: r.metric, value: 0, timestampMs: 0 });
+    const key = seriesText({ metric, labels: { ...r.labels }, value: 0, timestampMs: 0 });
     const list = out.get(key) ?? [];
-    for (const [t, v] of r.values ?? []) list.push([Math.round(t * 1000), Number(v)]);
+    for (const [t, v] of r.values) list.push([Math.round(t * 1000), v]);
     out.set(key, list);
   }
   return out;

@@ -3,6 +3,7 @@
  * in dollars; `line_item` is free text such as `gpt-4o-2024-08-06, cached input`) and
  * `GET /v1/organization/usage/completions` (`input_tokens` includes cached tokens).
  */
+import { TOKEN_TYPE_LABEL as T } from '@ai-margin/conventions';
 import { dayOfMs, isMidnightMs } from '../days';
 import { parseJsonDocuments } from '../json-text';
 import { amountRangeProblem, dollarsToNanos, nanosToUsd } from '../money';
@@ -30,21 +31,31 @@ export interface OpenAILineItem {
   qualifiers: string[];
 }
 
+/**
+ * Audio token types: OpenAI bills them on their own lines, but the processor has no bucket for
+ * them: reconciliation-only values that no provisional cost carries.
+ */
+const AUDIO_TOKEN_TYPE = {
+  input: 'input_audio',
+  cacheRead: 'cache_read_audio',
+  output: 'output_audio',
+} as const;
+
 // A Map, not an object literal: line items are provider text (`gpt-4o, constructor` must not
 // find Object.prototype.constructor).
 const OPENAI_TOKEN_KIND: ReadonlyMap<string, string> = new Map(
   Object.entries({
-    input: 'input',
-    'uncached input': 'input',
-    'cached input': 'cache_read',
-    'cache read': 'cache_read',
-    output: 'output',
-    'reasoning output': 'reasoning',
-    'audio input': 'input_audio',
-    'input audio': 'input_audio',
-    'cached audio input': 'cache_read_audio',
-    'audio output': 'output_audio',
-    'output audio': 'output_audio',
+    input: T.input,
+    'uncached input': T.input,
+    'cached input': T.cacheRead,
+    'cache read': T.cacheRead,
+    output: T.output,
+    'reasoning output': T.reasoning,
+    'audio input': AUDIO_TOKEN_TYPE.input,
+    'input audio': AUDIO_TOKEN_TYPE.input,
+    'cached audio input': AUDIO_TOKEN_TYPE.cacheRead,
+    'audio output': AUDIO_TOKEN_TYPE.output,
+    'output audio': AUDIO_TOKEN_TYPE.output,
   }),
 );
 
@@ -172,9 +183,9 @@ export function readOpenAIUsage(text: string, file: string): ReaderOutput<UsageL
     ];
     const key = stableKey(PROVIDER, day, isRecord(result) ? result : {}, counted);
     pushUsageLines(lines, { provider: PROVIDER, day, model, key, source }, [
-      ['input', input - cached],
-      ['cache_read', cached],
-      ['output', output],
+      [T.input, input - cached],
+      [T.cacheRead, cached],
+      [T.output, output],
     ]);
   });
   return bucketedOutput(lines, buckets, warnings, openPage);
