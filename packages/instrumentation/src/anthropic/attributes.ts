@@ -5,15 +5,16 @@
  * `gen_ai.usage.cache_creation.input_tokens` = all cache writes (5 min + 1 h) and
  * `ai_margin.usage.cache_write_1h.input_tokens` = the 1-hour part (priced differently).
  */
-import type { Attributes } from '@opentelemetry/api';
-import { isRecord } from '../common/module';
-import { type GenAIUsage, tokenCount } from '../common/usage';
+
 import {
   ATTR_GEN_AI_REQUEST_MAX_TOKENS,
   ATTR_GEN_AI_REQUEST_STREAM,
   ATTR_GEN_AI_REQUEST_TEMPERATURE,
   ATTR_GEN_AI_REQUEST_TOP_P,
-} from '../semconv';
+} from '@ai-margin/conventions';
+import type { Attributes } from '@opentelemetry/api';
+import { isRecord } from '../common/module';
+import { type GenAIUsage, tokenCount } from '../common/usage';
 
 const num = (v: unknown) => (typeof v === 'number' && Number.isFinite(v) ? v : undefined);
 

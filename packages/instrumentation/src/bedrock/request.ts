@@ -2,15 +2,16 @@
  * What a Bedrock command asks for: operation, model and request parameters, read from the
  * command input before the call (so samplers see them at span start).
  */
-import type { Attributes } from '@opentelemetry/api';
-import { isRecord } from '../common/module';
+
 import {
   ATTR_GEN_AI_REQUEST_MAX_TOKENS,
   ATTR_GEN_AI_REQUEST_STREAM,
   ATTR_GEN_AI_REQUEST_TEMPERATURE,
   ATTR_GEN_AI_REQUEST_TOP_P,
   GEN_AI_OPERATION,
-} from '../semconv';
+} from '@ai-margin/conventions';
+import type { Attributes } from '@opentelemetry/api';
+import { isRecord } from '../common/module';
 
 /** The Bedrock runtime commands this instrumentation traces, by class name. */
 export const TRACED_COMMANDS = {

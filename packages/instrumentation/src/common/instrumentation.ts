@@ -17,6 +17,8 @@ import {
 import { PACKAGE_NAME, PACKAGE_VERSION } from '../version';
 import type { GenAIInstrumentationConfig } from './config';
 import { recordSdkCoverage, type SdkCoverageStatus } from './coverage';
+import type { ProviderExtension } from './extension';
+import { type FlowHost, tracedMethod } from './flow';
 import { createGenAIMetrics, type GenAIMetrics } from './metrics';
 import { versionInRanges } from './version-range';
 
@@ -29,6 +31,9 @@ export abstract class GenAIInstrumentationBase<
 
   // Wrappers installed by the patchModule call in progress (see the constructor).
   declare private _wrapsInPatch: number;
+
+  // What the shared call flow reads from this instrumentation (made on first use).
+  declare private _flowHost: FlowHost<C> | undefined;
 
   constructor(config: C) {
     super(PACKAGE_NAME, PACKAGE_VERSION, config);
@@ -101,6 +106,33 @@ export abstract class GenAIInstrumentationBase<
         `${this.moduleName}@${version} is outside the tested range ${range}; its methods were found and patched. Check the figures, and upgrade @ai-margin/instrumentation when a release supports it.`,
       );
     }
+  }
+
+  /**
+   * `original` wrapped so that each call runs the shared flow (./flow) with `extension`'s hooks:
+   * the wrapper to install with `_wrap`.
+   */
+  protected traced<R>(
+    extension: ProviderExtension<C, R>,
+    original: (this: unknown, ...args: unknown[]) => unknown,
+  ): (this: unknown, ...args: unknown[]) => unknown {
+    const self = this;
+    this._flowHost ??= {
+      get tracer() {
+        return self.tracer;
+      },
+      get metrics() {
+        return self.genAIMetrics;
+      },
+      get diag() {
+        return self._diag;
+      },
+      get config() {
+        return self.getConfig();
+      },
+      isEnabled: () => self.isEnabled(),
+    };
+    return tracedMethod(this._flowHost, extension, original);
   }
 
   protected override _updateMetricInstruments(): void {

@@ -4,12 +4,13 @@
  * `gen_ai.client.operation.duration` (histogram, seconds). Each instrumentation creates them in
  * `_updateMetricInstruments()` from its own meter.
  */
-import type { Attributes, Histogram, Meter } from '@opentelemetry/api';
+
 import {
   ATTR_GEN_AI_TOKEN_TYPE,
   METRIC_GEN_AI_CLIENT_OPERATION_DURATION,
   METRIC_GEN_AI_CLIENT_TOKEN_USAGE,
-} from '../semconv';
+} from '@ai-margin/conventions';
+import type { Attributes, Histogram, Meter } from '@opentelemetry/api';
 
 export interface GenAIMetrics {
   tokenUsage: Histogram;

@@ -9,6 +9,19 @@
  *   `ai_margin.usage.missing=true` so the processor counts it as unpriced, never as $0.
  * Nothing here throws into user code: every step is guarded and logged with `diag`.
  */
+
+import {
+  ATTR_AI_MARGIN_USAGE_MISSING,
+  ATTR_ERROR_TYPE,
+  ATTR_GEN_AI_OPERATION_NAME,
+  ATTR_GEN_AI_PROVIDER_NAME,
+  ATTR_GEN_AI_REQUEST_MODEL,
+  ATTR_GEN_AI_RESPONSE_FINISH_REASONS,
+  ATTR_GEN_AI_RESPONSE_ID,
+  ATTR_GEN_AI_RESPONSE_MODEL,
+  ATTR_SERVER_ADDRESS,
+  ATTR_SERVER_PORT,
+} from '@ai-margin/conventions';
 import {
   type Attributes,
   type AttributeValue,
@@ -21,18 +34,6 @@ import {
   type Tracer,
   trace,
 } from '@opentelemetry/api';
-import {
-  ATTR_AI_MARGIN_USAGE_MISSING,
-  ATTR_ERROR_TYPE,
-  ATTR_GEN_AI_OPERATION_NAME,
-  ATTR_GEN_AI_PROVIDER_NAME,
-  ATTR_GEN_AI_REQUEST_MODEL,
-  ATTR_GEN_AI_RESPONSE_FINISH_REASONS,
-  ATTR_GEN_AI_RESPONSE_ID,
-  ATTR_GEN_AI_RESPONSE_MODEL,
-  ATTR_SERVER_ADDRESS,
-  ATTR_SERVER_PORT,
-} from '../semconv';
 import { classifyError } from './errors';
 import { type GenAIMetrics, recordGenAIMetrics } from './metrics';
 import { type GenAIUsage, hasUsage, setUsageAttributes } from './usage';

@@ -3,7 +3,7 @@
  * provider's usage into {@link GenAIUsage} (semconv meaning: input INCLUDES cache reads and
  * writes, output INCLUDES reasoning) and calls {@link setUsageAttributes}.
  */
-import type { Span } from '@opentelemetry/api';
+
 import {
   ATTR_AI_MARGIN_USAGE_CACHE_WRITE_1H_TOKENS,
   ATTR_GEN_AI_USAGE_CACHE_CREATION_INPUT_TOKENS,
@@ -12,7 +12,8 @@ import {
   ATTR_GEN_AI_USAGE_INPUT_TOKENS,
   ATTR_GEN_AI_USAGE_OUTPUT_TOKENS,
   ATTR_GEN_AI_USAGE_REASONING_OUTPUT_TOKENS,
-} from '../semconv';
+} from '@ai-margin/conventions';
+import type { Span } from '@opentelemetry/api';
 import { latestGenAISemconv } from './config';
 
 export interface GenAIUsage {

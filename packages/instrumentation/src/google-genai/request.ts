@@ -2,14 +2,15 @@
  * What a `@google/genai` call asks for, read from its parameters before the request (so samplers
  * see it at span start): the model, the request parameters, and (opt-in) the prompt content.
  */
-import type { Attributes } from '@opentelemetry/api';
-import { isRecord } from '../common/module';
+
 import {
   ATTR_GEN_AI_REQUEST_MAX_TOKENS,
   ATTR_GEN_AI_REQUEST_STREAM,
   ATTR_GEN_AI_REQUEST_TEMPERATURE,
   ATTR_GEN_AI_REQUEST_TOP_P,
-} from '../semconv';
+} from '@ai-margin/conventions';
+import type { Attributes } from '@opentelemetry/api';
+import { isRecord } from '../common/module';
 
 const MODEL_PATH = /^(?:projects\/[^/]+\/locations\/[^/]+\/)?(?:publishers\/[^/]+\/)?models\/(.+)$/;
 

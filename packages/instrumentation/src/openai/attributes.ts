@@ -2,8 +2,7 @@
  * Maps OpenAI request parameters and response fields (chat completions, Responses API,
  * embeddings) to span attributes. Usage is mapped in ./usage.
  */
-import type { Attributes } from '@opentelemetry/api';
-import { isRecord } from '../common/module';
+
 import {
   ATTR_GEN_AI_OPENAI_REQUEST_SERVICE_TIER,
   ATTR_GEN_AI_REQUEST_ENCODING_FORMATS,
@@ -11,7 +10,9 @@ import {
   ATTR_GEN_AI_REQUEST_STREAM,
   ATTR_GEN_AI_REQUEST_TEMPERATURE,
   ATTR_GEN_AI_REQUEST_TOP_P,
-} from '../semconv';
+} from '@ai-margin/conventions';
+import type { Attributes } from '@opentelemetry/api';
+import { isRecord } from '../common/module';
 
 type Params = Record<string, unknown>;
 

@@ -13,14 +13,15 @@
  * retention split to `ai_margin.usage.cache_write_{30m,12h}.input_tokens` (never to Anthropic's
  * 1-hour attribute: the retentions, and so the prices, differ).
  */
-import type { Attributes } from '@opentelemetry/api';
-import { isRecord } from '../common/module';
-import { type GenAIUsage, tokenCount } from '../common/usage';
+
 import {
   ATTR_AI_MARGIN_USAGE_CACHE_WRITE_12H_TOKENS,
   ATTR_AI_MARGIN_USAGE_CACHE_WRITE_30M_TOKENS,
   ATTR_AI_MARGIN_USAGE_COMPUTE_UNITS,
-} from '../semconv';
+} from '@ai-margin/conventions';
+import type { Attributes } from '@opentelemetry/api';
+import { isRecord } from '../common/module';
+import { type GenAIUsage, tokenCount } from '../common/usage';
 
 type Details = Record<string, unknown>;
 
