@@ -26,7 +26,7 @@ import {
   TEST_PRICES,
   testBook,
   usd,
-} from './processor-helpers';
+} from './helpers/processor';
 
 const chat = (
   model: string,
