@@ -8,7 +8,7 @@
 #   scripts/version-matrix.sh openai     # only rows whose package name contains "openai"
 #
 # Rows: <env var> <package spec> <test files...>. Add a row per SDK version to cover.
-# `*-hooks.test.ts` files run child `node` processes with the built packages, so when a selected
+# `*-hooks.dist.test.ts` files run child `node` processes with the built packages, so when a selected
 # row lists one, @ai-margin/instrumentation and @ai-margin/provider-sim are built first.
 set -euo pipefail
 
@@ -33,17 +33,17 @@ MATRIX=(
   "AI_MARGIN_ANTHROPIC_MODULE root:@anthropic-ai/sdk $T/anthropic.test.ts $T/cost.test.ts"
   # 3.422.0 is the supported floor and has no Converse/ConverseStream: those tests are skipped
   # (feature-detected), InvokeModel covers the rest; 3.600.0 is an early version with Converse.
-  "AI_MARGIN_BEDROCK_MODULE @aws-sdk/client-bedrock-runtime@3.422.0 $T/bedrock.test.ts $T/bedrock-cost.test.ts $T/bedrock-hooks.test.ts"
-  "AI_MARGIN_BEDROCK_MODULE @aws-sdk/client-bedrock-runtime@3.600.0 $T/bedrock.test.ts $T/bedrock-cost.test.ts $T/bedrock-hooks.test.ts"
-  "AI_MARGIN_BEDROCK_MODULE root:@aws-sdk/client-bedrock-runtime $T/bedrock.test.ts $T/bedrock-cost.test.ts $T/bedrock-hooks.test.ts"
+  "AI_MARGIN_BEDROCK_MODULE @aws-sdk/client-bedrock-runtime@3.422.0 $T/bedrock.test.ts $T/bedrock-cost.test.ts $T/bedrock-hooks.dist.test.ts"
+  "AI_MARGIN_BEDROCK_MODULE @aws-sdk/client-bedrock-runtime@3.600.0 $T/bedrock.test.ts $T/bedrock-cost.test.ts $T/bedrock-hooks.dist.test.ts"
+  "AI_MARGIN_BEDROCK_MODULE root:@aws-sdk/client-bedrock-runtime $T/bedrock.test.ts $T/bedrock-cost.test.ts $T/bedrock-hooks.dist.test.ts"
   # 1.0.0's CJS entry does not load (CJS build as .js under "type": "module"): its CJS hook test
   # is skipped (feature-detected); the ESM tests run.
-  "AI_MARGIN_GOOGLE_GENAI_MODULE @google/genai@1.0.0 $T/google-genai.test.ts $T/google-genai-cost.test.ts $T/google-genai-hooks.test.ts"
-  "AI_MARGIN_GOOGLE_GENAI_MODULE @google/genai@1.52.0 $T/google-genai.test.ts $T/google-genai-cost.test.ts $T/google-genai-hooks.test.ts"
-  "AI_MARGIN_GOOGLE_GENAI_MODULE @google/genai@2.0.1 $T/google-genai.test.ts $T/google-genai-cost.test.ts $T/google-genai-hooks.test.ts"
-  "AI_MARGIN_GOOGLE_GENAI_MODULE @google/genai@2.32.0 $T/google-genai.test.ts $T/google-genai-cost.test.ts $T/google-genai-hooks.test.ts"
-  "AI_MARGIN_GOOGLE_GENAI_MODULE @google/genai@3.1.0 $T/google-genai.test.ts $T/google-genai-cost.test.ts $T/google-genai-hooks.test.ts"
-  "AI_MARGIN_GOOGLE_GENAI_MODULE root:@google/genai $T/google-genai.test.ts $T/google-genai-cost.test.ts $T/google-genai-hooks.test.ts"
+  "AI_MARGIN_GOOGLE_GENAI_MODULE @google/genai@1.0.0 $T/google-genai.test.ts $T/google-genai-cost.test.ts $T/google-genai-hooks.dist.test.ts"
+  "AI_MARGIN_GOOGLE_GENAI_MODULE @google/genai@1.52.0 $T/google-genai.test.ts $T/google-genai-cost.test.ts $T/google-genai-hooks.dist.test.ts"
+  "AI_MARGIN_GOOGLE_GENAI_MODULE @google/genai@2.0.1 $T/google-genai.test.ts $T/google-genai-cost.test.ts $T/google-genai-hooks.dist.test.ts"
+  "AI_MARGIN_GOOGLE_GENAI_MODULE @google/genai@2.32.0 $T/google-genai.test.ts $T/google-genai-cost.test.ts $T/google-genai-hooks.dist.test.ts"
+  "AI_MARGIN_GOOGLE_GENAI_MODULE @google/genai@3.1.0 $T/google-genai.test.ts $T/google-genai-cost.test.ts $T/google-genai-hooks.dist.test.ts"
+  "AI_MARGIN_GOOGLE_GENAI_MODULE root:@google/genai $T/google-genai.test.ts $T/google-genai-cost.test.ts $T/google-genai-hooks.dist.test.ts"
 )
 
 failed=()
@@ -52,7 +52,7 @@ start_all=$SECONDS
 for row in "${MATRIX[@]}"; do
   read -r _ spec files <<<"$row"
   [[ -n "$FILTER" && "$spec" != *"$FILTER"* ]] && continue
-  if [[ "$files" == *-hooks.test.ts* ]]; then
+  if [[ "$files" == *-hooks.dist.test.ts* ]]; then
     echo "--- building @ai-margin/instrumentation and @ai-margin/provider-sim (hook tests)"
     (cd "$ROOT" && npm run build --silent -w @ai-margin/instrumentation -w @ai-margin/provider-sim >/dev/null)
     break

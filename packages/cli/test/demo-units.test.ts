@@ -10,12 +10,12 @@ import {
   TracerProvider,
 } from '@opentelemetry/sdk-trace';
 import { describe, expect, it } from 'vitest';
-import { expectedCallCost } from '../src/demo/expectation';
 import { parseDemoOptions } from '../src/demo/options';
 import type { DemoReport } from '../src/demo/report-model';
 import { type DemoCall, generateScenario } from '../src/demo/scenario';
 import { SimulatedTimeTracerProvider, withSimulatedTime } from '../src/demo/simulated-time';
 import { renderTerminalReport } from '../src/demo/terminal-report';
+import { expectedCallCost } from './helpers/expectation';
 
 function call(partial: Partial<DemoCall>): DemoCall {
   return {

@@ -4,11 +4,11 @@
  * independent expectation model (the demo's own hand-written price table).
  */
 import { beforeAll, describe, expect, it } from 'vitest';
-import { computeExpectations, type Expectations } from '../src/demo/expectation';
 import type { DemoJson } from '../src/demo/run-demo';
 import { runDemo } from '../src/demo/run-demo';
 import { generateScenario, type Scenario } from '../src/demo/scenario';
 import type { CommandIO } from '../src/io';
+import { computeExpectations, type Expectations } from './helpers/expectation';
 
 const SEED = 7;
 const CUSTOMERS = 40;

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ageInMonths, type CustomerList, cohortOf } from '@ai-margin/processor';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { type Harness, harness, pick, promSamples } from './processor-helpers';
+import { type Harness, harness, pick, promSamples } from './helpers/processor';
 
 describe('customer directory -> MRR and info gauges', () => {
   let h: Harness | undefined;

@@ -11,7 +11,7 @@ import {
 } from '@ai-margin/processor';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { at, fixtureBook } from './fixtures/prices/load';
+import { at, fixtureBook } from './helpers/price-fixtures';
 
 const book = fixtureBook('user-overrides.yaml');
 

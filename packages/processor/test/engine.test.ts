@@ -13,7 +13,7 @@ import {
   type UsageConvention,
 } from '@ai-margin/processor';
 import { describe, expect, it } from 'vitest';
-import { at, fixtureBook } from './fixtures/prices/load';
+import { at, fixtureBook } from './helpers/price-fixtures';
 
 const book = fixtureBook();
 const userBook = fixtureBook('user-overrides.yaml');

@@ -4,7 +4,7 @@
 import { MarginSpanProcessor } from '@ai-margin/processor';
 import fc from 'fast-check';
 import { afterEach, describe, expect, it } from 'vitest';
-import { callSpan, drive, fakeSpan } from './hardening-helpers';
+import { callSpan, drive, fakeSpan } from './helpers/hardening';
 import {
   AFTER,
   type Harness,
@@ -12,7 +12,7 @@ import {
   otelSamples,
   promSamples,
   testBook,
-} from './processor-helpers';
+} from './helpers/processor';
 
 const HUGE = 1.7e308;
 

@@ -5,8 +5,8 @@ import { MarginSpanProcessor } from '@ai-margin/processor';
 import fc from 'fast-check';
 import { Registry } from 'prom-client';
 import { describe, expect, it } from 'vitest';
-import { callSpan, drive } from './hardening-helpers';
-import { AFTER, harness, otelSamples, parsePromText, testBook } from './processor-helpers';
+import { callSpan, drive } from './helpers/hardening';
+import { AFTER, harness, otelSamples, parsePromText, testBook } from './helpers/processor';
 
 const MAX_BYTES = 256; // the documented default of maxLabelValueBytes
 const SUFFIX = /~[0-9a-f]{16}$/;

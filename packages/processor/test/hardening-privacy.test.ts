@@ -6,8 +6,8 @@ import { withAttribution } from '@ai-margin/instrumentation';
 import { MarginSpanProcessor } from '@ai-margin/processor';
 import fc from 'fast-check';
 import { afterEach, describe, expect, it } from 'vitest';
-import { drive, fakeSpan } from './hardening-helpers';
-import { AFTER, type Harness, harness, otelSamples, testBook } from './processor-helpers';
+import { drive, fakeSpan } from './helpers/hardening';
+import { AFTER, type Harness, harness, otelSamples, testBook } from './helpers/processor';
 
 const KEY = 'hardening-key-0123456789';
 const hmac = (id: string) => `h_${createHmac('sha256', KEY).update(id).digest('hex').slice(0, 32)}`;

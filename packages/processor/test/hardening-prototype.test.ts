@@ -5,8 +5,8 @@ import { MarginSpanProcessor, normalizeProvider } from '@ai-margin/processor';
 import fc from 'fast-check';
 import { Registry } from 'prom-client';
 import { describe, expect, it } from 'vitest';
-import { callSpan, drive, fakeSpan } from './hardening-helpers';
-import { parsePromText, testBook } from './processor-helpers';
+import { callSpan, drive, fakeSpan } from './helpers/hardening';
+import { parsePromText, testBook } from './helpers/processor';
 
 const PROTO_NAMES = [
   'constructor',

@@ -13,7 +13,7 @@ import {
   promSamples,
   TEST_PRICES,
   usd,
-} from './processor-helpers';
+} from './helpers/processor';
 
 const require = createRequire(import.meta.url);
 

@@ -2,7 +2,7 @@
 import { PriceBook } from '@ai-margin/processor';
 import * as pricesEntry from '@ai-margin/processor/prices';
 import { describe, expect, it } from 'vitest';
-import { at, fixture, fixtureBook } from './fixtures/prices/load';
+import { at, fixture, fixtureBook } from './helpers/price-fixtures';
 
 const book = fixtureBook();
 

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PriceBook, PriceFileError } from '@ai-margin/processor';
 import { describe, expect, it } from 'vitest';
-import { fixture } from './fixtures/prices/load';
+import { fixture } from './helpers/price-fixtures';
 
 const period = (over: Record<string, unknown> = {}) => ({
   effectiveFrom: '2025-01-01',

@@ -16,8 +16,8 @@ import {
 import fc from 'fast-check';
 import { Registry } from 'prom-client';
 import { describe, expect, it } from 'vitest';
-import { FIXTURE_FILES, fixture } from './fixtures/prices/load';
-import { PRICE_CHANGE, parsePromText, TEST_PRICE_FILE, testBook } from './processor-helpers';
+import { FIXTURE_FILES, fixture } from './helpers/price-fixtures';
+import { PRICE_CHANGE, parsePromText, TEST_PRICE_FILE, testBook } from './helpers/processor';
 
 const TOTAL_KEYS = [
   'gen_ai.usage.input_tokens',

@@ -3,7 +3,7 @@ import { ROOT_CONTEXT } from '@opentelemetry/api';
 import fc from 'fast-check';
 import { Registry } from 'prom-client';
 import { describe, expect, it } from 'vitest';
-import { AFTER, parsePromText, testBook } from './processor-helpers';
+import { AFTER, parsePromText, testBook } from './helpers/processor';
 
 const USAGE_KEYS = [
   'gen_ai.usage.input_tokens',

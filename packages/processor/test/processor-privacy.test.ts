@@ -1,7 +1,7 @@
 import { createHmac } from 'node:crypto';
 import { withAttribution } from '@ai-margin/instrumentation';
 import { afterEach, describe, expect, it } from 'vitest';
-import { AFTER, type Harness, harness, otelSamples, pick, promSamples } from './processor-helpers';
+import { AFTER, type Harness, harness, otelSamples, pick, promSamples } from './helpers/processor';
 
 const KEY = 'test-key-0123456789abcdef';
 /** Expected pseudonym, computed independently of the processor. */

@@ -22,7 +22,7 @@ import {
   TEST_PRICES,
   testBook,
   usd,
-} from './processor-helpers';
+} from './helpers/processor';
 
 const chat = (
   model: string,

@@ -8,7 +8,7 @@ import {
   promSamples,
   TEST_PRICES,
   usd,
-} from './processor-helpers';
+} from './helpers/processor';
 
 const call = (input: number, output: number) => ({
   'gen_ai.operation.name': 'chat',

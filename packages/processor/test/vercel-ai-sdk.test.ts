@@ -41,7 +41,7 @@ import {
 import { Registry } from 'prom-client';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 // Also installs the AsyncLocalStorage context manager withAttribution needs.
-import { pick, promSamples, type Sample } from './processor-helpers';
+import { pick, promSamples, type Sample } from './helpers/processor';
 
 const require = createRequire(import.meta.url);
 // The simulator's model ids are unknown to the AI SDK, which warns on every call otherwise.

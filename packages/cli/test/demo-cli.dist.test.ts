@@ -9,9 +9,9 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
-import { computeExpectations } from '../src/demo/expectation';
 import type { DemoJson } from '../src/demo/run-demo';
 import { generateScenario } from '../src/demo/scenario';
+import { computeExpectations } from './helpers/expectation';
 
 const BIN = resolve(__dirname, '../bin/ai-margin.js');
 const DIST = resolve(__dirname, '../dist/main.js');

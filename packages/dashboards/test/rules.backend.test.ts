@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { parse, stringify } from 'yaml';
-import { GENERATED, runPromtool } from './support/promtool';
+import { GENERATED, runPromtool } from './helpers/promtool';
 
 const RULE_FILES = [
   join(GENERATED, 'rules/ai-margin-recording.yml'),

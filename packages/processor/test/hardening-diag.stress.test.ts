@@ -4,8 +4,8 @@
 import { MarginSpanProcessor } from '@ai-margin/processor';
 import { type DiagLogger, DiagLogLevel, diag } from '@opentelemetry/api';
 import { afterEach, describe, expect, it } from 'vitest';
-import { callSpan, drive } from './hardening-helpers';
-import { testBook } from './processor-helpers';
+import { callSpan, drive } from './helpers/hardening';
+import { testBook } from './helpers/processor';
 
 function captureDiag(): string[] {
   const lines: string[] = [];

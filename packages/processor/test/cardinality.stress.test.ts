@@ -9,7 +9,7 @@ import {
 } from '@opentelemetry/sdk-metrics';
 import { Registry } from 'prom-client';
 import { describe, expect, it } from 'vitest';
-import { AFTER, parsePromText, TEST_PRICES, testBook } from './processor-helpers';
+import { AFTER, parsePromText, TEST_PRICES, testBook } from './helpers/processor';
 
 /** A minimal writable span, so a million spans run through onStart/onEnding/onEnd quickly. */
 function fakeSpan(customer: string, model: string) {

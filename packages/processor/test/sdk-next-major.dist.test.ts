@@ -38,7 +38,7 @@ const PRICES = {
             {
               effectiveFrom: '2025-01-01T00:00:00Z',
               prices: { input: 2.0, cacheRead: 0.5, output: 8.0 },
-              source: 'sdk-next-major.test.ts: hand-written',
+              source: 'sdk-next-major.dist.test.ts: hand-written',
             },
           ],
         },

@@ -5,7 +5,7 @@ import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import type { MarginSpanProcessor } from '@ai-margin/processor';
 import { type Context, ROOT_CONTEXT } from '@opentelemetry/api';
-import { AFTER } from './processor-helpers';
+import { AFTER } from './processor';
 
 export interface FakeSpan {
   name: string;

@@ -8,7 +8,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { PriceBook } from '@ai-margin/processor';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { parsePromText, pick } from './processor-helpers';
+import { parsePromText, pick } from './helpers/processor';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = join(here, '..', '..', '..');

@@ -6,8 +6,8 @@ import { MarginSpanProcessor, PROCESSOR_DEFAULTS, PriceBook } from '@ai-margin/p
 import fc from 'fast-check';
 import { Registry } from 'prom-client';
 import { describe, expect, it } from 'vitest';
-import { callSpan, countByName, drive, heapMb } from './hardening-helpers';
-import { parsePromText, testBook } from './processor-helpers';
+import { callSpan, countByName, drive, heapMb } from './helpers/hardening';
+import { parsePromText, testBook } from './helpers/processor';
 
 /** Ten priced models, `model-0` .. `model-9`. */
 function tenModelBook(): PriceBook {

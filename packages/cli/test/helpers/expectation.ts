@@ -3,8 +3,8 @@
  * from the scenario with the demo's hand-written price table. It shares no code with the price
  * book, the cost engine or the processor, so the demo test can catch errors in any of them.
  */
-import { expectedPeriodAt } from './expected-prices';
-import { type DemoCall, type Scenario, USAGE_PRICE_PER_USE } from './scenario';
+import { expectedPeriodAt } from '../../src/demo/expected-prices';
+import { type DemoCall, type Scenario, USAGE_PRICE_PER_USE } from '../../src/demo/scenario';
 
 export interface ExpectedCustomer {
   customerId: string;
