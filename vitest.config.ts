@@ -17,17 +17,9 @@ import { configDefaults, defineConfig } from 'vitest/config';
 
 const ALL = ['packages/*/test/**/*.test.ts', 'test/**/*.test.ts', 'examples/**/*.test.ts'];
 const E2E = ['test/e2e/**/*.test.ts'];
-// The reconcile tests are being moved to packages/reconcile/test/ in another branch; until they
-// get their kind suffix there, these names are listed here (the globs match before and after).
-const PENDING_BACKEND = [
-  'packages/*/test/reconcile.vm.test.ts',
-  'packages/*/test/reconcile-vm.test.ts',
-  'packages/*/test/reconcile-prometheus.test.ts',
-];
-const PENDING_DIST = ['packages/*/test/reconcile-exit.bin.test.ts'];
 const ROOTS = '{packages/*/test,test,examples}/**';
-const BACKENDS = [`${ROOTS}/*.backend.test.ts`, ...PENDING_BACKEND];
-const DIST = [`${ROOTS}/*.dist.test.ts`, ...PENDING_DIST];
+const BACKENDS = [`${ROOTS}/*.backend.test.ts`];
+const DIST = [`${ROOTS}/*.dist.test.ts`];
 const BROWSER = [`${ROOTS}/*.browser.test.ts`];
 const STRESS = [`${ROOTS}/*.stress.test.ts`];
 

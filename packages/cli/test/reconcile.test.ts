@@ -2,9 +2,8 @@ import { existsSync } from 'node:fs';
 import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { startProviderSim } from '@ai-margin/provider-sim';
+import { costReportHandlers, startProviderSim } from '@ai-margin/provider-sim';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { costReportHandlers } from '../../provider-sim/src/reports';
 import { run } from '../src/commands/reconcile';
 
 const FIX = resolve(__dirname, '../../reconcile/test/fixtures/reports');

@@ -9,6 +9,11 @@ export { anthropicHandlers } from './handlers/anthropic';
 export { errorTypeFor, isRecord, nextId } from './handlers/common';
 export { openaiHandlers } from './handlers/openai';
 export {
+  type CostReportData,
+  type CostReportHandlerOptions,
+  costReportHandlers,
+} from './reports';
+export {
   DEFAULT_OUTPUT_TOKENS,
   DEFAULT_TEXT,
   defaultScript,

@@ -1,11 +1,10 @@
-import { type ProviderSim, startProviderSim } from '@ai-margin/provider-sim';
+import { costReportHandlers, type ProviderSim, startProviderSim } from '@ai-margin/provider-sim';
 import {
   fetchAnthropicCostPages,
   fetchOpenAICostPages,
   readOpenAICosts,
 } from '@ai-margin/reconcile';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { costReportHandlers } from '../../provider-sim/src/reports';
 
 const DAY = 86_400;
 const T0 = Date.UTC(2026, 10, 20) / 1000;

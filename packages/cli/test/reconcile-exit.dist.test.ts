@@ -39,7 +39,7 @@ const BUILT = [
 ];
 
 beforeAll(() => {
-  // Same rule as prices.bin.test.ts: rebuild only when a dist/ is older than the sources.
+  // Same rule as prices.dist.test.ts: rebuild only when a dist/ is older than the sources.
   const sources = Math.max(...BUILT.map((p) => newest(join(root, 'packages', p, 'src'))));
   const built = Math.min(...BUILT.map((p) => newest(join(root, 'packages', p, 'dist'))));
   if (built < sources) {
