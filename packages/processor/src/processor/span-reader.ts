@@ -17,6 +17,8 @@ import {
   ATTR_GEN_AI_USAGE_OUTPUT_TOKENS,
   ATTR_GEN_AI_USAGE_PROMPT_TOKENS,
   ATTR_GEN_AI_USAGE_REASONING_OUTPUT_TOKENS,
+  GEN_AI_OPERATION,
+  GEN_AI_PROVIDER,
 } from '@ai-margin/conventions';
 import type { Attributes } from '@opentelemetry/api';
 import { ABSENT, type BucketMappingProblem, splitUsage } from '../cost/normalize';
@@ -44,11 +46,11 @@ export interface GenAiCall {
 }
 
 /** Operations that are model calls. Agent/tool spans are skipped: they may sum their children. */
-const INFERENCE_OPERATIONS = new Set([
-  'chat',
-  'text_completion',
-  'generate_content',
-  'embeddings',
+const INFERENCE_OPERATIONS = new Set<string>([
+  GEN_AI_OPERATION.chat,
+  GEN_AI_OPERATION.textCompletion,
+  GEN_AI_OPERATION.generateContent,
+  GEN_AI_OPERATION.embeddings,
   'completion',
   'embedding',
 ]);
@@ -243,9 +245,9 @@ function modelOf(attrs: Attributes): string | undefined {
 function serviceTierOf(attrs: Attributes, provider: string): RequestedServiceTier | undefined {
   let raw = nonEmpty(attrs[TIER]);
   if (raw === undefined) {
-    if (provider === 'openai' || provider === 'azure.ai.openai') {
+    if (provider === GEN_AI_PROVIDER.openai || provider === GEN_AI_PROVIDER.azureOpenai) {
       raw = nonEmpty(attrs[OPENAI_TIER]) ?? nonEmpty(attrs[OPENAI_TIER_GEN_AI]);
-    } else if (provider === 'anthropic') {
+    } else if (provider === GEN_AI_PROVIDER.anthropic) {
       raw = nonEmpty(attrs[ANTHROPIC_TIER]);
     }
     if (raw === undefined) return undefined;
@@ -277,10 +279,11 @@ function tierOf(raw: string): RequestedServiceTier {
 
 /** Usage convention of the deprecated `prompt_tokens` spellings: the provider's own accounting. */
 function nativeConvention(provider: string): UsageConvention {
-  if (provider === 'anthropic') return 'anthropic';
-  if (provider === 'aws.bedrock') return 'bedrock';
+  if (provider === GEN_AI_PROVIDER.anthropic) return 'anthropic';
+  if (provider === GEN_AI_PROVIDER.awsBedrock) return 'bedrock';
   if (provider.startsWith('gcp.')) return 'gemini';
-  if (provider === 'openai' || provider === 'azure.ai.openai') return 'openai';
+  if (provider === GEN_AI_PROVIDER.openai || provider === GEN_AI_PROVIDER.azureOpenai)
+    return 'openai';
   return 'semconv';
 }
 
@@ -356,7 +359,7 @@ function readSemconv(attrs: Attributes, rawProvider: string, out: CallReading): 
   const operation = attrs[OPERATION];
   if (
     typeof operation === 'string' &&
-    operation !== 'chat' &&
+    operation !== GEN_AI_OPERATION.chat &&
     !INFERENCE_OPERATIONS.has(operation)
   ) {
     return false;
@@ -379,7 +382,7 @@ function readSemconv(attrs: Attributes, rawProvider: string, out: CallReading): 
   }
   out.outputTokens = field(out, output);
   const openllmetry = attrs[OPENLLMETRY_MARKER] !== undefined;
-  const anthropic = provider === 'anthropic';
+  const anthropic = provider === GEN_AI_PROVIDER.anthropic;
   out.cacheReadTokens = field(
     out,
     openllmetry
@@ -464,7 +467,7 @@ function readVercelMetadata(attrs: Attributes, provider: string, out: CallReadin
     return;
   }
   let tier: unknown;
-  if (provider === 'anthropic') {
+  if (provider === GEN_AI_PROVIDER.anthropic) {
     const usage = member(member(meta, 'anthropic'), 'usage');
     tier = member(usage, 'service_tier');
     const oneHour = member(member(usage, 'cache_creation'), 'ephemeral_1h_input_tokens');
@@ -478,7 +481,7 @@ function readVercelMetadata(attrs: Attributes, provider: string, out: CallReadin
     ) {
       out.cacheWrite1hTokens = oneHour;
     }
-  } else if (provider === 'openai' || provider === 'azure.ai.openai') {
+  } else if (provider === GEN_AI_PROVIDER.openai || provider === GEN_AI_PROVIDER.azureOpenai) {
     tier =
       member(member(meta, 'openai'), 'serviceTier') ?? member(member(meta, 'azure'), 'serviceTier');
   }
@@ -504,7 +507,11 @@ function readVercel(attrs: Attributes, operation: string, out: CallReading): boo
     // AI SDK <= 5 passes the provider's own counts through (Anthropic input excludes cache;
     // Google output excludes thoughts).
     convention =
-      provider === 'anthropic' ? 'anthropic' : provider.startsWith('gcp.') ? 'gemini' : 'openai';
+      provider === GEN_AI_PROVIDER.anthropic
+        ? 'anthropic'
+        : provider.startsWith('gcp.')
+          ? 'gemini'
+          : 'openai';
     out.inputTokens = field(out, firstCount(out, attrs, VERCEL_INPUT_KEYS));
     out.cacheReadTokens = field(out, firstCount(out, attrs, VERCEL_CACHE_READ_KEYS));
   }
