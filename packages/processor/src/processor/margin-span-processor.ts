@@ -15,7 +15,8 @@ import { DirectorySeries, sdkInfoSeries } from './directory-series';
 import { ProcessorHealth } from './health';
 import { LabelValues } from './label-values';
 import { MeterBinding } from './meter-binding';
-import { newPricingScratch, type PricingScratch, SpanPricer } from './pricing';
+import { SpanPricer } from './pricing';
+import { newPricingScratch, type PricingScratch } from './pricing-scratch';
 import { Pseudonymizer } from './pseudonymize';
 import { RevenueApi } from './revenue-api';
 // Structural span types: the processor works with any SDK line that calls these hooks (2.x, 3.x).

@@ -6,13 +6,12 @@ import {
   COST_CURRENCY,
   COST_TYPE,
   REJECTED_AMOUNT_KIND,
-  UNATTRIBUTED,
   UNKNOWN_LABEL_VALUE,
   UNPRICED_REASON,
 } from '@ai-margin/conventions';
 import type { Attributes, HrTime } from '@opentelemetry/api';
-import { type CostQuote, newCostQuote, priceCall, priceCost } from '../cost/engine';
-import { emptyBucketUsage, normalizeUsage } from '../cost/normalize';
+import { priceCall, priceCost } from '../cost/engine';
+import { normalizeUsage } from '../cost/normalize';
 import type { BucketUsage, CostResult, UnpricedReason } from '../cost/types';
 import type { PriceBook } from '../prices/price-book';
 import type { CostRule } from '../rules/cost-rules';
@@ -21,48 +20,14 @@ import { isAmount, MAX_AMOUNT_USD } from './amounts';
 import { BoundedMap } from './bounded';
 import { writeCost } from './cost-attributes';
 import type { ProcessorHealth } from './health';
+import type { PricingScratch } from './pricing-scratch';
 import { RulePricer } from './rule-pricing';
-import {
-  type CallReading,
-  newCallReading,
-  rawUsageOf,
-  readCallInto,
-  splitReading,
-} from './span-reader';
+import { type CallReading, rawUsageOf, readCallInto, splitReading } from './span-reader';
 import type { ReadableSpanLike as ReadableSpan, WritableSpanLike as Span } from './span-types';
 import type { Stamping } from './stamping';
 
 // Parents of recent calls remembered (a parent ends shortly after its children).
 const CALL_PARENTS_KEPT = 4096;
-
-/** The span path's reusable objects, owned by the caller (one set per non-re-entrant caller). */
-export interface PricingScratch {
-  readonly reading: CallReading;
-  readonly buckets: BucketUsage;
-  readonly quote: CostQuote;
-  /** Filled and returned by {@link SpanPricer.price}. */
-  readonly outcome: SpanOutcome;
-}
-
-export function newPricingScratch(): PricingScratch {
-  return {
-    reading: newCallReading(),
-    buckets: emptyBucketUsage(),
-    quote: newCostQuote(),
-    outcome: {
-      customer: UNATTRIBUTED,
-      feature: UNATTRIBUTED,
-      provider: '',
-      model: '',
-      costType: COST_TYPE.llm,
-      isCall: true,
-      priced: false,
-      costUsd: 0,
-      tokens: undefined,
-      unpricedReason: undefined,
-    },
-  };
-}
 
 function hrTimeToMs(t: HrTime): number {
   return t[0] * 1000 + t[1] / 1e6;
