@@ -287,16 +287,14 @@ function nativeConvention(provider: string): UsageConvention {
   return 'semconv';
 }
 
-/** Reading used by {@link readGenAiCall}. */
-const publicReading = newCallReading();
-
 /**
  * Reads a GenAI model call from span attributes, or returns `undefined` when the span is not one
  * (no provider, or an agent/tool span, or a Vercel wrapper span whose children are the calls).
  * Never throws for any attribute values.
  */
 export function readGenAiCall(attrs: Attributes): GenAiCall | undefined {
-  const c = publicReading;
+  // Not the span path: a reading of its own per call (no shared module state).
+  const c = newCallReading();
   if (!readCallInto(attrs, c)) return undefined;
   return {
     provider: c.provider,
