@@ -201,8 +201,9 @@ export function priceCost(
     const found = book.resolve(provider, model, at);
     if (!found.found) return -1;
     const totalInput = usage.input + usage.cacheRead + usage.cacheWrite5m + usage.cacheWrite1h;
-    if (termsOf(found, totalInput, serviceTier, out.terms) !== undefined) return -1;
-    const costUsd = costOf(usage, out.terms, out.breakdown);
+    const terms = out.terms;
+    if (termsOf(found, totalInput, serviceTier, terms) !== undefined) return -1;
+    const costUsd = costOf(usage, terms, out.breakdown);
     out.period = found.period.resolved.ref;
     out.resolvedModel = found.period.resolved.model;
     return costUsd;

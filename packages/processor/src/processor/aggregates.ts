@@ -66,6 +66,8 @@ interface KeyedValue {
 }
 
 const SEP = '\u0001';
+// Read once at load (a plain string on the span path, not a property load per span).
+const LLM = COST_TYPE.llm;
 
 function unpricedLabels(provider: string, model: string, reason: string): Record<string, string> {
   return { [LABELS.provider]: provider, [LABELS.model]: model, [LABELS.reason]: reason };
@@ -160,7 +162,7 @@ export class Aggregates {
         : this.findGroup(customer, feature, provider, model);
     this.lastGroup = g;
     // A series seen for the first time (the flag is still false) must fit the metric's budget.
-    if (o.costType === COST_TYPE.llm) {
+    if (o.costType === LLM) {
       if (o.priced) {
         const c = g.llmCostSeen ? g : this.hold(g, COST);
         c.llmCostSeen = true;

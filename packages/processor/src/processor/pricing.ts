@@ -26,6 +26,8 @@ import { type CallReading, rawUsageOf, readCallInto, splitReading } from './span
 import type { ReadableSpanLike as ReadableSpan, WritableSpanLike as Span } from './span-types';
 import type { Stamping } from './stamping';
 
+// Read once at load (a plain string on the span path, not a property load per span).
+const LLM = COST_TYPE.llm;
 // Parents of recent calls remembered (a parent ends shortly after its children).
 const CALL_PARENTS_KEPT = 4096;
 
@@ -84,10 +86,24 @@ export class SpanPricer {
       // An outer span around calls that were priced themselves (see callParents): not a call.
       if (own !== undefined && this.callParents.delete(own.spanId)) return undefined;
     }
+    return this.priceCall(span, attrs, writable, scratch);
+  }
+
+  /**
+   * A GenAI call (`scratch.reading` holds it). A method of its own, not part of `price`: each gets
+   * its own inlining budget, which keeps the engine's fast path inlined (see docs/processor.md).
+   */
+  private priceCall(
+    span: ReadableSpan,
+    attrs: Attributes,
+    writable: Span | undefined,
+    scratch: PricingScratch,
+  ): SpanOutcome {
+    const call = scratch.reading;
     const o = scratch.outcome;
     this.stamping.attributionInto(span, attrs, o);
     o.provider = call.provider;
-    o.costType = COST_TYPE.llm;
+    o.costType = LLM;
     o.isCall = true;
     const model = call.model;
     const buckets = scratch.buckets;
