@@ -164,6 +164,8 @@ function costOf(usage: BucketUsage, terms: CallTerms, breakdown: BucketUsage): n
  * it in place (the period that priced the call, and the terms and breakdown it used).
  */
 export interface CostQuote {
+  /** USD, when priced (a field, not a return value: a double field is stored unboxed). */
+  costUsd: number;
   /** Set when the call was priced. */
   period: PeriodRef | undefined;
   resolvedModel: string;
@@ -174,6 +176,7 @@ export interface CostQuote {
 /** @internal */
 export function newCostQuote(): CostQuote {
   return {
+    costUsd: 0,
     period: undefined,
     resolvedModel: '',
     terms: newCallTerms(),
@@ -183,9 +186,9 @@ export function newCostQuote(): CostQuote {
 
 /**
  * @internal The span processor's fast path: the same cost as `priceCall(...).costUsd`, bit for
- * bit, without building the result object. Returns -1 whenever `priceCall` would not return a
- * price (then call it for the reason). `usage` must hold finite non-negative counts in every
- * bucket; `out` receives the period (and is left with `period` undefined otherwise).
+ * bit, without building the result object. Returns `false` whenever `priceCall` would not return
+ * a price (then call it for the reason); on `true`, `out` holds the cost and the period. `usage`
+ * must hold finite non-negative counts in every bucket.
  */
 export function priceCost(
   book: PriceBook,
@@ -195,20 +198,21 @@ export function priceCost(
   usage: BucketUsage,
   serviceTier: RequestedServiceTier | undefined,
   out: CostQuote,
-): number {
+): boolean {
   out.period = undefined;
   try {
     const found = book.resolve(provider, model, at);
-    if (!found.found) return -1;
+    if (!found.found) return false;
     const totalInput = usage.input + usage.cacheRead + usage.cacheWrite5m + usage.cacheWrite1h;
     const terms = out.terms;
-    if (termsOf(found, totalInput, serviceTier, terms) !== undefined) return -1;
-    const costUsd = costOf(usage, terms, out.breakdown);
+    if (termsOf(found, totalInput, serviceTier, terms) !== undefined) return false;
+    out.costUsd = costOf(usage, terms, out.breakdown);
     out.period = found.period.resolved.ref;
     out.resolvedModel = found.period.resolved.model;
-    return costUsd;
+    return true;
   } catch {
-    return -1;
+    out.period = undefined;
+    return false;
   }
 }
 

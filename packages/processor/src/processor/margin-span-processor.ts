@@ -10,7 +10,7 @@ import type { RevenueEvent, RevenueOutcome } from '../revenue/types';
 import { validateCostRules } from '../rules/cost-rules';
 import { validateFixedCosts } from '../rules/fixed-costs';
 import { validateRevenueRules } from '../rules/revenue-rules';
-import { type AdmittedLabels, Aggregates } from './aggregates';
+import { type AdmittedLabels, Aggregates, type SpanOutcome } from './aggregates';
 import { DirectorySeries, sdkInfoSeries } from './directory-series';
 import { ProcessorHealth } from './health';
 import { LabelValues } from './label-values';
@@ -239,14 +239,17 @@ export class MarginSpanProcessor implements SpanProcessor {
       const scratch = reentrant ? newPricingScratch() : this.scratch;
       const admitted = reentrant ? { customer: '', feature: '' } : this.admitted;
       const outcome = this.pricer.price(span, writable, scratch);
-      if (outcome !== undefined) {
-        this.aggregates.add(outcome, admitted);
-        this.revenue.applyRules(outcome, admitted);
-      }
+      if (outcome !== undefined) this.aggregate(outcome, admitted);
     } catch (err) {
       this.health.errors.record(errorKind, err);
     } finally {
       if (!reentrant) this.evaluating = false;
     }
+  }
+
+  /** Counts a span's outcome, then the revenue the rules give for it (a method of its own: see `SpanPricer.priceCall`). */
+  private aggregate(outcome: SpanOutcome, admitted: AdmittedLabels): void {
+    this.aggregates.add(outcome, admitted);
+    this.revenue.applyRules(outcome, admitted);
   }
 }

@@ -118,7 +118,7 @@ export class SpanPricer {
       // what is wrong.
       const quote = scratch.quote;
       const at = hrTimeToMs(span.startTime);
-      const costUsd = priceCost(
+      const period = priceCost(
         this.book,
         call.provider,
         model,
@@ -126,8 +126,10 @@ export class SpanPricer {
         buckets,
         call.serviceTier,
         quote,
-      );
-      const period = quote.period;
+      )
+        ? quote.period
+        : undefined;
+      const costUsd = quote.costUsd;
       if (period !== undefined && costUsd >= 0 && costUsd <= MAX_AMOUNT_USD) {
         if (writable !== undefined && attrs[ATTR_GEN_AI_USAGE_COST_AMOUNT] === undefined) {
           writeCost(writable, costUsd, ATTR_AI_MARGIN_PRICE_PERIOD, period.id, quote.resolvedModel);
