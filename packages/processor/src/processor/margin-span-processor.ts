@@ -50,6 +50,7 @@ export class MarginSpanProcessor implements SpanProcessor {
   private readonly revenue: RevenueApi;
   private readonly meters: MeterBinding;
   private readonly stamp: boolean;
+  private readonly pseudonymize: boolean;
   private sawOnEnding = false;
   private isShutdown = false;
   /** The span path's reusable objects (`evaluating` guards them against re-entry). */
@@ -87,6 +88,7 @@ export class MarginSpanProcessor implements SpanProcessor {
       labelValues,
     );
     const pseudonymizer = config.pseudonymize ? new Pseudonymizer(config.pseudonymize) : undefined;
+    this.pseudonymize = pseudonymizer !== undefined;
     const extraAttribution = config.extraAttribution ?? DEFAULTS.extraAttribution;
     if (extraAttribution === 'hash' && pseudonymizer === undefined) {
       throw new Error(
@@ -152,12 +154,13 @@ export class MarginSpanProcessor implements SpanProcessor {
   onStart(span: Span, parentContext: Context): void {
     if (this.isShutdown) return;
     try {
-      this.meters.probe();
+      // The cheap checks stay here, so a span that needs neither pays for no call.
+      if (!this.meters.bound) this.meters.probe();
       if (this.stamp) {
         const attribution = getAttribution(parentContext);
         if (attribution !== undefined) this.stamping.stamp(span, attribution);
       }
-      this.stamping.pseudonymizeSpan(span);
+      if (this.pseudonymize) this.stamping.pseudonymizeSpan(span);
     } catch (err) {
       this.health.errors.record('on_start', err);
     }
@@ -173,7 +176,7 @@ export class MarginSpanProcessor implements SpanProcessor {
     this.sawOnEnding = true;
     if (this.isShutdown) return;
     // Every span, GenAI or not: an id set with setAttribute after onStart must not leave raw.
-    this.stamping.pseudonymizeSpan(span);
+    if (this.pseudonymize) this.stamping.pseudonymizeSpan(span);
     this.process(span, span, 'on_ending');
   }
 

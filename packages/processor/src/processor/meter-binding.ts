@@ -13,7 +13,8 @@ const METER_PROBE_EVERY = 256;
  * every {@link METER_PROBE_EVERY} span starts. `false` never binds.
  */
 export class MeterBinding {
-  private unregister: (() => void) | undefined;
+  /** Bound (or given up after an error, or told never to bind): nothing left to probe for. */
+  bound = false;
   // The first span probes (the global may have been registered since construction).
   private probeCount = METER_PROBE_EVERY - 1;
 
@@ -25,9 +26,9 @@ export class MeterBinding {
     this.bind();
   }
 
-  /** Called at every span start: now and then, tries again to bind while unbound. */
+  /** Called at span starts while not `bound`: now and then, tries again to bind. */
   probe(): void {
-    if (this.unregister === undefined && ++this.probeCount >= METER_PROBE_EVERY) {
+    if (!this.bound && ++this.probeCount >= METER_PROBE_EVERY) {
       this.probeCount = 0;
       this.bind();
     }
@@ -35,19 +36,24 @@ export class MeterBinding {
 
   /** Binds now if not bound yet (a no-op global MeterProvider does not count). */
   bind(): void {
-    if (this.unregister !== undefined || this.explicit === false) return;
+    if (this.bound) return;
+    if (this.explicit === false) {
+      this.bound = true;
+      return;
+    }
     try {
       const provider = this.explicit ?? metrics.getMeterProvider();
       // The API's global is a no-op until an SDK registers one; try again later in that case.
       if (this.explicit === undefined) {
         if (provider.getMeter('@ai-margin/probe') === createNoopMeter()) return;
       }
-      this.unregister = registerOtelMetrics(provider, this.source, VERSION, (kind, err) =>
+      registerOtelMetrics(provider, this.source, VERSION, (kind, err) =>
         this.errors.record(kind, err),
       );
+      this.bound = true;
     } catch (err) {
       this.errors.record('otel_register', err);
-      this.unregister = () => {};
+      this.bound = true;
     }
   }
 }
