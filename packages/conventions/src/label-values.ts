@@ -33,6 +33,9 @@ export const LABEL_FIX_REASON = {
   tooLong: 'too_long',
 } as const;
 
+/** Value of a label whose value is not known (a call naming no model, a customer without signup date). */
+export const UNKNOWN_LABEL_VALUE = 'unknown';
+
 /** Value used when a span carries no customer attribution. */
 export const UNATTRIBUTED = 'unattributed';
 

@@ -77,6 +77,12 @@ export const ATTR_AI_MARGIN_EXTRA_PREFIX = 'ai_margin.attr.';
 export const ATTR_AI_MARGIN_PRICE_PERIOD = 'ai_margin.price.period';
 /** Model id the price book resolved the call to. */
 export const ATTR_AI_MARGIN_PRICED_MODEL = 'ai_margin.price.model';
+/** Name of the cost rule that priced a non-LLM span. */
+export const ATTR_AI_MARGIN_COST_RULE = 'ai_margin.cost.rule';
+/** `gen_ai.usage.cost.currency` of the costs ai-margin writes. */
+export const COST_CURRENCY = 'USD';
+/** `gen_ai.usage.cost.source` values: `local` is a cost ai-margin computed in process. */
+export const COST_SOURCE = { local: 'local' } as const;
 /** Why a GenAI call has no cost (unknown_model, no_period, missing_usage, invalid_usage). */
 export const ATTR_AI_MARGIN_UNPRICED_REASON = 'ai_margin.unpriced.reason';
 /** `true` when usage was estimated rather than reported by the provider. */

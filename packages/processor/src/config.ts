@@ -1,3 +1,4 @@
+import { ATTR_AI_MARGIN_CUSTOMER_ID, ATTR_AI_MARGIN_FEATURE } from '@ai-margin/conventions';
 import type { MeterProvider } from '@opentelemetry/api';
 import type { CustomersOption } from './customers/types';
 import type { PriceBook } from './prices/index';
@@ -127,7 +128,7 @@ export const DEFAULTS = {
   maxIdempotencyKeys: 100_000,
   pseudonymCacheSize: 50_000,
   customerKeys: [
-    'ai_margin.customer_id',
+    ATTR_AI_MARGIN_CUSTOMER_ID,
     'traceloop.association.properties.customer_id',
     'ai.telemetry.metadata.customerId',
     'ai.telemetry.metadata.customer_id',
@@ -136,7 +137,7 @@ export const DEFAULTS = {
     'ai.settings.context.customer_id',
   ],
   featureKeys: [
-    'ai_margin.feature',
+    ATTR_AI_MARGIN_FEATURE,
     'traceloop.association.properties.feature',
     'ai.telemetry.metadata.feature',
     'ai.settings.context.feature',

@@ -3,10 +3,12 @@
  * per-bucket breakdown and the period that priced it, or an explicit unpriced reason.
  */
 
+import { UNPRICED_REASON } from '@ai-margin/conventions';
 import type { CompiledTier, EffectivePrices } from '../prices/compiled';
 import type { InternalResolution, PriceBook } from '../prices/price-book';
 import type { RequestedServiceTier, ServiceTier } from '../prices/types';
 import { TOKEN_BUCKETS } from '../prices/types';
+import { emptyBucketUsage } from './normalize';
 import type {
   BucketUsage,
   CostRequest,
@@ -38,36 +40,40 @@ function unpriced(reason: Unpriced['reason'], detail: string): Unpriced {
 
 type FoundResolution = Extract<InternalResolution, { found: true }>;
 
-/**
- * Call-wide pricing choices for one call (cliff tier, service tier, multipliers), filled by
- * {@link quoteCall}. Module scratch: pricing is synchronous and reads it right after.
- */
-const quote: {
+/** Call-wide pricing choices for one call (cliff tier, service tier, multipliers). */
+export interface CallTerms {
   prices: EffectivePrices;
   tierAbove: number | undefined;
   serviceTier: ServiceTier;
   multiplier: number;
   uplift: number | undefined;
-} = {
-  prices: Object.freeze({
-    input: 0,
-    cacheRead: 0,
-    cacheWrite5m: 0,
-    cacheWrite1h: 0,
-    output: 0,
-    reasoning: 0,
-  }),
-  tierAbove: undefined,
-  serviceTier: 'standard',
-  multiplier: 1,
-  uplift: undefined,
-};
+}
 
-/** Fills {@link quote} for a call; returns the unpriced answer when the tier has no price. */
-function quoteCall(
+const NO_PRICES: EffectivePrices = Object.freeze({
+  input: 0,
+  cacheRead: 0,
+  cacheWrite5m: 0,
+  cacheWrite1h: 0,
+  output: 0,
+  reasoning: 0,
+});
+
+function newCallTerms(): CallTerms {
+  return {
+    prices: NO_PRICES,
+    tierAbove: undefined,
+    serviceTier: 'standard',
+    multiplier: 1,
+    uplift: undefined,
+  };
+}
+
+/** Fills `out` for a call; returns the unpriced answer when the tier has no price. */
+function termsOf(
   found: FoundResolution,
   totalInput: number,
   requested: RequestedServiceTier | undefined,
+  out: CallTerms,
 ): Unpriced | undefined {
   const period = found.period;
   if (
@@ -77,11 +83,11 @@ function quoteCall(
     found.discountPercent === undefined
   ) {
     // The common case: standard tier, no cliff tiers, uplift or discount.
-    quote.prices = period.prices;
-    quote.tierAbove = undefined;
-    quote.serviceTier = 'standard';
-    quote.multiplier = 1;
-    quote.uplift = undefined;
+    out.prices = period.prices;
+    out.tierAbove = undefined;
+    out.serviceTier = 'standard';
+    out.multiplier = 1;
+    out.uplift = undefined;
     return undefined;
   }
   let prices = period.prices;
@@ -101,14 +107,14 @@ function quoteCall(
   if (!STANDARD_TIER_NAMES.has(requestedTier)) {
     if (!PRICED_TIERS.has(requestedTier)) {
       return unpriced(
-        'no_period',
+        UNPRICED_REASON.noPeriod,
         `unknown service tier "${requestedTier}" for ${period.resolved.ref.id}`,
       );
     }
     const m = period.serviceTiers[requestedTier as PricedTier];
     if (m === undefined) {
       return unpriced(
-        'no_period',
+        UNPRICED_REASON.noPeriod,
         `no "${requestedTier}" service-tier price for ${period.resolved.ref.id} (period has: ${Object.keys(period.serviceTiers).join(', ') || 'standard only'})`,
       );
     }
@@ -121,26 +127,68 @@ function quoteCall(
       : undefined;
   if (uplift !== undefined) multiplier *= uplift;
   if (found.discountPercent !== undefined) multiplier *= 1 - found.discountPercent / 100;
-  quote.prices = prices;
-  quote.tierAbove = tierAbove;
-  quote.serviceTier = serviceTier;
-  quote.multiplier = multiplier;
-  quote.uplift = uplift;
+  out.prices = prices;
+  out.tierAbove = tierAbove;
+  out.serviceTier = serviceTier;
+  out.multiplier = multiplier;
+  out.uplift = uplift;
   return undefined;
 }
 
-/** Where {@link priceCost} leaves the period that priced the call. */
+/**
+ * The one cost summation: fills `breakdown` with each bucket's USD (tokens × USD per 1M / 1e6 ×
+ * the call-wide multiplier) and returns their sum in TOKEN_BUCKETS order, so summing the
+ * breakdown gives exactly the cost. `usage` holds finite non-negative counts.
+ */
+function costOf(usage: BucketUsage, terms: CallTerms, breakdown: BucketUsage): number {
+  const prices = terms.prices;
+  const multiplier = terms.multiplier;
+  breakdown.input = bucketUsd(usage.input, prices.input, multiplier);
+  breakdown.cacheRead = bucketUsd(usage.cacheRead, prices.cacheRead, multiplier);
+  breakdown.cacheWrite5m = bucketUsd(usage.cacheWrite5m, prices.cacheWrite5m, multiplier);
+  breakdown.cacheWrite1h = bucketUsd(usage.cacheWrite1h, prices.cacheWrite1h, multiplier);
+  breakdown.output = bucketUsd(usage.output, prices.output, multiplier);
+  breakdown.reasoning = bucketUsd(usage.reasoning, prices.reasoning, multiplier);
+  return (
+    breakdown.input +
+    breakdown.cacheRead +
+    breakdown.cacheWrite5m +
+    breakdown.cacheWrite1h +
+    breakdown.output +
+    breakdown.reasoning
+  );
+}
+
+/**
+ * @internal The span path's reusable pricing state, owned by the caller: {@link priceCost} fills
+ * it in place (the period that priced the call, and the terms and breakdown it used).
+ */
 export interface CostQuote {
+  /** USD, when priced (a field, not a return value: a double field is stored unboxed). */
+  costUsd: number;
   /** Set when the call was priced. */
   period: PeriodRef | undefined;
   resolvedModel: string;
+  readonly terms: CallTerms;
+  readonly breakdown: BucketUsage;
+}
+
+/** @internal */
+export function newCostQuote(): CostQuote {
+  return {
+    costUsd: 0,
+    period: undefined,
+    resolvedModel: '',
+    terms: newCallTerms(),
+    breakdown: emptyBucketUsage(),
+  };
 }
 
 /**
  * @internal The span processor's fast path: the same cost as `priceCall(...).costUsd`, bit for
- * bit, without building the breakdown and result objects. Returns -1 whenever `priceCall` would
- * not return a price (then call it for the reason). `usage` must hold finite non-negative
- * counts in every bucket; `out` receives the period.
+ * bit, without building the result object. Returns `false` whenever `priceCall` would not return
+ * a price (then call it for the reason); on `true`, `out` holds the cost and the period. `usage`
+ * must hold finite non-negative counts in every bucket.
  */
 export function priceCost(
   book: PriceBook,
@@ -150,30 +198,21 @@ export function priceCost(
   usage: BucketUsage,
   serviceTier: RequestedServiceTier | undefined,
   out: CostQuote,
-): number {
+): boolean {
+  out.period = undefined;
   try {
-    const input = usage.input;
-    const cacheRead = usage.cacheRead;
-    const cacheWrite5m = usage.cacheWrite5m;
-    const cacheWrite1h = usage.cacheWrite1h;
     const found = book.resolve(provider, model, at);
-    if (!found.found) return -1;
-    if (quoteCall(found, input + cacheRead + cacheWrite5m + cacheWrite1h, serviceTier)) return -1;
-    const prices = quote.prices;
-    const multiplier = quote.multiplier;
-    // Same terms in the same order as `priceCall`'s breakdown sum.
-    const costUsd =
-      bucketUsd(input, prices.input, multiplier) +
-      bucketUsd(cacheRead, prices.cacheRead, multiplier) +
-      bucketUsd(cacheWrite5m, prices.cacheWrite5m, multiplier) +
-      bucketUsd(cacheWrite1h, prices.cacheWrite1h, multiplier) +
-      bucketUsd(usage.output, prices.output, multiplier) +
-      bucketUsd(usage.reasoning, prices.reasoning, multiplier);
+    if (!found.found) return false;
+    const totalInput = usage.input + usage.cacheRead + usage.cacheWrite5m + usage.cacheWrite1h;
+    const terms = out.terms;
+    if (termsOf(found, totalInput, serviceTier, terms) !== undefined) return false;
+    out.costUsd = costOf(usage, terms, out.breakdown);
     out.period = found.period.resolved.ref;
     out.resolvedModel = found.period.resolved.model;
-    return costUsd;
+    return true;
   } catch {
-    return -1;
+    out.period = undefined;
+    return false;
   }
 }
 
@@ -194,16 +233,18 @@ export function priceCall(book: PriceBook, req: CostRequest): CostResult {
     return priceUnchecked(book, req);
   } catch (err) {
     return unpriced(
-      'invalid_usage',
+      UNPRICED_REASON.invalidUsage,
       `cannot price call: ${(err as Error)?.message ?? String(err)}`,
     );
   }
 }
 
 function priceUnchecked(book: PriceBook, req: CostRequest): CostResult {
-  if (!req || typeof req !== 'object') return unpriced('invalid_usage', 'no cost request');
+  if (!req || typeof req !== 'object')
+    return unpriced(UNPRICED_REASON.invalidUsage, 'no cost request');
   const usage = req.usage as Partial<BucketUsage> | undefined;
-  if (!usage || typeof usage !== 'object') return unpriced('missing_usage', 'no usage on the call');
+  if (!usage || typeof usage !== 'object')
+    return unpriced(UNPRICED_REASON.missingUsage, 'no usage on the call');
   const input = count(usage.input);
   const cacheRead = count(usage.cacheRead);
   const cacheWrite5m = count(usage.cacheWrite5m);
@@ -220,39 +261,28 @@ function priceUnchecked(book: PriceBook, req: CostRequest): CostResult {
   ) {
     const bad = TOKEN_BUCKETS.find((b) => count(usage[b]) < 0)!;
     return unpriced(
-      'invalid_usage',
+      UNPRICED_REASON.invalidUsage,
       `usage.${bad} must be a non-negative number, got ${String(usage[bad])}`,
     );
   }
   const totalInput = input + cacheRead + cacheWrite5m + cacheWrite1h;
   if (typeof req.provider !== 'string' || typeof req.model !== 'string') {
-    return unpriced('unknown_model', 'provider and model must be strings');
+    return unpriced(UNPRICED_REASON.unknownModel, 'provider and model must be strings');
   }
 
   const found: InternalResolution = book.resolve(req.provider, req.model, req.at);
   if (!found.found) return unpriced(found.reason, found.detail);
-  const refused = quoteCall(found, totalInput, req.serviceTier);
+  const terms = newCallTerms();
+  const refused = termsOf(found, totalInput, req.serviceTier, terms);
   if (refused !== undefined) return refused;
   const period = found.period;
-  const { prices, tierAbove, serviceTier, multiplier, uplift } = quote;
-
-  // Each bucket: tokens × USD per 1M / 1e6, then the call-wide multiplier.
-  const breakdown: BucketUsage = {
-    input: bucketUsd(input, prices.input, multiplier),
-    cacheRead: bucketUsd(cacheRead, prices.cacheRead, multiplier),
-    cacheWrite5m: bucketUsd(cacheWrite5m, prices.cacheWrite5m, multiplier),
-    cacheWrite1h: bucketUsd(cacheWrite1h, prices.cacheWrite1h, multiplier),
-    output: bucketUsd(output, prices.output, multiplier),
-    reasoning: bucketUsd(reasoning, prices.reasoning, multiplier),
-  };
-  // Summed in TOKEN_BUCKETS order, so summing the breakdown gives exactly costUsd.
-  const costUsd =
-    breakdown.input +
-    breakdown.cacheRead +
-    breakdown.cacheWrite5m +
-    breakdown.cacheWrite1h +
-    breakdown.output +
-    breakdown.reasoning;
+  const { tierAbove, serviceTier, uplift } = terms;
+  const breakdown = emptyBucketUsage();
+  const costUsd = costOf(
+    { input, cacheRead, cacheWrite5m, cacheWrite1h, output, reasoning },
+    terms,
+    breakdown,
+  );
 
   const result: PricedCost = {
     priced: true,

@@ -2,11 +2,16 @@
  * Usage normalisation: one documented mapping per provider convention from the counts a provider
  * reports to non-overlapping token buckets. Never throws, whatever the input.
  */
+import { UNPRICED_REASON } from '@ai-margin/conventions';
 import type { BucketUsage, RawUsage, UsageConvention } from './types';
 
 export type NormalizeResult =
   | { ok: true; usage: BucketUsage }
-  | { ok: false; reason: 'missing_usage' | 'invalid_usage'; detail: string };
+  | {
+      ok: false;
+      reason: typeof UNPRICED_REASON.missingUsage | typeof UNPRICED_REASON.invalidUsage;
+      detail: string;
+    };
 
 const FIELDS: readonly (keyof RawUsage)[] = [
   'inputTokens',
@@ -27,7 +32,7 @@ const CONVENTIONS: readonly UsageConvention[] = [
 ];
 
 function invalid(detail: string): NormalizeResult {
-  return { ok: false, reason: 'invalid_usage', detail };
+  return { ok: false, reason: UNPRICED_REASON.invalidUsage, detail };
 }
 
 /**
@@ -59,7 +64,7 @@ function normalizeUnchecked(raw: unknown, convention: UsageConvention): Normaliz
   if (!CONVENTIONS.includes(convention))
     return invalid(`unknown usage convention "${String(convention)}"`);
   if (raw === undefined || raw === null)
-    return { ok: false, reason: 'missing_usage', detail: 'no usage reported' };
+    return { ok: false, reason: UNPRICED_REASON.missingUsage, detail: 'no usage reported' };
   if (typeof raw !== 'object') return invalid(`usage must be an object, got ${typeof raw}`);
   const source = raw as Record<string, unknown>;
   const n: Partial<Record<keyof RawUsage, number>> = {};
@@ -76,15 +81,8 @@ function normalizeUnchecked(raw: unknown, convention: UsageConvention): Normaliz
     }
     n[field] = value;
   }
-  if (n.inputTokens === undefined && n.outputTokens === undefined) {
-    return {
-      ok: false,
-      reason: 'missing_usage',
-      detail: 'neither inputTokens nor outputTokens reported',
-    };
-  }
   const usage = emptyBucketUsage();
-  const problem = fillBuckets(
+  const problem = splitUsage(
     convention,
     n.inputTokens ?? ABSENT,
     n.outputTokens ?? ABSENT,
@@ -95,6 +93,13 @@ function normalizeUnchecked(raw: unknown, convention: UsageConvention): Normaliz
     n.reasoningTokens ?? ABSENT,
     usage,
   );
+  if (problem === 'no_usage') {
+    return {
+      ok: false,
+      reason: UNPRICED_REASON.missingUsage,
+      detail: 'neither inputTokens nor outputTokens reported',
+    };
+  }
   if (problem === 'cache_exceeds_input') {
     return invalid(
       `cache tokens (read ${usage.cacheRead} + write ${usage.cacheWrite5m + usage.cacheWrite1h}) exceed inputTokens (${n.inputTokens ?? 0}), which include them under the ${convention} convention`,
@@ -105,31 +110,40 @@ function normalizeUnchecked(raw: unknown, convention: UsageConvention): Normaliz
       `reasoningTokens (${usage.reasoning}) exceed outputTokens (${n.outputTokens ?? 0}), which include them under the ${convention} convention`,
     );
   }
+  // 'invalid_count' cannot happen here (every count was checked above, with its name).
   if (problem !== undefined) return invalid(`unknown usage convention "${String(convention)}"`);
   return { ok: true, usage };
 }
 
-/** Marks an absent count in {@link fillBuckets}' arguments. */
+/** Marks an absent count in {@link splitUsage}' arguments (and in the span reader's readings). */
 export const ABSENT = -1;
 
-/** A bucket object of zeros, for {@link fillBuckets} to fill. */
+/** A bucket object of zeros, for {@link splitUsage} to fill. */
 export function emptyBucketUsage(): BucketUsage {
   return { input: 0, cacheRead: 0, cacheWrite5m: 0, cacheWrite1h: 0, output: 0, reasoning: 0 };
 }
 
-/** Why {@link fillBuckets} could not map a set of counts. */
+/** Why {@link splitUsage} could not map a set of counts. */
 export type BucketMappingProblem =
+  | 'no_usage'
+  | 'invalid_count'
   | 'cache_exceeds_input'
   | 'reasoning_exceeds_output'
   | 'unknown_convention';
 
+/** A count as {@link splitUsage} takes it: {@link ABSENT} or a non-negative integer. */
+function isCount(v: number): boolean {
+  return v === ABSENT || (Number.isInteger(v) && v >= 0);
+}
+
 /**
- * @internal The mapping itself, shared by {@link normalizeUsage} and the span processor's
- * allocation-free fast path: fills `out` from counts that are already validated (non-negative
- * integers, or {@link ABSENT}) and returns `undefined`, or names the problem. The cache fields of
- * `out` are filled before a problem is reported, so a caller can describe it.
+ * @internal The one usage-to-bucket split, shared by {@link normalizeUsage} and the span
+ * processor's allocation-free path: checks the counts (non-negative integers, or {@link ABSENT};
+ * an input or an output count present), fills `out` and returns `undefined`, or names the
+ * problem. The cache fields of `out` are filled before a mapping problem is reported, so a
+ * caller can describe it.
  */
-export function fillBuckets(
+export function splitUsage(
   convention: UsageConvention,
   inputTokens: number,
   outputTokens: number,
@@ -140,6 +154,18 @@ export function fillBuckets(
   reasoningTokens: number,
   out: BucketUsage,
 ): BucketMappingProblem | undefined {
+  if (inputTokens === ABSENT && outputTokens === ABSENT) return 'no_usage';
+  if (
+    !isCount(inputTokens) ||
+    !isCount(outputTokens) ||
+    !isCount(cacheReadTokens) ||
+    !isCount(cacheWriteTokens) ||
+    !isCount(cacheWrite5mTokens) ||
+    !isCount(cacheWrite1hTokens) ||
+    !isCount(reasoningTokens)
+  ) {
+    return 'invalid_count';
+  }
   const input = inputTokens === ABSENT ? 0 : inputTokens;
   const output = outputTokens === ABSENT ? 0 : outputTokens;
   const cacheRead = cacheReadTokens === ABSENT ? 0 : cacheReadTokens;

@@ -1,3 +1,4 @@
+import type { UNPRICED_REASON } from '@ai-margin/conventions';
 import type { PricePeriod, RequestedServiceTier, ServiceTier, TokenBucket } from '../prices/types';
 
 /** Token counts in non-overlapping buckets (see `normalizeUsage`). */
@@ -47,10 +48,10 @@ export interface PeriodRef {
 }
 
 export type UnpricedReason =
-  | 'unknown_model'
-  | 'no_period' // model known, but no price in force at that instant
-  | 'missing_usage'
-  | 'invalid_usage';
+  | typeof UNPRICED_REASON.unknownModel
+  | typeof UNPRICED_REASON.noPeriod // model known, but no price in force at that instant
+  | typeof UNPRICED_REASON.missingUsage
+  | typeof UNPRICED_REASON.invalidUsage;
 
 export interface PricedCost {
   priced: true;

@@ -3,10 +3,11 @@
  * skipped, each with a warning that names where it is (file:line when known) and the field;
  * the remaining customers always load. A duplicate id is reported; the later entry wins.
  */
+import { UNKNOWN_LABEL_VALUE } from '@ai-margin/conventions';
 import { parseSignupDate } from './signup-date';
 import type { Customer } from './types';
 
-const UNKNOWN = 'unknown';
+const UNKNOWN = UNKNOWN_LABEL_VALUE;
 
 /** MRR above this (USD per month) is a unit mix-up or garbage, not a subscription. */
 export const MAX_MRR_USD = 1_000_000_000;

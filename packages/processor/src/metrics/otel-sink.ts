@@ -1,3 +1,4 @@
+import { METRICS, type MetricDefinition, type MetricKey } from '@ai-margin/conventions';
 import type {
   BatchObservableCallback,
   BatchObservableResult,
@@ -6,7 +7,6 @@ import type {
   Observable,
 } from '@opentelemetry/api';
 import { exportable } from '../processor/amounts';
-import { METRICS, type MetricDefinition, type MetricKey } from './catalog';
 import type { MetricSource } from './source';
 
 export const METER_NAME = '@ai-margin/processor';

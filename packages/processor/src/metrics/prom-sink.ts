@@ -1,6 +1,6 @@
+import { METRICS, type MetricKey } from '@ai-margin/conventions';
 import type { PromRegistryLike } from '../config';
 import { exportable } from '../processor/amounts';
-import { METRICS, type MetricKey } from './catalog';
 import type { MetricSource } from './source';
 
 const OURS = Symbol.for('@ai-margin/processor.prom-metric');

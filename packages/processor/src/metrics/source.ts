@@ -1,5 +1,5 @@
+import type { MetricKey } from '@ai-margin/conventions';
 import type { SeriesPoint } from '../processor/aggregates';
-import type { MetricKey } from './catalog';
 
 /** Readers of the current cumulative values, one per metric, called at collection time only. */
 export type MetricSource = Partial<Record<MetricKey, () => SeriesPoint[]>>;

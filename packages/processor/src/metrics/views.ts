@@ -1,4 +1,4 @@
-import { METRICS } from './catalog';
+import { METRICS } from '@ai-margin/conventions';
 
 /**
  * View options (structurally `ViewOptions` of `@opentelemetry/sdk-metrics`) that raise the SDK's

@@ -1,3 +1,4 @@
+import type { UNPRICED_REASON } from '@ai-margin/conventions';
 import type { ResolvedPrice } from '../cost/types';
 import type { PricePeriod } from './types';
 
@@ -11,7 +12,11 @@ export type PriceLookup =
       /** Bedrock cross-region prefix of the requested id without its dot (`us`, `global`). */
       geo?: string;
     }
-  | { found: false; reason: 'unknown_model' | 'no_period'; detail: string };
+  | {
+      found: false;
+      reason: typeof UNPRICED_REASON.unknownModel | typeof UNPRICED_REASON.noPeriod;
+      detail: string;
+    };
 
 /** One model as listed by `PriceBook.list`. */
 export interface PriceBookEntry {

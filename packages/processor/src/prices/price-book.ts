@@ -2,6 +2,7 @@
  * The price book: shipped price data merged with user files, answering "what did this model cost
  * at that instant?" with Map lookups and a binary search (no per-call regex or scan).
  */
+import { UNPRICED_REASON } from '@ai-margin/conventions';
 import type { ResolvedPrice } from '../cost/types';
 import {
   type CompiledModel,
@@ -38,7 +39,11 @@ export type InternalResolution =
       geo: string | undefined;
       discountPercent: number | undefined;
     }
-  | { found: false; reason: 'unknown_model' | 'no_period'; detail: string };
+  | {
+      found: false;
+      reason: typeof UNPRICED_REASON.unknownModel | typeof UNPRICED_REASON.noPeriod;
+      detail: string;
+    };
 
 interface ProviderState {
   name: string;
@@ -403,7 +408,7 @@ export class PriceBook {
     if (!provider) {
       return {
         found: false,
-        reason: 'unknown_model',
+        reason: UNPRICED_REASON.unknownModel,
         detail: `unknown provider "${providerName}" (priced providers: ${[...this.byName.keys()].join(', ')})`,
       };
     }
@@ -419,11 +424,11 @@ export class PriceBook {
       provider.cache.set(model, resolution);
     }
     if (resolution.kind === 'unknown')
-      return { found: false, reason: 'unknown_model', detail: resolution.detail };
+      return { found: false, reason: UNPRICED_REASON.unknownModel, detail: resolution.detail };
     if (!Number.isFinite(atMs)) {
       return {
         found: false,
-        reason: 'no_period',
+        reason: UNPRICED_REASON.noPeriod,
         detail: `call time ${String(atMs)} is not a valid instant`,
       };
     }
@@ -437,7 +442,7 @@ export class PriceBook {
       if (i < 0) {
         return {
           found: false,
-          reason: 'no_period',
+          reason: UNPRICED_REASON.noPeriod,
           detail: `alias "${alias.alias}" of provider "${provider.name}" points at no model at ${isoOf(atMs)} (first target from ${alias.targets[0]!.effectiveFrom})`,
         };
       }
@@ -452,7 +457,7 @@ export class PriceBook {
     if (!period || atMs >= period.toMs) {
       return {
         found: false,
-        reason: 'no_period',
+        reason: UNPRICED_REASON.noPeriod,
         detail: `no price for ${provider.name}/${target.id} at ${isoOf(atMs)} (${describePeriods(target)})`,
       };
     }

@@ -1,5 +1,13 @@
+import {
+  COST_TYPE,
+  type CostType,
+  LABELS,
+  OVERFLOW_CUSTOMER,
+  OVERFLOW_METRIC,
+  PRICED,
+  TOKEN_TYPE_LABEL,
+} from '@ai-margin/conventions';
 import type { BucketUsage, UnpricedReason } from '../cost/types';
-import { LABELS, OVERFLOW_CUSTOMER, OVERFLOW_METRIC, TOKEN_TYPE_LABEL } from '../metrics/catalog';
 import { LabelGuard, type OverflowMetric } from './label-guard';
 import type { LabelValues } from './label-values';
 
@@ -15,7 +23,7 @@ export interface SpanOutcome {
   feature: string;
   provider: string;
   model: string;
-  costType: 'llm' | 'rule';
+  costType: CostType;
   /** A GenAI call (counted in `ai_margin_requests_total`); rule spans are not. */
   isCall: boolean;
   priced: boolean;
@@ -58,6 +66,8 @@ interface KeyedValue {
 }
 
 const SEP = '\u0001';
+// Read once at load (a plain string on the span path, not a property load per span).
+const LLM = COST_TYPE.llm;
 
 function unpricedLabels(provider: string, model: string, reason: string): Record<string, string> {
   return { [LABELS.provider]: provider, [LABELS.model]: model, [LABELS.reason]: reason };
@@ -65,6 +75,12 @@ function unpricedLabels(provider: string, model: string, reason: string): Record
 
 function revenueLabels(customer: string, feature: string, type: string): Record<string, string> {
   return { [LABELS.customer]: customer, [LABELS.feature]: feature, [LABELS.revenueType]: type };
+}
+
+/** The customer and feature label values a span was counted under (after the caps). */
+export interface AdmittedLabels {
+  customer: string;
+  feature: string;
 }
 
 export interface AggregateLimits {
@@ -125,13 +141,11 @@ export class Aggregates {
     this.overflow.set(d, (this.overflow.get(d) ?? 0) + 1);
   }
 
-  /** Customer label value used by the last `add` (after the cap). */
-  admittedCustomer = '';
-  /** Feature label value used by the last `add` (after the cap). */
-  admittedFeature = '';
-
-  /** Adds one span; the label values used (after the caps) are left in `admitted*`. */
-  add(o: SpanOutcome): void {
+  /**
+   * Adds one span; the customer and feature label values used (after the caps) are written to
+   * the caller's `admitted` (reused per span: no allocation).
+   */
+  add(o: SpanOutcome, admitted: AdmittedLabels): void {
     const customer = this.customers.admit(o.customer);
     const feature = this.features.admit(o.feature);
     const provider = this.providers.admit(o.provider);
@@ -148,7 +162,7 @@ export class Aggregates {
         : this.findGroup(customer, feature, provider, model);
     this.lastGroup = g;
     // A series seen for the first time (the flag is still false) must fit the metric's budget.
-    if (o.costType === 'llm') {
+    if (o.costType === LLM) {
       if (o.priced) {
         const c = g.llmCostSeen ? g : this.hold(g, COST);
         c.llmCostSeen = true;
@@ -193,8 +207,8 @@ export class Aggregates {
         );
       }
     }
-    this.admittedCustomer = customer;
-    this.admittedFeature = feature;
+    admitted.customer = customer;
+    admitted.feature = feature;
   }
 
   /** Adds `n` tokens to bucket `i` (order of TOKEN_LABEL_BY_INDEX). */
@@ -335,8 +349,9 @@ export class Aggregates {
   costSeries(): SeriesPoint[] {
     const out: SeriesPoint[] = [];
     for (const g of this.groups) {
-      if (g.llmCostSeen) out.push({ labels: this.costLabels(g, 'llm'), value: g.costLlm });
-      if (g.ruleCostSeen) out.push({ labels: this.costLabels(g, 'rule'), value: g.costRule });
+      if (g.llmCostSeen) out.push({ labels: this.costLabels(g, COST_TYPE.llm), value: g.costLlm });
+      if (g.ruleCostSeen)
+        out.push({ labels: this.costLabels(g, COST_TYPE.rule), value: g.costRule });
     }
     return out;
   }
@@ -366,9 +381,9 @@ export class Aggregates {
     const out: SeriesPoint[] = [];
     for (const g of this.groups) {
       if (g.requestsPriced > 0)
-        out.push({ labels: this.requestLabels(g, 'true'), value: g.requestsPriced });
+        out.push({ labels: this.requestLabels(g, PRICED.yes), value: g.requestsPriced });
       if (g.requestsUnpriced > 0) {
-        out.push({ labels: this.requestLabels(g, 'false'), value: g.requestsUnpriced });
+        out.push({ labels: this.requestLabels(g, PRICED.no), value: g.requestsUnpriced });
       }
     }
     return out;

@@ -1,4 +1,4 @@
-import { OVERFLOW_CUSTOMER, type OVERFLOW_METRIC } from '../metrics/catalog';
+import { OVERFLOW_CUSTOMER, type OVERFLOW_METRIC } from '@ai-margin/conventions';
 import type { LabelValues } from './label-values';
 
 /** `metric` label value of the overflow counter. */

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { LABEL_FIX_REASON } from '../metrics/catalog';
+import { LABEL_FIX_REASON } from '@ai-margin/conventions';
 
 /** Why a label value was rewritten (the `reason` label of the normalisation counter). */
 export type LabelFix = (typeof LABEL_FIX_REASON)[keyof typeof LABEL_FIX_REASON];

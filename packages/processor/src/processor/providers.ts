@@ -1,3 +1,5 @@
+import { GEN_AI_PROVIDER } from '@ai-margin/conventions';
+
 /**
  * Provider names as peers spell them, mapped to `gen_ai.provider.name` values (the price book's
  * provider keys). Unknown names are kept, lower-cased. A Map, not an object literal: a provider
@@ -5,29 +7,29 @@
  */
 const EXACT = new Map<string, string>(
   Object.entries({
-    openai: 'openai',
-    'az.ai.openai': 'azure.ai.openai',
-    'azure.ai.openai': 'azure.ai.openai',
-    azure: 'azure.ai.openai',
-    'azure-openai': 'azure.ai.openai',
-    azure_openai: 'azure.ai.openai',
+    openai: GEN_AI_PROVIDER.openai,
+    'az.ai.openai': GEN_AI_PROVIDER.azureOpenai,
+    'azure.ai.openai': GEN_AI_PROVIDER.azureOpenai,
+    azure: GEN_AI_PROVIDER.azureOpenai,
+    'azure-openai': GEN_AI_PROVIDER.azureOpenai,
+    azure_openai: GEN_AI_PROVIDER.azureOpenai,
     'az.ai.inference': 'azure.ai.inference',
     'azure.ai.inference': 'azure.ai.inference',
-    anthropic: 'anthropic',
-    'aws.bedrock': 'aws.bedrock',
-    aws: 'aws.bedrock',
-    bedrock: 'aws.bedrock',
-    aws_bedrock: 'aws.bedrock',
-    'amazon-bedrock': 'aws.bedrock',
-    'gcp.gemini': 'gcp.gemini',
-    gemini: 'gcp.gemini',
-    google: 'gcp.gemini',
-    'google.generative-ai': 'gcp.gemini',
-    'gcp.vertex_ai': 'gcp.vertex_ai',
-    vertex_ai: 'gcp.vertex_ai',
-    vertexai: 'gcp.vertex_ai',
-    vertex: 'gcp.vertex_ai',
-    'gcp.gen_ai': 'gcp.gen_ai',
+    anthropic: GEN_AI_PROVIDER.anthropic,
+    'aws.bedrock': GEN_AI_PROVIDER.awsBedrock,
+    aws: GEN_AI_PROVIDER.awsBedrock,
+    bedrock: GEN_AI_PROVIDER.awsBedrock,
+    aws_bedrock: GEN_AI_PROVIDER.awsBedrock,
+    'amazon-bedrock': GEN_AI_PROVIDER.awsBedrock,
+    'gcp.gemini': GEN_AI_PROVIDER.gcpGemini,
+    gemini: GEN_AI_PROVIDER.gcpGemini,
+    google: GEN_AI_PROVIDER.gcpGemini,
+    'google.generative-ai': GEN_AI_PROVIDER.gcpGemini,
+    'gcp.vertex_ai': GEN_AI_PROVIDER.gcpVertexAi,
+    vertex_ai: GEN_AI_PROVIDER.gcpVertexAi,
+    vertexai: GEN_AI_PROVIDER.gcpVertexAi,
+    vertex: GEN_AI_PROVIDER.gcpVertexAi,
+    'gcp.gen_ai': GEN_AI_PROVIDER.gcpGenAi,
     mistral: 'mistral_ai',
     mistralai: 'mistral_ai',
     mistral_ai: 'mistral_ai',
@@ -65,7 +67,8 @@ function compute(raw: string): string {
   const exact = EXACT.get(lower);
   if (exact) return exact;
   // Vercel AI SDK: `openai.chat`, `anthropic.messages`, `google.vertex.chat`, `azure-openai.chat`.
-  if (lower.startsWith('google.vertex') || lower.startsWith('vertex.')) return 'gcp.vertex_ai';
+  if (lower.startsWith('google.vertex') || lower.startsWith('vertex.'))
+    return GEN_AI_PROVIDER.gcpVertexAi;
   const dot = lower.indexOf('.');
   if (dot > 0) {
     const prefix = EXACT.get(lower.slice(0, dot));

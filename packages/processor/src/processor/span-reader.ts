@@ -1,5 +1,28 @@
+import {
+  ATTR_AI_MARGIN_SERVICE_TIER,
+  ATTR_AI_MARGIN_USAGE_CACHE_WRITE_1H_TOKENS,
+  ATTR_AI_MARGIN_USAGE_CACHE_WRITE_12H_TOKENS,
+  ATTR_AI_MARGIN_USAGE_CACHE_WRITE_30M_TOKENS,
+  ATTR_GEN_AI_OPENAI_RESPONSE_SERVICE_TIER,
+  ATTR_GEN_AI_OPERATION_NAME,
+  ATTR_GEN_AI_PROVIDER_NAME,
+  ATTR_GEN_AI_REQUEST_MODEL,
+  ATTR_GEN_AI_RESPONSE_MODEL,
+  ATTR_GEN_AI_SYSTEM,
+  ATTR_GEN_AI_USAGE_CACHE_CREATION_INPUT_TOKENS,
+  ATTR_GEN_AI_USAGE_CACHE_READ_INPUT_TOKENS,
+  ATTR_GEN_AI_USAGE_CACHE_WRITE_INPUT_TOKENS,
+  ATTR_GEN_AI_USAGE_COMPLETION_TOKENS,
+  ATTR_GEN_AI_USAGE_INPUT_TOKENS,
+  ATTR_GEN_AI_USAGE_OUTPUT_TOKENS,
+  ATTR_GEN_AI_USAGE_PROMPT_TOKENS,
+  ATTR_GEN_AI_USAGE_REASONING_OUTPUT_TOKENS,
+  GEN_AI_OPERATION,
+  GEN_AI_PROVIDER,
+} from '@ai-margin/conventions';
 import type { Attributes } from '@opentelemetry/api';
-import type { RawUsage, UsageConvention } from '../cost/types';
+import { ABSENT, type BucketMappingProblem, splitUsage } from '../cost/normalize';
+import type { BucketUsage, RawUsage, UsageConvention } from '../cost/types';
 import type { RequestedServiceTier } from '../prices/types';
 import { normalizeProvider } from './providers';
 
@@ -23,11 +46,11 @@ export interface GenAiCall {
 }
 
 /** Operations that are model calls. Agent/tool spans are skipped: they may sum their children. */
-const INFERENCE_OPERATIONS = new Set([
-  'chat',
-  'text_completion',
-  'generate_content',
-  'embeddings',
+const INFERENCE_OPERATIONS = new Set<string>([
+  GEN_AI_OPERATION.chat,
+  GEN_AI_OPERATION.textCompletion,
+  GEN_AI_OPERATION.generateContent,
+  GEN_AI_OPERATION.embeddings,
   'completion',
   'embedding',
 ]);
@@ -40,26 +63,26 @@ const MAX_TOKENS = 1e12;
 // an inline cache (hit or miss) in a few ns. A loop over a key list would make one megamorphic
 // site. Peer-specific spellings are only looked up on that peer's spans (OpenLLMetry marks its
 // spans with `llm.request.type`; Anthropic-only counts need provider `anthropic`).
-const OPERATION = 'gen_ai.operation.name';
-const PROVIDER = 'gen_ai.provider.name';
-const SYSTEM = 'gen_ai.system';
-const INPUT = 'gen_ai.usage.input_tokens';
-const PROMPT = 'gen_ai.usage.prompt_tokens';
+const OPERATION = ATTR_GEN_AI_OPERATION_NAME;
+const PROVIDER = ATTR_GEN_AI_PROVIDER_NAME;
+const SYSTEM = ATTR_GEN_AI_SYSTEM;
+const INPUT = ATTR_GEN_AI_USAGE_INPUT_TOKENS;
+const PROMPT = ATTR_GEN_AI_USAGE_PROMPT_TOKENS;
 const LLM_PROMPT = 'llm.usage.prompt_tokens';
-const OUTPUT = 'gen_ai.usage.output_tokens';
-const COMPLETION = 'gen_ai.usage.completion_tokens';
+const OUTPUT = ATTR_GEN_AI_USAGE_OUTPUT_TOKENS;
+const COMPLETION = ATTR_GEN_AI_USAGE_COMPLETION_TOKENS;
 const LLM_COMPLETION = 'llm.usage.completion_tokens';
-const CACHE_READ = 'gen_ai.usage.cache_read.input_tokens';
-const CACHE_CREATION = 'gen_ai.usage.cache_creation.input_tokens';
-const CACHE_WRITE = 'gen_ai.usage.cache_write.input_tokens';
-const CACHE_WRITE_1H = 'ai_margin.usage.cache_write_1h.input_tokens';
-const CACHE_WRITE_30M = 'ai_margin.usage.cache_write_30m.input_tokens';
-const CACHE_WRITE_12H = 'ai_margin.usage.cache_write_12h.input_tokens';
-const REASONING = 'gen_ai.usage.reasoning.output_tokens';
-const RESPONSE_MODEL = 'gen_ai.response.model';
-const REQUEST_MODEL = 'gen_ai.request.model';
-const TIER = 'ai_margin.service_tier';
-const OPENAI_TIER = 'openai.response.service_tier';
+const CACHE_READ = ATTR_GEN_AI_USAGE_CACHE_READ_INPUT_TOKENS;
+const CACHE_CREATION = ATTR_GEN_AI_USAGE_CACHE_CREATION_INPUT_TOKENS;
+const CACHE_WRITE = ATTR_GEN_AI_USAGE_CACHE_WRITE_INPUT_TOKENS;
+const CACHE_WRITE_1H = ATTR_AI_MARGIN_USAGE_CACHE_WRITE_1H_TOKENS;
+const CACHE_WRITE_30M = ATTR_AI_MARGIN_USAGE_CACHE_WRITE_30M_TOKENS;
+const CACHE_WRITE_12H = ATTR_AI_MARGIN_USAGE_CACHE_WRITE_12H_TOKENS;
+const REASONING = ATTR_GEN_AI_USAGE_REASONING_OUTPUT_TOKENS;
+const RESPONSE_MODEL = ATTR_GEN_AI_RESPONSE_MODEL;
+const REQUEST_MODEL = ATTR_GEN_AI_REQUEST_MODEL;
+const TIER = ATTR_AI_MARGIN_SERVICE_TIER;
+const OPENAI_TIER = ATTR_GEN_AI_OPENAI_RESPONSE_SERVICE_TIER;
 const OPENAI_TIER_GEN_AI = 'gen_ai.openai.response.service_tier';
 const ANTHROPIC_TIER = 'anthropic.response.service_tier';
 
@@ -115,12 +138,12 @@ const VERCEL_PROVIDER_METADATA = 'ai.response.providerMetadata';
 // Parsing costs about a microsecond: only text that can change the price is parsed.
 const PRICE_CHANGING_METADATA = /"(?:flex|priority|batch)"|"ephemeral_1h_input_tokens":[1-9]/;
 
-const ABSENT = -1;
+/** A count that is present but unusable (ABSENT, from the usage split, marks a missing one). */
 const INVALID = -2;
 
 /**
  * @internal The processor's allocation-free form of {@link GenAiCall}: filled in place by
- * {@link readCallInto}. Each count is the `RawUsage` field's value, or -1 when the field is absent.
+ * {@link readCallInto}. Each count is the `RawUsage` field's value, or {@link ABSENT}.
  */
 export interface CallReading {
   provider: string;
@@ -149,55 +172,51 @@ export function newCallReading(): CallReading {
     invalidAttribute: undefined,
     serviceTier: undefined,
     unpricedUsage: undefined,
-    inputTokens: -1,
-    outputTokens: -1,
-    cacheReadTokens: -1,
-    cacheWriteTokens: -1,
-    cacheWrite5mTokens: -1,
-    cacheWrite1hTokens: -1,
-    reasoningTokens: -1,
+    inputTokens: ABSENT,
+    outputTokens: ABSENT,
+    cacheReadTokens: ABSENT,
+    cacheWriteTokens: ABSENT,
+    cacheWrite5mTokens: ABSENT,
+    cacheWrite1hTokens: ABSENT,
+    reasoningTokens: ABSENT,
   };
 }
 
-/** The reading being filled (module state: reading is synchronous and not re-entrant). */
-let r: CallReading = newCallReading();
-
 function startUsage(out: CallReading): void {
-  r = out;
   out.hasUsage = false;
   out.invalidAttribute = undefined;
-  out.inputTokens = -1;
-  out.outputTokens = -1;
-  out.cacheReadTokens = -1;
-  out.cacheWriteTokens = -1;
-  out.cacheWrite5mTokens = -1;
-  out.cacheWrite1hTokens = -1;
-  out.reasoningTokens = -1;
+  out.inputTokens = ABSENT;
+  out.outputTokens = ABSENT;
+  out.cacheReadTokens = ABSENT;
+  out.cacheWriteTokens = ABSENT;
+  out.cacheWrite5mTokens = ABSENT;
+  out.cacheWrite1hTokens = ABSENT;
+  out.reasoningTokens = ABSENT;
 }
 
-/** A count as a `RawUsage` field (-1: absent from the usage) and whether usage was seen. */
-function field(count: number): number {
-  if (count === ABSENT) return -1;
-  r.hasUsage = true;
-  return count === INVALID ? -1 : count;
+/** A count as a `RawUsage` field (an invalid one is absent from the usage); notes usage seen. */
+function field(out: CallReading, count: number): number {
+  if (count === ABSENT) return ABSENT;
+  out.hasUsage = true;
+  return count === INVALID ? ABSENT : count;
 }
 
 /**
  * One count without allocating: the value, {@link ABSENT} (undefined or null), or {@link INVALID}
- * (then `r.invalidAttribute` names the first such attribute).
+ * (then `out.invalidAttribute` names the first such attribute).
  */
-function countOf(v: unknown, key: string): number {
+function countOf(out: CallReading, v: unknown, key: string): number {
   if (v === undefined || v === null) return ABSENT;
   if (typeof v === 'number' && v >= 0 && v <= MAX_TOKENS) return v; // NaN fails both tests
-  r.invalidAttribute ??= key;
+  out.invalidAttribute ??= key;
   return INVALID;
 }
 
 /** First present spelling of `keys` wins (rare spellings only: this is one megamorphic site). */
-function firstCount(attrs: Attributes, keys: readonly string[]): number {
+function firstCount(out: CallReading, attrs: Attributes, keys: readonly string[]): number {
   for (let i = 0; i < keys.length; i++) {
     const key = keys[i] as string;
-    const count = countOf(attrs[key], key);
+    const count = countOf(out, attrs[key], key);
     if (count !== ABSENT) return count;
   }
   return ABSENT;
@@ -226,9 +245,9 @@ function modelOf(attrs: Attributes): string | undefined {
 function serviceTierOf(attrs: Attributes, provider: string): RequestedServiceTier | undefined {
   let raw = nonEmpty(attrs[TIER]);
   if (raw === undefined) {
-    if (provider === 'openai' || provider === 'azure.ai.openai') {
+    if (provider === GEN_AI_PROVIDER.openai || provider === GEN_AI_PROVIDER.azureOpenai) {
       raw = nonEmpty(attrs[OPENAI_TIER]) ?? nonEmpty(attrs[OPENAI_TIER_GEN_AI]);
-    } else if (provider === 'anthropic') {
+    } else if (provider === GEN_AI_PROVIDER.anthropic) {
       raw = nonEmpty(attrs[ANTHROPIC_TIER]);
     }
     if (raw === undefined) return undefined;
@@ -260,15 +279,13 @@ function tierOf(raw: string): RequestedServiceTier {
 
 /** Usage convention of the deprecated `prompt_tokens` spellings: the provider's own accounting. */
 function nativeConvention(provider: string): UsageConvention {
-  if (provider === 'anthropic') return 'anthropic';
-  if (provider === 'aws.bedrock') return 'bedrock';
+  if (provider === GEN_AI_PROVIDER.anthropic) return 'anthropic';
+  if (provider === GEN_AI_PROVIDER.awsBedrock) return 'bedrock';
   if (provider.startsWith('gcp.')) return 'gemini';
-  if (provider === 'openai' || provider === 'azure.ai.openai') return 'openai';
+  if (provider === GEN_AI_PROVIDER.openai || provider === GEN_AI_PROVIDER.azureOpenai)
+    return 'openai';
   return 'semconv';
 }
-
-/** Reading used by {@link readGenAiCall}. */
-const publicReading = newCallReading();
 
 /**
  * Reads a GenAI model call from span attributes, or returns `undefined` when the span is not one
@@ -276,7 +293,8 @@ const publicReading = newCallReading();
  * Never throws for any attribute values.
  */
 export function readGenAiCall(attrs: Attributes): GenAiCall | undefined {
-  const c = publicReading;
+  // Not the span path: a reading of its own per call (no shared module state).
+  const c = newCallReading();
   if (!readCallInto(attrs, c)) return undefined;
   return {
     provider: c.provider,
@@ -304,6 +322,25 @@ export function rawUsageOf(c: CallReading): RawUsage {
 }
 
 /**
+ * @internal The span path's allocation-free `normalizeUsage`: the one usage split
+ * ({@link splitUsage}) of a reading's counts into `out`. `undefined` exactly when
+ * `normalizeUsage(rawUsageOf(c), c.convention)` succeeds; otherwise ask it for the reason.
+ */
+export function splitReading(c: CallReading, out: BucketUsage): BucketMappingProblem | undefined {
+  return splitUsage(
+    c.convention,
+    c.inputTokens,
+    c.outputTokens,
+    c.cacheReadTokens,
+    c.cacheWriteTokens,
+    c.cacheWrite5mTokens,
+    c.cacheWrite1hTokens,
+    c.reasoningTokens,
+    out,
+  );
+}
+
+/**
  * @internal {@link readGenAiCall} without allocating: fills `out` and returns `true` when the
  * span is a GenAI model call (`out` is then what `readGenAiCall` describes), else `false`.
  */
@@ -320,7 +357,7 @@ function readSemconv(attrs: Attributes, rawProvider: string, out: CallReading): 
   const operation = attrs[OPERATION];
   if (
     typeof operation === 'string' &&
-    operation !== 'chat' &&
+    operation !== GEN_AI_OPERATION.chat &&
     !INFERENCE_OPERATIONS.has(operation)
   ) {
     return false;
@@ -329,55 +366,55 @@ function readSemconv(attrs: Attributes, rawProvider: string, out: CallReading): 
   const provider = normalizeProvider(rawProvider);
   startUsage(out);
   let convention: UsageConvention = 'semconv';
-  let input = countOf(attrs[INPUT], INPUT);
+  let input = countOf(out, attrs[INPUT], INPUT);
   if (input === ABSENT) {
-    input = countOf(attrs[PROMPT], PROMPT);
-    if (input === ABSENT) input = countOf(attrs[LLM_PROMPT], LLM_PROMPT);
+    input = countOf(out, attrs[PROMPT], PROMPT);
+    if (input === ABSENT) input = countOf(out, attrs[LLM_PROMPT], LLM_PROMPT);
     if (input >= 0) convention = nativeConvention(provider);
   }
-  out.inputTokens = field(input);
-  let output = countOf(attrs[OUTPUT], OUTPUT);
+  out.inputTokens = field(out, input);
+  let output = countOf(out, attrs[OUTPUT], OUTPUT);
   if (output === ABSENT) {
-    output = countOf(attrs[COMPLETION], COMPLETION);
-    if (output === ABSENT) output = countOf(attrs[LLM_COMPLETION], LLM_COMPLETION);
+    output = countOf(out, attrs[COMPLETION], COMPLETION);
+    if (output === ABSENT) output = countOf(out, attrs[LLM_COMPLETION], LLM_COMPLETION);
   }
-  out.outputTokens = field(output);
+  out.outputTokens = field(out, output);
   const openllmetry = attrs[OPENLLMETRY_MARKER] !== undefined;
-  const anthropic = provider === 'anthropic';
+  const anthropic = provider === GEN_AI_PROVIDER.anthropic;
   out.cacheReadTokens = field(
+    out,
     openllmetry
-      ? firstCount(attrs, OPENLLMETRY_CACHE_READ_KEYS)
-      : countOf(attrs[CACHE_READ], CACHE_READ),
+      ? firstCount(out, attrs, OPENLLMETRY_CACHE_READ_KEYS)
+      : countOf(out, attrs[CACHE_READ], CACHE_READ),
   );
   const write5m = anthropic
-    ? countOf(attrs[ANTHROPIC_CACHE_WRITE_5M], ANTHROPIC_CACHE_WRITE_5M)
+    ? countOf(out, attrs[ANTHROPIC_CACHE_WRITE_5M], ANTHROPIC_CACHE_WRITE_5M)
     : ABSENT;
-  let write1h = countOf(attrs[CACHE_WRITE_1H], CACHE_WRITE_1H);
+  let write1h = countOf(out, attrs[CACHE_WRITE_1H], CACHE_WRITE_1H);
   if (write1h === ABSENT && anthropic) {
-    write1h = countOf(attrs[ANTHROPIC_CACHE_WRITE_1H], ANTHROPIC_CACHE_WRITE_1H);
+    write1h = countOf(out, attrs[ANTHROPIC_CACHE_WRITE_1H], ANTHROPIC_CACHE_WRITE_1H);
   }
   let writeTotal: number;
-  if (openllmetry) writeTotal = firstCount(attrs, OPENLLMETRY_CACHE_WRITE_KEYS);
+  if (openllmetry) writeTotal = firstCount(out, attrs, OPENLLMETRY_CACHE_WRITE_KEYS);
   else {
-    writeTotal = countOf(attrs[CACHE_CREATION], CACHE_CREATION);
-    if (writeTotal === ABSENT) writeTotal = countOf(attrs[CACHE_WRITE], CACHE_WRITE);
+    writeTotal = countOf(out, attrs[CACHE_CREATION], CACHE_CREATION);
+    if (writeTotal === ABSENT) writeTotal = countOf(out, attrs[CACHE_WRITE], CACHE_WRITE);
   }
   if (write1h !== ABSENT) {
-    out.cacheWrite1hTokens = field(write1h);
-    if (write5m !== ABSENT) out.cacheWrite5mTokens = field(write5m);
-    else if (writeTotal >= 0 && write1h >= 0) {
-      // Only the total and the 1-hour part are known: the rest are 5-minute writes.
-      out.cacheWrite5mTokens = field(Math.max(0, writeTotal - write1h));
-    } else out.cacheWrite5mTokens = field(writeTotal);
+    out.cacheWrite1hTokens = field(out, write1h);
+    // Only the total and the 1-hour part known: the usage split makes the rest 5-minute writes.
+    if (write5m !== ABSENT) out.cacheWrite5mTokens = field(out, write5m);
+    else out.cacheWriteTokens = field(out, writeTotal);
   } else if (write5m !== ABSENT) {
-    out.cacheWrite5mTokens = field(write5m);
+    out.cacheWrite5mTokens = field(out, write5m);
   } else {
-    out.cacheWriteTokens = field(writeTotal);
+    out.cacheWriteTokens = field(out, writeTotal);
   }
   out.reasoningTokens = field(
+    out,
     openllmetry
-      ? firstCount(attrs, OPENLLMETRY_REASONING_KEYS)
-      : countOf(attrs[REASONING], REASONING),
+      ? firstCount(out, attrs, OPENLLMETRY_REASONING_KEYS)
+      : countOf(out, attrs[REASONING], REASONING),
   );
 
   // Writes kept 30 min / 12 h (openai 7) have no price bucket yet: see GenAiCall.unpricedUsage.
@@ -399,8 +436,11 @@ function readSemconv(attrs: Attributes, rawProvider: string, out: CallReading): 
   // A span without a tier attribute may be an AI SDK 7 `chat` span. Our instrumentations set a
   // tier on OpenAI and Anthropic spans, so they skip these lookups.
   if (out.serviceTier === undefined) {
-    if (out.reasoningTokens === -1) {
-      out.reasoningTokens = field(countOf(attrs[VERCEL_REASONING_DETAIL], VERCEL_REASONING_DETAIL));
+    if (out.reasoningTokens === ABSENT) {
+      out.reasoningTokens = field(
+        out,
+        countOf(out, attrs[VERCEL_REASONING_DETAIL], VERCEL_REASONING_DETAIL),
+      );
     }
     readVercelMetadata(attrs, provider, out);
   }
@@ -425,13 +465,13 @@ function readVercelMetadata(attrs: Attributes, provider: string, out: CallReadin
     return;
   }
   let tier: unknown;
-  if (provider === 'anthropic') {
+  if (provider === GEN_AI_PROVIDER.anthropic) {
     const usage = member(member(meta, 'anthropic'), 'usage');
     tier = member(usage, 'service_tier');
     const oneHour = member(member(usage, 'cache_creation'), 'ephemeral_1h_input_tokens');
     // Only as a part of the cache-write total the span reports (the rest are 5-minute writes).
     if (
-      out.cacheWrite1hTokens === -1 &&
+      out.cacheWrite1hTokens === ABSENT &&
       typeof oneHour === 'number' &&
       Number.isInteger(oneHour) &&
       oneHour >= 0 &&
@@ -439,7 +479,7 @@ function readVercelMetadata(attrs: Attributes, provider: string, out: CallReadin
     ) {
       out.cacheWrite1hTokens = oneHour;
     }
-  } else if (provider === 'openai' || provider === 'azure.ai.openai') {
+  } else if (provider === GEN_AI_PROVIDER.openai || provider === GEN_AI_PROVIDER.azureOpenai) {
     tier =
       member(member(meta, 'openai'), 'serviceTier') ?? member(member(meta, 'azure'), 'serviceTier');
   }
@@ -453,24 +493,28 @@ function readVercel(attrs: Attributes, operation: string, out: CallReading): boo
   if (rawProvider === undefined) return false;
   const provider = normalizeProvider(rawProvider);
   startUsage(out);
-  const noCache = firstCount(attrs, VERCEL_NO_CACHE_KEYS);
+  const noCache = firstCount(out, attrs, VERCEL_NO_CACHE_KEYS);
   let convention: UsageConvention;
   if (noCache !== ABSENT) {
     // AI SDK 6 detail counts are non-overlapping: read them with the "input excludes cache" rule.
     convention = 'anthropic';
-    out.inputTokens = field(noCache);
-    out.cacheReadTokens = field(firstCount(attrs, VERCEL_CACHE_READ_DETAIL_KEYS));
-    out.cacheWriteTokens = field(firstCount(attrs, VERCEL_CACHE_WRITE_DETAIL_KEYS));
+    out.inputTokens = field(out, noCache);
+    out.cacheReadTokens = field(out, firstCount(out, attrs, VERCEL_CACHE_READ_DETAIL_KEYS));
+    out.cacheWriteTokens = field(out, firstCount(out, attrs, VERCEL_CACHE_WRITE_DETAIL_KEYS));
   } else {
     // AI SDK <= 5 passes the provider's own counts through (Anthropic input excludes cache;
     // Google output excludes thoughts).
     convention =
-      provider === 'anthropic' ? 'anthropic' : provider.startsWith('gcp.') ? 'gemini' : 'openai';
-    out.inputTokens = field(firstCount(attrs, VERCEL_INPUT_KEYS));
-    out.cacheReadTokens = field(firstCount(attrs, VERCEL_CACHE_READ_KEYS));
+      provider === GEN_AI_PROVIDER.anthropic
+        ? 'anthropic'
+        : provider.startsWith('gcp.')
+          ? 'gemini'
+          : 'openai';
+    out.inputTokens = field(out, firstCount(out, attrs, VERCEL_INPUT_KEYS));
+    out.cacheReadTokens = field(out, firstCount(out, attrs, VERCEL_CACHE_READ_KEYS));
   }
-  out.outputTokens = field(firstCount(attrs, VERCEL_OUTPUT_KEYS));
-  out.reasoningTokens = field(firstCount(attrs, VERCEL_REASONING_KEYS));
+  out.outputTokens = field(out, firstCount(out, attrs, VERCEL_OUTPUT_KEYS));
+  out.reasoningTokens = field(out, firstCount(out, attrs, VERCEL_REASONING_KEYS));
   out.provider = provider;
   out.model = modelOf(attrs);
   out.convention = convention;

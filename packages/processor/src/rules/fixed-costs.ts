@@ -1,4 +1,4 @@
-import { LABELS } from '../metrics/catalog';
+import { LABELS } from '@ai-margin/conventions';
 import type { SeriesPoint } from '../processor/aggregates';
 
 /**
