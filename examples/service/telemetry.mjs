@@ -17,6 +17,8 @@
 //   OTEL_METRICS_EXPORTER=none       no OTLP push (the /metrics scrape still works)
 //   OTEL_EXPORTER_OTLP_TRACES_ENDPOINT  also export the spans (OTLP/protobuf) when set
 //   AI_MARGIN_PRICES                 comma-separated user price files layered over the shipped prices
+//   AI_MARGIN_PRICE_RELOAD_MS        re-read those files this often (default 60000; 0 = only on
+//                                    SIGHUP); a bad edit keeps the last good prices
 //   AI_MARGIN_CUSTOMERS              customer directory JSON (default ./customers.json)
 //   AI_MARGIN_REVENUE_RULES          usage revenue rules JSON (default ./revenue-rules.json)
 import '@ai-margin/instrumentation/hook';
@@ -66,6 +68,7 @@ const prices = (env.AI_MARGIN_PRICES ?? '')
 export const margin = new MarginSpanProcessor({
   registry,
   prices,
+  priceReloadIntervalMs: Number(env.AI_MARGIN_PRICE_RELOAD_MS ?? 60_000),
   customers: {
     file: resolve(here, env.AI_MARGIN_CUSTOMERS ?? 'customers.json'),
     refreshIntervalMs: 60_000,
@@ -102,6 +105,9 @@ export const sdk = new NodeSDK({
   instrumentations: getAiMarginInstrumentations(),
 });
 sdk.start();
+
+// `kill -HUP <pid>` re-reads the price files now (a new price applies from the next call).
+process.on('SIGHUP', () => margin.reloadPrices());
 
 // Flush the last metrics on shutdown (the final cumulative values reach the backend).
 let stopping = false;

@@ -7,14 +7,22 @@
  *
  * Every expected figure comes from test/support/scenario.ts (hand-written prices and usage).
  */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
+import { ReloadingPriceBook } from '@ai-margin/processor';
+
 import { type ProviderSim, startProviderSim } from '@ai-margin/provider-sim';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { locateBackends, startVictoriaMetrics, type VictoriaMetrics } from '../support/backends';
 import { type PanelQuery, panelQueries, rulesForTest, substitute } from '../support/dashboards';
-import { expectedPanels, type PanelExpectation } from '../support/panel-expectations';
+import {
+  expectedPanels,
+  newestPriceMs,
+  type PanelExpectation,
+} from '../support/panel-expectations';
 import { pollUntil, sleep } from '../support/proc';
 import { byKey, instantQuery, rangeQuery } from '../support/promql';
 import {
@@ -38,6 +46,10 @@ import { type Service, startService } from '../support/service';
 import { startWebhookReceiver, type WebhookReceiver } from '../support/webhook';
 
 const EXPORT_INTERVAL_MS = 500;
+/** The shipped price data, through the processor's public `price-data/*` export. */
+const SHIPPED_PRICE_DIR = dirname(
+  createRequire(import.meta.url).resolve('@ai-margin/processor/price-data/openai.json'),
+);
 const RANGE = { range: '1h', rangeSeconds: 3600, rateInterval: '1m' };
 /** Relative tolerance for "exact": VictoriaMetrics stores floats with ~12 significant digits. */
 const REL = 1e-9;
@@ -325,11 +337,20 @@ describe('dashboard panel queries on VictoriaMetrics', () => {
   });
 
   it('every panel query runs without error and returns the expected values', async () => {
+    const pricesPath = join(dir, 'prices.json');
+    const book = new ReloadingPriceBook({ files: [pricesPath] });
+    const version = book.info().version; // an opaque content hash: taken from the book
+    book.close();
+    const shipped = readdirSync(SHIPPED_PRICE_DIR)
+      .filter((f) => f.endsWith('.json'))
+      .map((f) => JSON.parse(readFileSync(join(SHIPPED_PRICE_DIR, f), 'utf8')) as unknown);
+    const user = JSON.parse(readFileSync(pricesPath, 'utf8')) as unknown;
     const want = expectedPanels(
       expected,
       expectedFor(made.slice(PRIME_CALLS.length)),
       now,
       RANGE.rangeSeconds,
+      { version, newestPriceMs: newestPriceMs([...shipped, user], Date.now()), atMs: Date.now() },
     );
     const problems: string[] = [];
     const t = Math.floor(Date.now() / 1000);
@@ -364,7 +385,7 @@ describe('dashboard panel queries on VictoriaMetrics', () => {
         }
         for (const [k, v] of spec.values) {
           const a = got.get(k)!;
-          const tol = Math.max(Math.abs(v) * (spec.relTol ?? REL), 1e-12);
+          const tol = Math.max(Math.abs(v) * (spec.relTol ?? REL), spec.absTol ?? 1e-12);
           if (!(Math.abs(a - v) <= tol)) problems.push(`${p.key} [${k}]: got ${a}, expected ${v}`);
         }
       } catch (err) {

@@ -24,6 +24,8 @@ export type PanelExpectation =
       labels: string[];
       values: Map<string, number>;
       relTol?: number;
+      /** Absolute tolerance (for values that depend on when the query runs). */
+      absTol?: number;
     }
   | {
       kind: 'rate';
@@ -34,7 +36,10 @@ export type PanelExpectation =
       constantPerHour?: Map<string, number>;
     };
 
-const values = (labels: string[], m: Map<string, number>): PanelExpectation => ({
+const values = (
+  labels: string[],
+  m: Map<string, number>,
+): Extract<PanelExpectation, { kind: 'values' }> => ({
   kind: 'values',
   labels,
   values: m,
@@ -106,6 +111,8 @@ export function expectedPanels(
   rated: Expected,
   now: Date,
   rangeSeconds: number,
+  /** The price book the service runs (live stack only): its version and newest price. */
+  priceBook?: { version: string; newestPriceMs: number; atMs: number },
 ): Record<string, PanelExpectation> {
   const f = customerFigures(e, rangeSeconds);
   const f30 = customerFigures(e, MONTH_S);
@@ -167,9 +174,17 @@ export function expectedPanels(
       ['provider', 'model', 'reason'],
       e.unpricedByModel,
     ),
-    // Empty until the processor exports ai_margin_price_book_newest_price_timestamp_seconds;
-    // then: the e2e book's version -> its age in days at `now` (relTol for the clock).
-    'ai-margin-overview/Price book in force/A': values(['version'], mapOf([])),
+    // The e2e book's version -> the age in days of its newest price at `priceBook.atMs` (the
+    // query runs within a minute of it).
+    'ai-margin-overview/Price book in force/A': priceBook
+      ? {
+          ...values(
+            ['version'],
+            mapOf([[priceBook.version, (priceBook.atMs - priceBook.newestPriceMs) / 86_400_000]]),
+          ),
+          absTol: 60 / 86_400,
+        }
+      : values(['version'], mapOf([])),
     'ai-margin-overview/LLM SDKs the instrumentation met/A': values(
       ['sdk', 'sdk_version', 'status'],
       mapOf([
@@ -285,4 +300,31 @@ export function expectedPanels(
     'ai-margin-reconciliation/Drift: reported / provisional - 1/A': values(PM, new Map()),
     'ai-margin-reconciliation/Correction by customer (time range)/A': values(C, new Map()),
   };
+}
+
+/**
+ * The newest `effectiveFrom` at or before `atMs` over price files (provider files, or user files
+ * with `providers`), read from the JSON itself rather than through the price book.
+ */
+export function newestPriceMs(files: readonly unknown[], atMs: number): number {
+  let newest = Number.NEGATIVE_INFINITY;
+  const consider = (from: unknown) => {
+    if (typeof from !== 'string') return;
+    const ms = Date.parse(/^\d{4}-\d{2}-\d{2}$/.test(from) ? `${from}T00:00:00Z` : from);
+    if (ms <= atMs && ms > newest) newest = ms;
+  };
+  type ProviderFile = {
+    models?: { periods?: { effectiveFrom?: unknown }[] }[];
+    movingAliases?: { targets?: { effectiveFrom?: unknown }[] }[];
+  };
+  for (const file of files) {
+    const f = file as ProviderFile & { providers?: ProviderFile[] };
+    for (const p of f.providers ?? [f]) {
+      for (const m of p.models ?? [])
+        for (const period of m.periods ?? []) consider(period.effectiveFrom);
+      for (const a of p.movingAliases ?? [])
+        for (const t of a.targets ?? []) consider(t.effectiveFrom);
+    }
+  }
+  return newest;
 }

@@ -1,7 +1,7 @@
 import { ATTR_AI_MARGIN_CUSTOMER_ID, ATTR_AI_MARGIN_FEATURE } from '@ai-margin/conventions';
 import type { MeterProvider } from '@opentelemetry/api';
 import type { CustomersOption } from './customers/types';
-import type { PriceBook } from './prices/index';
+import type { PriceBook, ReloadingPriceBook } from './prices/index';
 import type { CostRule } from './rules/cost-rules';
 import type { FixedCostPool } from './rules/fixed-costs';
 import type { RevenueRule } from './rules/revenue-rules';
@@ -80,10 +80,17 @@ export interface MarginSpanProcessorConfig extends CardinalityLimits {
    */
   meterProvider?: MeterProvider | false;
   /**
-   * The price book: a loaded `PriceBook`, or paths of user price files (JSON) layered over the
-   * shipped prices. Default: the shipped prices.
+   * The price book: paths of user price files (JSON or YAML) layered over the shipped prices, a
+   * loaded `PriceBook` (used as it is), or a `ReloadingPriceBook` you manage. Default: the
+   * shipped prices. With paths, the files are re-read every `priceReloadIntervalMs` and on
+   * `reloadPrices()`; a bad edit keeps the last good book (docs/pricing-data.md).
    */
-  prices?: PriceBook | readonly string[];
+  prices?: PriceBook | ReloadingPriceBook | readonly string[];
+  /**
+   * Re-read the `prices` files this often (ms; an unref'd timer). Missing or 0: only on
+   * `reloadPrices()` (for example from a SIGHUP handler).
+   */
+  priceReloadIntervalMs?: number;
   /** Customer directory: plan, MRR, signup date, segment. See `CustomersOption`. */
   customers?: CustomersOption;
   /** Usage revenue rules, applied to each GenAI call (and each cost-rule span). */

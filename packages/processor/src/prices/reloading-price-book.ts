@@ -47,6 +47,11 @@ export interface ReloadingPriceBookOptions {
   reloadIntervalMs?: number;
   /** Clock for "newest price not in the future" and `lastSuccessMs` (tests). Default Date.now. */
   now?: () => number;
+  /**
+   * A book built elsewhere, used as it is: no files are read, `reload()` reports `unchanged`,
+   * and `files` / `includeShipped` are ignored. Its version is a hash of the book's content.
+   */
+  book?: PriceBook;
   /** Called after each swap with the new book (not on the initial load). Errors are caught. */
   onSwap?: (book: PriceBook, info: PriceBookInfo) => void;
 }
@@ -107,6 +112,19 @@ function shippedDigest(): string {
   return shippedHash;
 }
 
+/** Content hash of a given book, once per book (every processor on the shipped book shares it). */
+const bookDigests = new WeakMap<PriceBook, string>();
+function bookDigest(book: PriceBook): string {
+  let digest = bookDigests.get(book);
+  if (digest === undefined) {
+    digest = createHash('sha256')
+      .update(JSON.stringify([book.list(), book.listMovingAliases()]))
+      .digest('hex');
+    bookDigests.set(book, digest);
+  }
+  return digest;
+}
+
 interface Snapshot {
   book: PriceBook;
   info: Omit<PriceBookInfo, 'newestPriceDate' | 'newestPriceMs'>;
@@ -124,6 +142,8 @@ export class ReloadingPriceBook {
   /** Fingerprint of the last attempted file contents (good or bad): unchanged files are skipped. */
   private lastFingerprint: string;
   private readonly files: readonly string[];
+  /** Built from a given book (`book` option): nothing to re-read. */
+  private readonly fixed: boolean;
   private readonly includeShipped: boolean;
   private readonly now: () => number;
   private readonly onSwap: ReloadingPriceBookOptions['onSwap'];
@@ -136,14 +156,22 @@ export class ReloadingPriceBook {
    * invalid at startup (there is no last good book to keep yet), like `PriceBook.load`.
    */
   constructor(opts: ReloadingPriceBookOptions = {}) {
-    this.files = [...(opts.files ?? [])];
+    this.fixed = opts.book !== undefined;
+    this.files = this.fixed ? [] : [...(opts.files ?? [])];
     this.includeShipped = opts.includeShipped !== false;
     this.now = opts.now ?? Date.now;
     this.onSwap = opts.onSwap;
-    const read = this.read();
-    if (!read.ok) throw new PriceFileError(read.file, read.problem);
-    this.snapshot = this.build(read.texts, read.fingerprint);
-    this.lastFingerprint = read.fingerprint;
+    if (opts.book !== undefined) {
+      // A fixed book (the processor's `prices: PriceBook`): same info and metrics, no files.
+      const fingerprint = bookDigest(opts.book);
+      this.snapshot = this.snapshotOf(opts.book, fingerprint);
+      this.lastFingerprint = fingerprint;
+    } else {
+      const read = this.read();
+      if (!read.ok) throw new PriceFileError(read.file, read.problem);
+      this.snapshot = this.build(read.texts, read.fingerprint);
+      this.lastFingerprint = read.fingerprint;
+    }
     this.counters = {
       ok: 0,
       failed: { [PRICE_BOOK_RELOAD_REASON.unreadable]: 0, [PRICE_BOOK_RELOAD_REASON.invalid]: 0 },
@@ -251,6 +279,10 @@ export class ReloadingPriceBook {
   }
 
   private reloadUnsafe(force: boolean): ReloadOutcome {
+    if (this.fixed) {
+      this.counters.unchanged++;
+      return { result: 'unchanged', version: this.snapshot.info.version };
+    }
     const read = this.read();
     if (!force && read.fingerprint === this.lastFingerprint) {
       this.counters.unchanged++;
@@ -326,6 +358,10 @@ export class ReloadingPriceBook {
       includeShipped: this.includeShipped,
       userFiles: texts.map((t) => ({ name: t.name, data: t.text })),
     });
+    return this.snapshotOf(book, fingerprint);
+  }
+
+  private snapshotOf(book: PriceBook, fingerprint: string): Snapshot {
     const starts: number[] = [];
     let models = 0;
     for (const entry of book.list()) {

@@ -6,6 +6,7 @@ import { CustomerDirectory } from '../customers/directory';
 import { registerPromMetrics } from '../metrics/prom-sink';
 import type { MetricSource } from '../metrics/source';
 import { PriceBook } from '../prices/price-book';
+import { ReloadingPriceBook, type ReloadOutcome } from '../prices/reloading-price-book';
 import type { RevenueEvent, RevenueOutcome } from '../revenue/types';
 import { validateCostRules } from '../rules/cost-rules';
 import { validateFixedCosts } from '../rules/fixed-costs';
@@ -49,6 +50,10 @@ export class MarginSpanProcessor implements SpanProcessor {
   private readonly pricer: SpanPricer;
   private readonly revenue: RevenueApi;
   private readonly meters: MeterBinding;
+  /** The price book in force (reloaded from the user's files when they change). */
+  private readonly prices: ReloadingPriceBook;
+  /** Whether shutdown stops the reload timer (not when the user passed their own reloader). */
+  private readonly ownsPrices: boolean;
   private readonly stamp: boolean;
   private readonly pseudonymize: boolean;
   private sawOnEnding = false;
@@ -63,12 +68,9 @@ export class MarginSpanProcessor implements SpanProcessor {
   constructor(config: MarginSpanProcessorConfig = {}) {
     const clock = config.clock ?? Date.now;
     this.stamp = config.stampAttribution !== false;
-    const book =
-      config.prices instanceof PriceBook
-        ? config.prices
-        : Array.isArray(config.prices) && config.prices.length > 0
-          ? PriceBook.load({ userFiles: [...config.prices] })
-          : PriceBook.shipped();
+    const prices = pricesOf(config);
+    this.prices = prices;
+    this.ownsPrices = !(config.prices instanceof ReloadingPriceBook);
     const maxCustomers = config.maxCustomers ?? DEFAULTS.maxCustomers;
     const health = new ProcessorHealth(clock);
     this.health = health;
@@ -103,7 +105,12 @@ export class MarginSpanProcessor implements SpanProcessor {
       errors: health.errors,
     });
     this.stamping = stamping;
-    this.pricer = new SpanPricer(book, validateCostRules(config.costRules ?? []), stamping, health);
+    this.pricer = new SpanPricer(
+      prices,
+      validateCostRules(config.costRules ?? []),
+      stamping,
+      health,
+    );
     this.revenue = new RevenueApi(
       this.aggregates,
       validateRevenueRules(config.revenueRules ?? []),
@@ -143,6 +150,7 @@ export class MarginSpanProcessor implements SpanProcessor {
       labelValuesNormalized: () => health.labelFixSeries(),
       processorErrors: () => health.errorSeries(),
       sdkInfo: sdkInfoSeries,
+      ...prices.metricSource(),
     };
     const onError = (kind: string, err: unknown) => health.errors.record(kind, err);
     if (config.registry) registerPromMetrics(config.registry, source, onError);
@@ -200,6 +208,7 @@ export class MarginSpanProcessor implements SpanProcessor {
       this.isShutdown = true;
       try {
         this.customers.stop();
+        if (this.ownsPrices) this.prices.close();
         this.health.diag.flush();
       } catch (err) {
         this.health.errors.record('shutdown', err);
@@ -221,6 +230,16 @@ export class MarginSpanProcessor implements SpanProcessor {
       this.health.errors.record('record_revenue', err);
       return 'invalid';
     }
+  }
+
+  /**
+   * Re-reads the user price files now (they are also re-read every `priceReloadIntervalMs`).
+   * A valid change is swapped in at once; a bad file keeps the book in force and is counted in
+   * `ai_margin_price_book_reloads_total{result="failed"}`. Never throws. For example:
+   * `process.on('SIGHUP', () => margin.reloadPrices())`.
+   */
+  reloadPrices(): ReloadOutcome {
+    return this.prices.reload();
   }
 
   /**
@@ -255,4 +274,18 @@ export class MarginSpanProcessor implements SpanProcessor {
     this.aggregates.add(outcome, admitted);
     this.revenue.applyRules(outcome, admitted);
   }
+}
+
+/** The price book option as a reloading book (a fixed one for a given `PriceBook`). */
+function pricesOf(config: MarginSpanProcessorConfig): ReloadingPriceBook {
+  const prices = config.prices;
+  if (prices instanceof ReloadingPriceBook) return prices;
+  if (prices instanceof PriceBook) return new ReloadingPriceBook({ book: prices });
+  if (Array.isArray(prices) && prices.length > 0) {
+    return new ReloadingPriceBook({
+      files: prices as readonly string[],
+      reloadIntervalMs: config.priceReloadIntervalMs ?? 0,
+    });
+  }
+  return new ReloadingPriceBook({ book: PriceBook.shipped() });
 }

@@ -14,6 +14,12 @@ import { priceCall, priceCost } from '../cost/engine';
 import { normalizeUsage } from '../cost/normalize';
 import type { BucketUsage, CostResult, UnpricedReason } from '../cost/types';
 import type { PriceBook } from '../prices/price-book';
+
+/** Where the book in force comes from: read once per span, so a reload is never seen half-way. */
+export interface PriceBookSource {
+  current(): PriceBook;
+}
+
 import type { CostRule } from '../rules/cost-rules';
 import type { SpanOutcome } from './aggregates';
 import { isAmount, MAX_AMOUNT_USD } from './amounts';
@@ -57,7 +63,7 @@ export class SpanPricer {
   private readonly rules: RulePricer;
 
   constructor(
-    private readonly book: PriceBook,
+    private readonly prices: PriceBookSource,
     costRules: readonly CostRule[],
     private readonly stamping: Stamping,
     private readonly health: ProcessorHealth,
@@ -119,7 +125,7 @@ export class SpanPricer {
       const quote = scratch.quote;
       const at = hrTimeToMs(span.startTime);
       const period = priceCost(
-        this.book,
+        this.prices.current(),
         call.provider,
         model,
         at,
@@ -177,7 +183,7 @@ export class SpanPricer {
         result =
           model === undefined
             ? unpriced(UNPRICED_REASON.unknownModel, 'the span names no model')
-            : priceCall(this.book, {
+            : priceCall(this.prices.current(), {
                 provider: call.provider,
                 model,
                 at: hrTimeToMs(span.startTime),
