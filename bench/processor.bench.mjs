@@ -14,7 +14,6 @@
 // (default cpu: process CPU time, which time slices lost to other processes do not inflate),
 // BENCH_ONLY=<letters> (e.g. `b` to profile one variant with --cpu-prof, `abc` to leave out (d)).
 import { loadavg } from 'node:os';
-import { getAttribution, setAttribution } from '@ai-margin/instrumentation/attribution';
 import {
   ATTR_AI_MARGIN_CUSTOMER_ID,
   ATTR_AI_MARGIN_FEATURE,
@@ -23,7 +22,8 @@ import {
   ATTR_GEN_AI_USAGE_COST_AMOUNT,
   ATTR_GEN_AI_USAGE_COST_CURRENCY,
   ATTR_GEN_AI_USAGE_COST_SOURCE,
-} from '@ai-margin/instrumentation/semconv';
+} from '@ai-margin/conventions';
+import { getAttribution, setAttribution } from '@ai-margin/instrumentation/attribution';
 import { MarginSpanProcessor, PriceBook } from '@ai-margin/processor';
 import { context, SpanKind } from '@opentelemetry/api';
 import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';

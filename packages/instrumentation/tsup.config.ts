@@ -5,7 +5,6 @@ export default defineConfig(
   preset({
     index: 'src/index.ts',
     attribution: 'src/attribution/index.ts',
-    semconv: 'src/semconv.ts',
     coverage: 'src/common/coverage.ts',
   }),
 );

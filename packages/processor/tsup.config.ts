@@ -5,6 +5,6 @@ export default defineConfig(
   preset({
     index: 'src/index.ts',
     prices: 'src/prices/index.ts',
-    catalog: 'src/metrics/catalog.ts',
+    'price-import': 'src/prices/import/index.ts',
   }),
 );

@@ -11,4 +11,3 @@ export type { GenAIUsage } from './common/usage';
 export * from './google-genai/index';
 export * from './openai/index';
 export * from './register';
-export * as semconv from './semconv';

@@ -1,7 +1,5 @@
-// The catalog names straight from @ai-margin/conventions, not via ./metrics/catalog: a bundler
-// cannot list the names of an external `export *` nested in a bundled module, so the built
-// index would lose them.
-export * from '@ai-margin/conventions';
+// What a user of the span processor needs. Metric and attribute names: @ai-margin/conventions.
+// The price importer (a tool for `ai-margin prices import`): @ai-margin/processor/price-import.
 export type {
   AttributeKeys,
   CardinalityLimits,

@@ -1,10 +1,11 @@
 // Attack: user strings that name Object.prototype members. No lookup may find the prototype
 // (issue 13, break 3): every span is counted under the name it carried.
 
-import { MarginSpanProcessor, normalizeProvider } from '@ai-margin/processor';
+import { MarginSpanProcessor } from '@ai-margin/processor';
 import fc from 'fast-check';
 import { Registry } from 'prom-client';
 import { describe, expect, it } from 'vitest';
+import { normalizeProvider } from '../src/processor/providers';
 import { callSpan, drive, fakeSpan } from './helpers/hardening';
 import { parsePromText, testBook } from './helpers/processor';
 

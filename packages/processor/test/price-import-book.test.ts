@@ -8,15 +8,14 @@
  * then review `git diff` of src/prices/data, data-sources/import-diff.txt and docs/pricing-conflicts.md.
  */
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { PriceBook, type ProviderPriceFile } from '@ai-margin/processor';
 import {
   buildBook,
   diffBooks,
-  PriceBook,
-  type ProviderPriceFile,
   parseOverrides,
   readDataset,
   renderReport,
-} from '@ai-margin/processor';
+} from '@ai-margin/processor/price-import';
 import { describe, expect, it } from 'vitest';
 
 const root = new URL('../../../', import.meta.url);

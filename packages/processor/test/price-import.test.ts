@@ -3,16 +3,16 @@
  * features and diff, written out by hand from the fixture numbers; plus bad-input errors.
  */
 import { readFileSync } from 'node:fs';
+import type { ProviderPriceFile } from '@ai-margin/processor';
 import {
   buildBook,
   diffBooks,
   ImportError,
-  type ProviderPriceFile,
   parseOverrides,
   readDataset,
   readGenaiPrices,
   readLitellm,
-} from '@ai-margin/processor';
+} from '@ai-margin/processor/price-import';
 import { describe, expect, it } from 'vitest';
 
 const fx = (name: string) =>

@@ -11,11 +11,11 @@ import {
   PriceBook,
   parseInstant,
   priceCall,
-  readGenAiCall,
 } from '@ai-margin/processor';
 import fc from 'fast-check';
 import { Registry } from 'prom-client';
 import { describe, expect, it } from 'vitest';
+import { readGenAiCall } from '../src/processor/span-reader';
 import { FIXTURE_FILES, fixture } from './helpers/price-fixtures';
 import { PRICE_CHANGE, parsePromText, TEST_PRICE_FILE, testBook } from './helpers/processor';
 

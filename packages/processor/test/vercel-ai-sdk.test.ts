@@ -15,7 +15,6 @@ import {
   PROCESSOR_DEFAULTS,
   PriceBook,
   type PromRegistryLike,
-  readGenAiCall,
 } from '@ai-margin/processor';
 import { type ProviderHandler, type SimUsage, startProviderSim } from '@ai-margin/provider-sim';
 import { createAnthropic } from '@ai-sdk/anthropic';
@@ -40,6 +39,7 @@ import {
 } from 'ai';
 import { Registry } from 'prom-client';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { readGenAiCall } from '../src/processor/span-reader';
 // Also installs the AsyncLocalStorage context manager withAttribution needs.
 import { pick, promSamples, type Sample } from './helpers/processor';
 

@@ -1,5 +1,6 @@
 import { mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { PriceFileError, type ProviderPriceFile } from '@ai-margin/processor';
 import {
   buildBook,
   DATASETS,
@@ -7,14 +8,12 @@ import {
   diffBooks,
   ImportError,
   MAX_DATASET_BYTES,
-  PriceFileError,
-  type ProviderPriceFile,
   parseOverrides,
   readDataset,
   renderReport,
   type SourceSet,
   validateProviderFile,
-} from '@ai-margin/processor';
+} from '@ai-margin/processor/price-import';
 import type { CommandIO } from '../io';
 import { EXIT, guarded, UsageError } from './shared';
 

@@ -4,7 +4,6 @@ export { normalizeUsage } from '../cost/normalize';
 export * from '../cost/types';
 export type { PriceFileErrorLocation } from './errors';
 export { PriceFileError } from './errors';
-export * from './import/index';
 export type {
   MovingAliasEntry,
   PriceBookEntry,
