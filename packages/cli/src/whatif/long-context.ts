@@ -16,15 +16,10 @@
  * segment that straddles a cliff cannot be priced exactly; it is priced at the dearer side and
  * reported as "cliff not reconstructable" (never silently cheaper).
  */
+import { LONG_CONTEXT_THRESHOLDS } from '@ai-margin/processor/catalog';
 import { inputTokens, type LongContextBand, scaleTokens, type Tokens, zeroTokens } from './types';
 
-/** Thresholds of the processor's `context_above` label: every cliff of the shipped price book. */
-export const LONG_CONTEXT_THRESHOLDS: readonly number[] = [128_000, 200_000, 272_000];
-
-/** Name of the counter the processor records long-context tokens in. */
-export const LONG_CONTEXT_METRIC = 'ai_margin_long_context_tokens_total';
-/** Its band label. */
-export const CONTEXT_ABOVE_LABEL = 'context_above';
+export { LONG_CONTEXT_THRESHOLDS };
 
 /** Tokens of calls whose total input lies in (lo, hi]. */
 export interface Segment {

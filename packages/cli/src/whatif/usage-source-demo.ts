@@ -23,7 +23,10 @@ export function demoHistory(demo: DemoScenario, book: PriceBook): UsageHistory {
   const revenue = new Map<string, RevenueCell>();
   const perUse = new Map<string, number>();
   for (const rule of DEMO_REVENUE_RULES) {
-    if (rule.kind === 'per_use' && rule.feature !== undefined) perUse.set(rule.feature, rule.usd);
+    if (rule.kind !== 'per_use' || rule.feature === undefined) continue;
+    for (const f of typeof rule.feature === 'string' ? [rule.feature] : rule.feature) {
+      perUse.set(f, rule.usd);
+    }
   }
   for (const call of demo.calls) {
     const day = dayOf(call.at);
