@@ -6,71 +6,68 @@ import { PriceBook } from '@ai-margin/processor';
 import type { UsageCell, UsageHistory } from '../src/whatif/types';
 
 const SRC = 'test table';
-export const BOOK = PriceBook.load({
-  includeShipped: false,
-  userFiles: [
+export const BOOK_DATA = {
+  providers: [
     {
-      name: 'whatif-test-prices.json',
-      data: {
-        providers: [
-          {
-            provider: 'acme',
-            currency: 'USD',
-            models: [
-              {
-                id: 'big',
-                periods: [
-                  {
-                    effectiveFrom: '2026-01-01',
-                    prices: { input: 10, cacheRead: 1, output: 30 },
-                    source: SRC,
-                  },
-                  {
-                    effectiveFrom: '2026-01-16',
-                    prices: { input: 5, cacheRead: 0.5, output: 15 },
-                    source: SRC,
-                  },
-                ],
-              },
-              {
-                id: 'small',
-                periods: [
-                  {
-                    effectiveFrom: '2026-01-01',
-                    prices: { input: 1, cacheRead: 0.1, output: 2 },
-                    source: SRC,
-                  },
-                ],
-              },
-              {
-                id: 'long',
-                periods: [
-                  {
-                    effectiveFrom: '2026-01-01',
-                    prices: { input: 2, output: 8 },
-                    tiers: [{ aboveInputTokens: 200000, prices: { input: 4, output: 12 } }],
-                    serviceTiers: { batch: 0.5 },
-                    source: SRC,
-                  },
-                ],
-              },
-              {
-                id: 'wide',
-                periods: [
-                  {
-                    effectiveFrom: '2026-01-01',
-                    prices: { input: 1, output: 4 },
-                    tiers: [{ aboveInputTokens: 200000, prices: { input: 2, output: 6 } }],
-                    source: SRC,
-                  },
-                ],
-              },
-            ],
-          },
-        ],
-      },
+      provider: 'acme',
+      currency: 'USD',
+      models: [
+        {
+          id: 'big',
+          periods: [
+            {
+              effectiveFrom: '2026-01-01',
+              prices: { input: 10, cacheRead: 1, output: 30 },
+              source: SRC,
+            },
+            {
+              effectiveFrom: '2026-01-16',
+              prices: { input: 5, cacheRead: 0.5, output: 15 },
+              source: SRC,
+            },
+          ],
+        },
+        {
+          id: 'small',
+          periods: [
+            {
+              effectiveFrom: '2026-01-01',
+              prices: { input: 1, cacheRead: 0.1, output: 2 },
+              source: SRC,
+            },
+          ],
+        },
+        {
+          id: 'long',
+          periods: [
+            {
+              effectiveFrom: '2026-01-01',
+              prices: { input: 2, output: 8 },
+              tiers: [{ aboveInputTokens: 200000, prices: { input: 4, output: 12 } }],
+              serviceTiers: { batch: 0.5 },
+              source: SRC,
+            },
+          ],
+        },
+        {
+          id: 'wide',
+          periods: [
+            {
+              effectiveFrom: '2026-01-01',
+              prices: { input: 1, output: 4 },
+              tiers: [{ aboveInputTokens: 200000, prices: { input: 2, output: 6 } }],
+              source: SRC,
+            },
+          ],
+        },
+      ],
     },
   ],
+};
+
+export const BOOK = PriceBook.load({
+  includeShipped: false,
+  userFiles: [{ name: 'whatif-test-prices.json', data: BOOK_DATA }],
 });
 
 export function tokens(input: number, output: number, cacheRead = 0) {
