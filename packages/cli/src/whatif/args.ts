@@ -31,8 +31,8 @@ source (one of):
 options:
   --scenario FILE    scenario YAML/JSON (levers: route, plan_price, usage_price, cap, cache,
                      discount, tier; see docs/whatif.md); without it, the observed history
-  --from YYYY-MM-DD  first day of the window (default: 30 days before --to)
-  --to YYYY-MM-DD    last day of the window, inclusive (default: yesterday, UTC)
+  --from YYYY-MM-DD  first day of the window (default: 30 days before --to; --demo: its start)
+  --to YYYY-MM-DD    last day of the window, inclusive (default: yesterday, UTC; --demo: its end)
   --prices FILE      user price file merged over the shipped book (repeatable)
   --suggest          rank the levers the data supports by margin gained
   --json             print the result as JSON

@@ -8,7 +8,7 @@ import { renderReplay, renderSuggestions } from './render-terminal';
 import { type ReplayResult, replay } from './replay';
 import { EMPTY_SCENARIO, readScenarioFile, type Scenario, ScenarioError } from './scenario';
 import { type SuggestResult, suggest } from './suggest';
-import type { UsageHistory } from './types';
+import { restrictWindow, type UsageHistory } from './types';
 
 /** What `--json` prints. */
 export interface WhatifJson {
@@ -48,7 +48,8 @@ async function loadHistory(o: WhatifOptions, book: PriceBook): Promise<UsageHist
   if (o.demo) {
     const { generateScenario } = await import('../demo/scenario');
     const { demoHistory } = await import('./usage-source-demo');
-    return demoHistory(generateScenario({ seed: o.seed, customers: o.customers }), book);
+    const h = demoHistory(generateScenario({ seed: o.seed, customers: o.customers }), book);
+    return restrictWindow(h, o.from, o.to);
   }
   const { prometheusHistory, defaultWindow } = await import('./usage-source-prometheus');
   const window = defaultWindow(o.from, o.to, Date.now());

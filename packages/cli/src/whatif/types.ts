@@ -122,3 +122,28 @@ export function monthOf(day: string): string {
 export function dayOf(ms: number): string {
   return new Date(ms).toISOString().slice(0, 10);
 }
+
+/**
+ * The part of a history inside `[from, to]` (UTC days, inclusive): day cells by their day,
+ * subscriptions by the months the window touches.
+ */
+export function restrictWindow(
+  h: UsageHistory,
+  from: string | undefined,
+  to: string | undefined,
+): UsageHistory {
+  if (from === undefined && to === undefined) return h;
+  const f = from ?? h.from;
+  const t = to ?? h.to;
+  const inDay = (d: string) => d >= f && d <= t;
+  const inMonth = (m: string) => m >= monthOf(f) && m <= monthOf(t);
+  return {
+    ...h,
+    from: f,
+    to: t,
+    cells: h.cells.filter((c) => inDay(c.day)),
+    revenue: h.revenue.filter((r) => inDay(r.day)),
+    otherCost: h.otherCost.filter((o) => inDay(o.day)),
+    subscriptions: h.subscriptions.filter((s) => inMonth(s.month)),
+  };
+}
