@@ -20,10 +20,14 @@
  *   usage revenue: bob summarise $0.50 per use x 2 = $1
  * Before: alice 50 - 26 = 24; bob 51 - 1.46 = 49.54; carol 10 - 39 = -29.
  */
+
+import { PriceBook } from '@ai-margin/processor';
 import { describe, expect, it } from 'vitest';
 import { replay } from '../src/whatif/replay';
 import { EMPTY_SCENARIO, parseScenario } from '../src/whatif/scenario';
-import { BOOK, history } from './whatif-fixtures';
+import { BOOK, BOOK_DATA, history } from './whatif-fixtures';
+
+const BOOK_WITH_SHIPPED = PriceBook.load({ userFiles: [{ name: 'test.json', data: BOOK_DATA }] });
 
 const cents = (x: number) => Math.round(x * 100) / 100;
 
@@ -144,5 +148,25 @@ describe('what-if replay: hand-computed figures', () => {
     expect(c.alice?.after).toEqual([53.75, 26, 27.75]);
     expect(c.carol?.after).toEqual([10, 26, -16]);
     expect(r.customers.find((x) => x.customer === 'carol')?.requestsAfter).toBeCloseTo(20, 9);
+  });
+});
+
+describe('what-if replay: model names', () => {
+  it('a route from an alias matches the dated id the calls report (price book resolution)', () => {
+    const h = history();
+    h.cells = h.cells.map((c) => ({
+      ...c,
+      provider: 'openai',
+      model: 'gpt-4o-mini-2024-07-18',
+      costUsd: 1,
+    }));
+    const r = replay(
+      h,
+      parseScenario({
+        levers: [{ route: { feature: 'chat', from: 'openai/gpt-4o-mini', to: 'acme/small' } }],
+      }),
+      BOOK_WITH_SHIPPED,
+    );
+    expect(r.models.find((m) => m.key === 'acme/small')?.requestsAfter).toBe(60);
   });
 });

@@ -8,10 +8,19 @@ import type { LeverContext, Portion } from '../portion';
 import { type CostRange, cliffsOnLadder, type DayPrice, segmentsCost } from '../pricing';
 import type { CacheLever, DiscountLever, ModelRef, RouteLever, TierLever } from '../scenario';
 
-function matchesModel(p: Portion, ref: ModelRef | undefined): boolean {
+/**
+ * True when the portion is on `ref`: the same label value, or an id the price book resolves to
+ * the same model on that day (`gpt-4o` names the `gpt-4o-2024-08-06` a response reports).
+ */
+function matchesModel(p: Portion, ref: ModelRef | undefined, ctx: LeverContext): boolean {
   if (!ref) return true;
   if (ref.provider !== undefined && ref.provider !== p.provider) return false;
-  return ref.model === p.model;
+  if (ref.model === p.model) return true;
+  const a = ctx.pricer.at(p.provider, ref.model, p.cell.day);
+  const b = ctx.pricer.at(p.provider, p.model, p.cell.day);
+  return (
+    a.found && b.found && a.price.provider === b.price.provider && a.price.model === b.price.model
+  );
 }
 
 function label(provider: string, model: string): string {
@@ -31,8 +40,8 @@ function priced(p: Portion, price: DayPrice, segments: Segment[], ctx: LeverCont
 }
 
 export function applyRoute(p: Portion, lever: RouteLever, ctx: LeverContext): Portion[] {
-  if (p.cell.feature !== lever.feature || !matchesModel(p, lever.from)) return [p];
-  if (p.provider === lever.to.provider && p.model === lever.to.model) return [p];
+  if (p.cell.feature !== lever.feature || !matchesModel(p, lever.from, ctx)) return [p];
+  if (p.provider === lever.to.provider && matchesModel(p, lever.to, ctx)) return [p];
   if (lever.plans && !lever.plans.includes(ctx.planOf(p.cell.customer))) return [p];
   if (lever.customers && !lever.customers.includes(p.cell.customer)) return [p];
   if (lever.share === 0) return [p];
@@ -66,7 +75,7 @@ export function applyRoute(p: Portion, lever: RouteLever, ctx: LeverContext): Po
 }
 
 export function applyCache(p: Portion, lever: CacheLever, ctx: LeverContext): Portion {
-  if (p.cell.feature !== lever.feature || !matchesModel(p, lever.model)) return p;
+  if (p.cell.feature !== lever.feature || !matchesModel(p, lever.model, ctx)) return p;
   const price = ctx.pricer.at(p.provider, p.model, p.cell.day);
   if (!price.found) {
     ctx.warnings.add(
