@@ -21,7 +21,7 @@
  * Before: alice 50 - 26 = 24; bob 51 - 1.46 = 49.54; carol 10 - 39 = -29.
  */
 
-import { PriceBook } from '@ai-margin/processor';
+import { LONG_CONTEXT_THRESHOLDS, PriceBook } from '@ai-margin/processor';
 import { describe, expect, it } from 'vitest';
 import { replay } from '../src/whatif/replay';
 import { EMPTY_SCENARIO, parseScenario } from '../src/whatif/scenario';
@@ -168,5 +168,15 @@ describe('what-if replay: model names', () => {
       BOOK_WITH_SHIPPED,
     );
     expect(r.models.find((m) => m.key === 'acme/small')?.requestsAfter).toBe(60);
+  });
+});
+
+describe('long-context ladder', () => {
+  it('every cliff of the shipped price book is a threshold the processor records', () => {
+    const cliffs = new Set<number>();
+    for (const m of PriceBook.shipped().list())
+      for (const p of m.periods) for (const t of p.tiers ?? []) cliffs.add(t.aboveInputTokens);
+    expect(cliffs.size).toBeGreaterThan(0);
+    for (const c of cliffs) expect(LONG_CONTEXT_THRESHOLDS).toContain(c);
   });
 });

@@ -28,14 +28,13 @@ function label(provider: string, model: string): string {
 }
 
 /** Cost of segments on a price; flags the portion when a cliff straddles. */
-function priced(p: Portion, price: DayPrice, segments: Segment[], ctx: LeverContext): CostRange {
+function priced(price: DayPrice, segments: Segment[], ctx: LeverContext): CostRange {
   const range = segmentsCost(segments, price);
   if (range.upper > range.lower) {
     ctx.warnings.add(
       `cliff not reconstructable for ${label(price.provider, price.model)}${cliffsOnLadder(price) ? '' : ' (cliff not on the recorded ladder)'}: calls may cross its long-context cliff, priced at the long-context rate (upper bound)`,
     );
   }
-  void p;
   return range;
 }
 
@@ -53,7 +52,7 @@ export function applyRoute(p: Portion, lever: RouteLever, ctx: LeverContext): Po
     return [p];
   }
   const segments = scaleSegments(p.segments, lever.share, lever.tokenRatio);
-  const cost = priced(p, target.price, segments, ctx);
+  const cost = priced(target.price, segments, ctx);
   const moved: Portion = {
     cell: p.cell,
     provider: lever.to.provider,
@@ -88,7 +87,7 @@ export function applyCache(p: Portion, lever: CacheLever, ctx: LeverContext): Po
     const cacheRead = pool * lever.hitRate;
     return { ...s, tokens: { ...s.tokens, cache_read: cacheRead, input: pool - cacheRead } };
   });
-  const after = priced(p, price.price, segments, ctx);
+  const after = priced(price.price, segments, ctx);
   let costUsd: number;
   if (p.observed) {
     // Observed cost plus the repriced difference, under one consistent cliff assumption.
