@@ -7,7 +7,9 @@ import { writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { resolve } from 'node:path';
-import { METRICS, PriceBook } from '@ai-margin/processor';
+import { PriceBook } from '@ai-margin/processor';
+// Conventions from the catalog entry: the built index does not re-export them.
+import { METRICS } from '@ai-margin/processor/catalog';
 import { OTLPMetricExporter } from '@opentelemetry/exporter-metrics-otlp-proto';
 import {
   MeterProvider,

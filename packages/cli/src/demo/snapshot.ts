@@ -3,7 +3,8 @@
  * Read from the prom-client registry the processor registered its metrics in, so the report is
  * built from the real metrics, not from the scenario.
  */
-import { LABELS, METRICS, type MetricDefinition } from '@ai-margin/processor';
+// Conventions from the catalog entry: the built index does not re-export them.
+import { LABELS, METRICS, type MetricDefinition } from '@ai-margin/processor/catalog';
 
 export interface Sample {
   labels: Readonly<Record<string, string>>;
