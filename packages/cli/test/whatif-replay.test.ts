@@ -180,3 +180,29 @@ describe('long-context ladder', () => {
     for (const c of cliffs) expect(LONG_CONTEXT_THRESHOLDS).toContain(c);
   });
 });
+
+describe('what-if replay: what cannot be priced is said, never silently cheaper', () => {
+  it('a route to a model without a price is skipped with a note', () => {
+    const r = run([{ route: { feature: 'chat', to: 'acme/unknown-model' } }]);
+    expect(r.totals.after).toEqual(r.totals.before);
+    expect(r.warnings.join('\n')).toMatch(
+      /route chat to acme\/unknown-model skipped on days without a price/,
+    );
+  });
+
+  it('a batch tier on a model without a batch price stays at standard, with a note', () => {
+    const r = run([{ tier: { feature: 'chat', tier: 'batch' } }]);
+    expect(r.totals.after).toEqual(r.totals.before);
+    expect(r.warnings.join('\n')).toMatch(/no batch price for acme\/big, left at standard/);
+  });
+
+  it('a token ratio that may push calls over the target cliff prices them above it', () => {
+    // bob's 50k call x 5 = 250k input: above wide's 200k cliff. With bands the 300k call (band
+    // 272k..) is surely above; the below-128k segment becomes (0, 640k] and straddles 200k, so it
+    // is priced at the long-context rate: (50k x 2 + 5k x 6) x 5 = 0.65; the long call
+    // (300k x 2 + 10k x 6) x 5 = 3.30 -> 3.95, flagged.
+    const r = run([{ route: { feature: 'summarise', to: 'acme/wide', token_ratio: 5 } }]);
+    expect(byCustomer(r).bob?.after[1]).toBe(3.95);
+    expect(r.cliffUpperBound).toBe(true);
+  });
+});
