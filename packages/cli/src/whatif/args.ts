@@ -11,6 +11,8 @@ export interface WhatifOptions {
   prices: string[];
   json: boolean;
   suggest: boolean;
+  /** `--suggest` routes to every priced model of the book, not only those in use. */
+  allModels: boolean;
   html?: string;
   rows: number;
   help: boolean;
@@ -35,6 +37,8 @@ options:
   --to YYYY-MM-DD    last day of the window, inclusive (default: yesterday, UTC; --demo: its end)
   --prices FILE      user price file merged over the shipped book (repeatable)
   --suggest          rank the levers the data supports by margin gained
+  --all-models       with --suggest: route to every priced model of the book (default: the
+                     models the product already runs)
   --json             print the result as JSON
   --html FILE        also write an HTML report
   --rows N           customers listed in the terminal table (default 15)
@@ -66,6 +70,7 @@ export function parseWhatifArgs(argv: readonly string[]): WhatifOptions {
     prices: [],
     json: false,
     suggest: false,
+    allModels: false,
     rows: 15,
     help: false,
   };
@@ -111,6 +116,9 @@ export function parseWhatifArgs(argv: readonly string[]): WhatifOptions {
       }
       case '--suggest':
         o.suggest = true;
+        break;
+      case '--all-models':
+        o.allModels = true;
         break;
       case '--json':
         o.json = true;

@@ -7,7 +7,7 @@ import { renderWhatifHtml } from './render-html';
 import { renderReplay, renderSuggestions } from './render-terminal';
 import { type ReplayResult, replay } from './replay';
 import { EMPTY_SCENARIO, readScenarioFile, type Scenario, ScenarioError } from './scenario';
-import { type SuggestResult, suggest } from './suggest';
+import { type SuggestOptions, type SuggestResult, suggest } from './suggest';
 import { restrictWindow, type UsageHistory } from './types';
 
 /** What `--json` prints. */
@@ -27,10 +27,11 @@ export function analyse(
   scenario: Scenario | undefined,
   wantSuggest: boolean,
   book: PriceBook,
+  suggestOptions: SuggestOptions = {},
 ): WhatifOutput {
   return {
     result: scenario ? replay(history, scenario, book) : null,
-    suggestions: wantSuggest ? suggest(history, book) : null,
+    suggestions: wantSuggest ? suggest(history, book, suggestOptions) : null,
   };
 }
 
@@ -80,7 +81,7 @@ export async function runWhatif(argv: string[], io: CommandIO): Promise<number> 
     const book =
       o.prices.length > 0 ? PriceBook.load({ userFiles: o.prices }) : PriceBook.shipped();
     const history = await loadHistory(o, book);
-    const out = analyse(history, scenario, o.suggest, book);
+    const out = analyse(history, scenario, o.suggest, book, { allModels: o.allModels });
     if (o.html) writeFileSync(o.html, renderWhatifHtml(out, history.source));
     if (o.json) {
       const json: WhatifJson = { whatif: out.result, suggest: out.suggestions };

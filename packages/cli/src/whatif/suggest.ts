@@ -2,12 +2,12 @@
  * `--suggest`: searches the levers the data supports and ranks them by margin gained.
  *
  * - Routing: each feature's traffic on each model, moved to each model the product already runs
- *   (integration and prompts exist) that is cheaper for that traffic at the window's prices;
- *   embeddings only to embedding models and chat only to chat models.
+ *   (integration and prompts exist; with `allModels`, every model of the price book) that is
+ *   cheaper for that traffic at the window's prices; embeddings only to embedding models.
  * - Plan prices: for each plan with customers under water, the price that brings its median
  *   under-water customer to break-even (rounded up to a price ending in 9).
- * - Caps: per plan, a monthly token cap at the heavy users' 90th percentile, cut or billed as
- *   overage at twice the plan's cost per 1M tokens.
+ * - Caps: per plan, a monthly token cap at the heavy users' 90th and 95th percentiles, cut or
+ *   billed as overage at twice the plan's cost per 1M tokens.
  *
  * Every candidate is replayed in full; the answer keeps the best target per feature and model
  * and shows, for each move, the customers it touches and the revenue at risk (their revenue
@@ -97,7 +97,7 @@ interface Candidate {
   group: string;
 }
 
-function routeCandidates(h: UsageHistory, book: PriceBook): Candidate[] {
+function routeCandidates(h: UsageHistory, book: PriceBook, allModels: boolean): Candidate[] {
   const pricer = new Pricer(book);
   const day = h.to;
   // Traffic per feature and model, and the models in use.
@@ -130,6 +130,13 @@ function routeCandidates(h: UsageHistory, book: PriceBook): Candidate[] {
     tokensBy.set(key, tb);
     if (pricer.at(c.provider, c.model, day).found)
       models.set(`${c.provider}/${c.model}`, { provider: c.provider, model: c.model });
+  }
+  if (allModels) {
+    // Every model of the price book with a price on the window's last day.
+    for (const m of book.list()) {
+      if (pricer.at(m.provider, m.model, day).found)
+        models.set(`${m.provider}/${m.model}`, { provider: m.provider, model: m.model });
+    }
   }
   const out: { c: Candidate; saving: number }[] = [];
   for (const [key, t] of traffic) {
@@ -235,44 +242,60 @@ function capCandidates(h: UsageHistory): Candidate[] {
   for (const [plan, p] of byPlan) {
     if (p.tokens.length < 5 || p.total <= 0) continue;
     p.tokens.sort((a, b) => a - b);
-    const p90 = percentile(p.tokens, 0.9);
-    if (p90 <= 0) continue;
-    const cap = Number(p90.toPrecision(2));
-    const over = p.tokens.filter((t) => t > cap).length;
     const costPerM = (p.cost / p.total) * 1e6;
     const overagePrice = Math.max(0.01, Math.ceil(costPerM * 2 * 100) / 100);
-    const cut: Lever = { kind: 'cap', plan, monthlyTokens: cap, over: 'cut' };
-    const bill: Lever = {
-      kind: 'cap',
-      plan,
-      monthlyTokens: cap,
-      over: 'overage',
-      usdPerMillion: overagePrice,
-    };
-    const what = `${plan} at ${(cap / 1e6).toFixed(1)}M tokens/month (the heavy users' 90th percentile; ${over} of ${p.tokens.length} customer-months above it)`;
-    out.push({
-      lever: cut,
-      group: `cap ${plan}`,
-      why: (r) =>
-        `Cap ${what}, usage above it cut: cost falls ${money(r.totals.before.costUsd - r.totals.after.costUsd)}; ${r.customersAffected} customers hit the cap (service stops for the rest of the month), ${r.signChanges.nowPositive.length} under-water customers turn positive.`,
-    });
-    out.push({
-      lever: bill,
-      group: `cap ${plan}`,
-      why: (r) =>
-        `Cap ${what}, billed above at $${overagePrice}/1M tokens (2x the plan's cost per 1M): ${money(r.totals.after.revenueUsd - r.totals.before.revenueUsd)} overage revenue from ${r.customersAffected} customers, ${r.signChanges.nowPositive.length} under-water customers turn positive.`,
-    });
+    for (const pct of [90, 95]) {
+      const at = percentile(p.tokens, pct / 100);
+      if (at <= 0) continue;
+      const cap = Number(at.toPrecision(2));
+      const over = p.tokens.filter((t) => t > cap).length;
+      if (over === 0) continue;
+      const cut: Lever = { kind: 'cap', plan, monthlyTokens: cap, over: 'cut' };
+      const bill: Lever = {
+        kind: 'cap',
+        plan,
+        monthlyTokens: cap,
+        over: 'overage',
+        usdPerMillion: overagePrice,
+      };
+      const what = `${plan} at ${(cap / 1e6).toFixed(1)}M tokens/month (the heavy users' ${pct}th percentile; ${over} of ${p.tokens.length} customer-months above it)`;
+      out.push({
+        lever: cut,
+        group: `cap ${plan}`,
+        why: (r) =>
+          `Cap ${what}, usage above it cut: cost falls ${money(r.totals.before.costUsd - r.totals.after.costUsd)}; ${r.customersAffected} customers hit the cap (service stops for the rest of the month), ${r.signChanges.nowPositive.length} under-water customers turn positive.`,
+      });
+      out.push({
+        lever: bill,
+        group: `cap ${plan}`,
+        why: (r) =>
+          `Cap ${what}, billed above at $${overagePrice}/1M tokens (2x the plan's cost per 1M): ${money(r.totals.after.revenueUsd - r.totals.before.revenueUsd)} overage revenue from ${r.customersAffected} customers, ${r.signChanges.nowPositive.length} under-water customers turn positive.`,
+      });
+    }
   }
   return out;
 }
 
 /** Ranks the levers the data supports. `limit` suggestions at most. */
-export function suggest(h: UsageHistory, book: PriceBook, limit = 8): SuggestResult {
+export interface SuggestOptions {
+  /** Suggestions listed (default 8). */
+  limit?: number;
+  /** Route to every model of the price book, not only those the product already runs. */
+  allModels?: boolean;
+}
+
+/** Ranks the levers the data supports. */
+export function suggest(
+  h: UsageHistory,
+  book: PriceBook,
+  opts: SuggestOptions = {},
+): SuggestResult {
+  const limit = opts.limit ?? 8;
   const base = replay(h, { name: 'observed', levers: [] }, book);
   const candidates = [
     ...planCandidates(h, base),
     ...capCandidates(h),
-    ...routeCandidates(h, book),
+    ...routeCandidates(h, book, opts.allModels === true),
   ].slice(0, MAX_CANDIDATES);
   const scored: (Suggestion & { group: string })[] = [];
   for (const c of candidates) {
