@@ -8,7 +8,8 @@ function esc(s: string): string {
 }
 
 function signed(n: number): string {
-  return n > 0.005 ? `+${usd(n)}` : usd(n);
+  if (Math.abs(n) < 0.005) return usd(0);
+  return n > 0 ? `+${usd(n)}` : usd(n);
 }
 
 function cls(n: number): string {
@@ -54,10 +55,10 @@ export function whatifSection(out: {
       .slice(0, 25);
     if (changed.length) {
       parts.push(
-        '<table class="whatif"><thead><tr><th>customer</th><th>plan</th><th>margin before</th><th>after</th><th>change</th></tr></thead><tbody>',
+        '<table class="whatif"><thead><tr><th>customer</th><th class="l">plan</th><th>margin before</th><th>after</th><th>change</th></tr></thead><tbody>',
         ...changed.map(
           (c) =>
-            `<tr><td>${esc(c.customer)}</td><td>${esc(c.plan)}</td><td>${usd(c.before.marginUsd)}</td><td>${usd(c.after.marginUsd)}</td><td class="${cls(c.after.marginUsd - c.before.marginUsd)}">${signed(c.after.marginUsd - c.before.marginUsd)}</td></tr>`,
+            `<tr><td>${esc(c.customer)}</td><td class="l">${esc(c.plan)}</td><td>${usd(c.before.marginUsd)}</td><td>${usd(c.after.marginUsd)}</td><td class="${cls(c.after.marginUsd - c.before.marginUsd)}">${signed(c.after.marginUsd - c.before.marginUsd)}</td></tr>`,
         ),
         '</tbody></table>',
       );
@@ -86,10 +87,10 @@ export function whatifSection(out: {
     if (s.suggestions.length === 0) parts.push('<p>No lever the data supports gains margin.</p>');
     else {
       parts.push(
-        '<table class="whatif"><thead><tr><th>#</th><th>move</th><th>margin gained</th><th>customers</th><th>revenue at risk</th><th>fixes</th></tr></thead><tbody>',
+        '<table class="whatif"><thead><tr><th>#</th><th class="l">move</th><th>margin gained</th><th>customers</th><th>revenue at risk</th><th>fixes</th></tr></thead><tbody>',
         ...s.suggestions.map(
           (x, i) =>
-            `<tr><td>${i + 1}</td><td>${esc(x.move)}</td><td class="pos">${signed(x.marginGainUsd)}</td><td>${x.customersAffected}</td><td>${usd(x.revenueAtRiskUsd)}</td><td>${x.fixes}</td></tr>`,
+            `<tr><td>${i + 1}</td><td class="l">${esc(x.move)}</td><td class="pos">${signed(x.marginGainUsd)}</td><td>${x.customersAffected}</td><td>${usd(x.revenueAtRiskUsd)}</td><td>${x.fixes}</td></tr>`,
         ),
         '</tbody></table>',
         `<ol>${s.suggestions.map((x) => `<li>${esc(x.why)}<br><code>${esc(x.yaml)}</code></li>`).join('')}</ol>`,
@@ -107,7 +108,7 @@ export function whatifSection(out: {
 }
 
 export const WHATIF_CSS =
-  'table.whatif{border-collapse:collapse;margin:.5em 0 1em}table.whatif td,table.whatif th{padding:2px 10px;text-align:right;border-bottom:1px solid #ddd}table.whatif td:first-child,table.whatif th:first-child{text-align:left}.pos{color:#1a7f37}.neg{color:#c62828}';
+  'table.whatif{border-collapse:collapse;margin:.5em 0 1em}table.whatif td,table.whatif th{padding:2px 10px;text-align:right;border-bottom:1px solid #ddd}table.whatif td:first-child,table.whatif th:first-child{text-align:left}.pos{color:#1a7f37}table.whatif td.l,table.whatif th.l{text-align:left}.neg{color:#c62828}';
 
 /** A standalone HTML page for `ai-margin whatif --html`. */
 export function renderWhatifHtml(

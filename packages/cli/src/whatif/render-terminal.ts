@@ -4,8 +4,8 @@ import type { CostRow, Figures, ReplayResult } from './replay';
 import type { SuggestResult } from './suggest';
 
 function signed(n: number): string {
-  const s = usd(n);
-  return n > 0.005 ? `+${s}` : s;
+  if (Math.abs(n) < 0.005) return usd(0);
+  return n > 0 ? `+${usd(n)}` : usd(n);
 }
 
 function pct(f: Figures): string {
