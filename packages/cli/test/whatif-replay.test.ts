@@ -206,3 +206,23 @@ describe('what-if replay: what cannot be priced is said, never silently cheaper'
     expect(r.cliffUpperBound).toBe(true);
   });
 });
+
+describe('what-if replay: per plan', () => {
+  it('sums customers by plan, with under-water counts', () => {
+    const r = run([{ plan_price: { plan: 'starter', usd: 45 } }]);
+    const plans = Object.fromEntries(
+      r.plans.map((p) => [
+        p.plan,
+        [
+          p.customers,
+          cents(p.before.marginUsd),
+          cents(p.after.marginUsd),
+          p.underWaterBefore,
+          p.underWaterAfter,
+        ],
+      ]),
+    );
+    // team: alice 24 + bob 49.54; starter: carol 10 - 39 = -29 -> 45 - 39 = 6.
+    expect(plans).toEqual({ team: [2, 73.54, 73.54, 0, 0], starter: [1, -29, 6, 1, 0] });
+  });
+});

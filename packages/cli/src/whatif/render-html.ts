@@ -63,6 +63,14 @@ export function whatifSection(out: {
         '</tbody></table>',
       );
     }
+    parts.push(
+      '<table class="whatif"><thead><tr><th>plan</th><th>customers</th><th>revenue before</th><th>after</th><th>margin before</th><th>after</th><th>under water</th></tr></thead><tbody>',
+      ...r.plans.map(
+        (p) =>
+          `<tr><td>${esc(p.plan)}</td><td>${p.customers}</td><td>${usd(p.before.revenueUsd)}</td><td>${usd(p.after.revenueUsd)}</td><td>${usd(p.before.marginUsd)}</td><td>${usd(p.after.marginUsd)}</td><td>${p.underWaterBefore} &rarr; ${p.underWaterAfter}</td></tr>`,
+      ),
+      '</tbody></table>',
+    );
     for (const [title, rows] of [
       ['feature', r.features],
       ['model', r.models],

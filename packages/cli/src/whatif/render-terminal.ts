@@ -123,6 +123,32 @@ export function renderReplay(r: ReplayResult, opts: RenderOptions = {}): string 
       ),
     );
   }
+  out.push('');
+  out.push('Per plan');
+  out.push(
+    table(
+      [
+        { header: 'plan' },
+        { header: 'customers', align: 'right' },
+        { header: 'revenue', align: 'right' },
+        { header: 'cost', align: 'right' },
+        { header: 'margin before', align: 'right' },
+        { header: 'after', align: 'right' },
+        { header: 'margin %', align: 'right' },
+        { header: 'under water', align: 'right' },
+      ],
+      r.plans.map((p) => [
+        p.plan,
+        int(p.customers),
+        `${usd(p.before.revenueUsd)} -> ${usd(p.after.revenueUsd)}`,
+        `${usd(p.before.costUsd)} -> ${usd(p.after.costUsd)}`,
+        usd(p.before.marginUsd),
+        usd(p.after.marginUsd),
+        `${pct(p.before)} -> ${pct(p.after)}`,
+        `${p.underWaterBefore} -> ${p.underWaterAfter}`,
+      ]),
+    ),
+  );
   const cols = [
     { header: '' },
     { header: 'cost before', align: 'right' as const },

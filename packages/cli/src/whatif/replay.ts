@@ -42,6 +42,15 @@ export interface CostRow {
   requestsAfter: number;
 }
 
+export interface PlanRow {
+  plan: string;
+  customers: number;
+  before: Figures;
+  after: Figures;
+  underWaterBefore: number;
+  underWaterAfter: number;
+}
+
 export interface ReplayResult {
   scenario: string;
   levers: string[];
@@ -58,6 +67,8 @@ export interface ReplayResult {
   customersAffected: number;
   /** Revenue lost by customers whose revenue goes down (USD, positive). */
   revenueAtRiskUsd: number;
+  /** Per plan: what a pricing decision looks at. */
+  plans: PlanRow[];
   features: CostRow[];
   models: CostRow[];
   warnings: string[];
@@ -236,6 +247,29 @@ export function replay(history: UsageHistory, scenario: Scenario, book: PriceBoo
     if (c.before.marginUsd >= 0 && c.after.marginUsd < 0) nowNegative.push(c.customer);
   }
   const sum = (f: (c: CustomerResult) => number) => customers.reduce((s, c) => s + f(c), 0);
+  const planRows = new Map<string, PlanRow>();
+  for (const c of customers) {
+    const row = planRows.get(c.plan) ?? {
+      plan: c.plan,
+      customers: 0,
+      before: figures(0, 0),
+      after: figures(0, 0),
+      underWaterBefore: 0,
+      underWaterAfter: 0,
+    };
+    row.customers += 1;
+    row.before = figures(
+      row.before.revenueUsd + c.before.revenueUsd,
+      row.before.costUsd + c.before.costUsd,
+    );
+    row.after = figures(
+      row.after.revenueUsd + c.after.revenueUsd,
+      row.after.costUsd + c.after.costUsd,
+    );
+    if (c.before.marginUsd < 0) row.underWaterBefore += 1;
+    if (c.after.marginUsd < 0) row.underWaterAfter += 1;
+    planRows.set(c.plan, row);
+  }
   const byChange = (a: CostRow, b: CostRow) =>
     Math.abs(b.costAfterUsd - b.costBeforeUsd) - Math.abs(a.costAfterUsd - a.costBeforeUsd) ||
     b.costBeforeUsd - a.costBeforeUsd ||
@@ -264,6 +298,9 @@ export function replay(history: UsageHistory, scenario: Scenario, book: PriceBoo
     },
     customersAffected,
     revenueAtRiskUsd,
+    plans: [...planRows.values()].sort(
+      (a, b) => b.before.revenueUsd - a.before.revenueUsd || a.plan.localeCompare(b.plan),
+    ),
     features: [...featureRows.values()].sort(byChange),
     models: [...modelRows.values()].sort(byChange),
     warnings: warnings.list(),
