@@ -19,6 +19,10 @@ const COMMANDS: Record<string, Command> = {
     summary: 'margin report from a Prometheus-compatible API',
     load: () => import('./commands/report'),
   },
+  whatif: {
+    summary: 'replay observed usage under a scenario (routing, prices, caps, caching); --suggest',
+    load: () => import('./commands/whatif'),
+  },
   prices: {
     summary: 'look up, list, validate and apply time-effective prices',
     load: () => import('./commands/prices'),

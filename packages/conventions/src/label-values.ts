@@ -100,3 +100,11 @@ export type PriceBookReloadResult =
 export const PRICE_BOOK_RELOAD_REASON = { unreadable: 'unreadable', invalid: 'invalid' } as const;
 export type PriceBookReloadReason =
   (typeof PRICE_BOOK_RELOAD_REASON)[keyof typeof PRICE_BOOK_RELOAD_REASON];
+
+/**
+ * `context_above` label values of `METRICS.longContextTokens` (as decimal strings): a call whose
+ * total input (input + cache_read + cache writes) exceeds one of these records its tokens under
+ * the highest one exceeded. Holds every long-context cliff (`aboveInputTokens`) of the shipped
+ * price book, so the what-if replay can price any call on any model exactly.
+ */
+export const LONG_CONTEXT_THRESHOLDS: readonly number[] = [128_000, 200_000, 272_000];

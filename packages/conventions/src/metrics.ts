@@ -52,6 +52,7 @@ export const LABELS = {
   result: 'result',
   version: 'version',
   newestPriceDate: 'newest_price_date',
+  contextAbove: 'context_above',
 } as const;
 
 const L = LABELS;
@@ -78,6 +79,15 @@ export const METRICS = define({
     description:
       'Tokens by non-overlapping bucket (input = uncached input, cache_read, cache_write_5m, cache_write_1h, output, reasoning)',
     labels: [L.customer, L.feature, L.provider, L.model, L.tokenType],
+  },
+  longContextTokens: {
+    otelName: 'ai_margin.long_context.tokens',
+    promName: 'ai_margin_long_context_tokens_total',
+    kind: 'counter',
+    unit: '{token}',
+    description:
+      'Tokens (by bucket) of calls whose total input exceeded a threshold of LONG_CONTEXT_THRESHOLDS; context_above = the highest threshold exceeded. A subset of ai_margin.tokens, for repricing long-context cliffs',
+    labels: [L.customer, L.feature, L.provider, L.model, L.tokenType, L.contextAbove],
   },
   requests: {
     otelName: 'ai_margin.requests',

@@ -114,7 +114,12 @@ const CHART_SCRIPT = `
 })();
 `;
 
-export function renderHtmlReport(r: DemoReport, run: RunInfo): string {
+/** `extra`: sections appended to the report (the what-if section) and their CSS. */
+export function renderHtmlReport(
+  r: DemoReport,
+  run: RunInfo,
+  extra: { html?: string; css?: string } = {},
+): string {
   const { js, css } = loadUplotAssets();
   const unpricedModels = new Set(r.unpriced.map((u) => u.model));
   const t = r.totals;
@@ -304,6 +309,7 @@ table{border-collapse:collapse;width:100%;font-variant-numeric:tabular-nums}th,t
 td.num,th.num{text-align:right;white-space:nowrap}#under-water td:first-child{white-space:nowrap}.neg{color:#c62828;font-weight:600}tr.under td{background:#fff1f1}
 td ul{margin:0;padding-left:18px}.note{color:#5b6475;font-size:12px}
 details summary{cursor:pointer;font-weight:600}
+${extra.css ?? ''}
 </style>
 </head>
 <body>
@@ -325,6 +331,7 @@ details summary{cursor:pointer;font-weight:600}
 <section><h2>Cost per feature</h2>${features}</section>
 <section><h2>Unpriced usage</h2>${unpriced}</section>
 <section><details><summary>All customers (${r.customers.length}), worst margin first</summary>${allCustomers}</details></section>
+${extra.html ?? ''}
 </main>
 <script id="report-data" type="application/json">${scriptJson(chartData)}</script>
 <script>${js.replace(/<\/script/gi, '<\\/script')}</script>

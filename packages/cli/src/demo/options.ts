@@ -11,6 +11,10 @@ export interface DemoOptions {
   serve?: number;
   /** Export OTLP/protobuf metrics to this URL (e.g. http://127.0.0.1:4318/v1/metrics). */
   otlp?: string;
+  /** Replay the run's usage under this scenario file (`ai-margin whatif`). */
+  whatif?: string;
+  /** Also rank the levers the data supports (`ai-margin whatif --suggest`). */
+  suggest: boolean;
   help: boolean;
 }
 
@@ -31,6 +35,8 @@ options:
   --json             print the report as JSON instead of text
   --serve [PORT]     keep running and serve Prometheus /metrics on 127.0.0.1:PORT (default ${DEFAULT_SERVE_PORT})
   --otlp URL         export the metrics as OTLP/protobuf to URL (e.g. http://127.0.0.1:4318/v1/metrics)
+  --whatif FILE      also replay the simulated usage under a scenario (see docs/whatif.md)
+  --suggest          also rank the moves (routing, plan prices, caps) by margin gained
   -h, --help         show this help
 `;
 
@@ -44,7 +50,14 @@ function positiveInt(flag: string, raw: string | undefined, min: number): number
 
 /** Parses argv; throws an Error naming the bad flag. */
 export function parseDemoOptions(argv: readonly string[]): DemoOptions {
-  const o: DemoOptions = { seed: 42, customers: 300, concurrency: 16, json: false, help: false };
+  const o: DemoOptions = {
+    seed: 42,
+    customers: 300,
+    concurrency: 16,
+    json: false,
+    suggest: false,
+    help: false,
+  };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i] as string;
     const [flag, inline] =
@@ -84,6 +97,15 @@ export function parseDemoOptions(argv: readonly string[]): DemoOptions {
         o.otlp = v;
         break;
       }
+      case '--whatif': {
+        const v = value();
+        if (!v) throw new Error('--whatif needs a scenario file');
+        o.whatif = v;
+        break;
+      }
+      case '--suggest':
+        o.suggest = true;
+        break;
       case '-h':
       case '--help':
         o.help = true;

@@ -17,12 +17,16 @@ import {
 } from '@opentelemetry/sdk-metrics';
 import { Registry } from 'prom-client';
 import type { CommandIO } from '../io';
+import { WHATIF_CSS, whatifSection } from '../whatif/render-html';
+import type { WhatifJson, WhatifOutput } from '../whatif/run';
+import { analyse, renderText } from '../whatif/run';
+import { readScenarioFile, type Scenario as WhatifScenario } from '../whatif/scenario';
 import { otelTotal, runScenario } from './driver';
 import { renderHtmlReport } from './html-report';
 import { type DemoOptions, parseDemoOptions, USAGE } from './options';
 import { createProgress } from './progress';
 import { buildReport, type DemoReport, type ModelContext } from './report-model';
-import { generateScenario } from './scenario';
+import { type Scenario as DemoScenario, generateScenario } from './scenario';
 import { monthLabel, type RunInfo, renderTerminalReport } from './terminal-report';
 
 /** An OTel metric reader the demo collects on demand (the in-memory path). */
@@ -37,6 +41,8 @@ export interface DemoJson {
   report: DemoReport;
   /** Totals read from the OTel MeterProvider, to cross-check the prom-client path. */
   otel: { costUsd: number; requests: number };
+  /** With `--whatif` / `--suggest`: the replay of the run's usage and the ranked moves. */
+  whatif?: WhatifJson;
 }
 
 /** Long-context cliffs from the shipped price book, for the "why under water" notes. */
@@ -74,6 +80,8 @@ export async function runDemo(argv: string[], io: CommandIO): Promise<number> {
 
 async function demo(opts: DemoOptions, io: CommandIO): Promise<number> {
   const started = performance.now();
+  // Read the what-if scenario first: a bad file fails before minutes of simulation.
+  const whatifScenario = opts.whatif ? readScenarioFile(opts.whatif) : undefined;
   const scenario = generateScenario({ seed: opts.seed, customers: opts.customers });
   const registry = new Registry();
   const memoryReader = new OnDemandReader();
@@ -104,6 +112,7 @@ async function demo(opts: DemoOptions, io: CommandIO): Promise<number> {
   );
 
   const report = buildReport(result.snapshots, result.monthEnds, priceBookContext);
+  const whatif = await demoWhatif(opts, whatifScenario, scenario);
   const run: RunInfo = {
     seed: opts.seed,
     calls: result.calls,
@@ -112,7 +121,10 @@ async function demo(opts: DemoOptions, io: CommandIO): Promise<number> {
     ...(opts.html ? { htmlPath: resolve(opts.html) } : {}),
   };
   if (opts.html) {
-    writeFileSync(opts.html, renderHtmlReport(report, run));
+    writeFileSync(
+      opts.html,
+      renderHtmlReport(report, run, whatif ? { html: whatifSection(whatif), css: WHATIF_CSS } : {}),
+    );
   }
   if (opts.json) {
     const json: DemoJson = {
@@ -122,10 +134,12 @@ async function demo(opts: DemoOptions, io: CommandIO): Promise<number> {
         costUsd: await otelTotal(memoryReader, METRICS.cost.otelName),
         requests: await otelTotal(memoryReader, METRICS.requests.otelName),
       },
+      ...(whatif ? { whatif: { whatif: whatif.result, suggest: whatif.suggestions } } : {}),
     };
     io.stdout(`${JSON.stringify(json, null, 2)}\n`);
   } else {
     io.stdout(renderTerminalReport(report, run, { color: io.isTTY }));
+    if (whatif) io.stdout(`\n${renderText(whatif)}`);
   }
 
   if (opts.otlp) await meterProvider.forceFlush();
@@ -148,6 +162,18 @@ async function demo(opts: DemoOptions, io: CommandIO): Promise<number> {
   await result.close();
   await meterProvider.shutdown();
   return result.failedCalls > 0 ? 1 : 0;
+}
+
+/** `--whatif` / `--suggest`: the scenario's calls as day cells, replayed and searched. */
+async function demoWhatif(
+  opts: DemoOptions,
+  what: WhatifScenario | undefined,
+  scenario: DemoScenario,
+): Promise<WhatifOutput | undefined> {
+  if (!what && !opts.suggest) return undefined;
+  const { demoHistory } = await import('../whatif/usage-source-demo');
+  const book = PriceBook.shipped();
+  return analyse(demoHistory(scenario, book), what, opts.suggest, book);
 }
 
 /** `/metrics` for Prometheus on 127.0.0.1. */

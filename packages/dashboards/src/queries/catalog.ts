@@ -520,3 +520,28 @@ export function costCorrectionByCustomer(w: Window, f: Filters = {}): string {
   const sel = selector(c.promName, matchers(f, [L.customer, L.provider]));
   return sumBy([L.customer], `sum_over_time(${sel}[${w.range}])`);
 }
+
+// ---- what-if replay (ai-margin whatif): daily usage cells ---------------------------------
+
+/**
+ * Per-day usage for `ai-margin whatif`, evaluated with a range query (step 1d) at each UTC day's
+ * end: `increase(...[1d])` of each counter by every label the replay needs.
+ */
+export const WHATIF_DAILY = {
+  /** Tokens per customer, feature, provider, model and token bucket. */
+  tokens: (): string => increaseBy(METRICS.tokens, METRICS.tokens.labels, WINDOWS['1d'], {}),
+  /** Tokens of long-context calls, by the highest threshold their input exceeded. */
+  longContextTokens: (): string =>
+    increaseBy(METRICS.longContextTokens, METRICS.longContextTokens.labels, WINDOWS['1d'], {}),
+  /** Cost per customer, feature, provider, model and cost type (llm, rule). */
+  cost: (): string => increaseBy(METRICS.cost, METRICS.cost.labels, WINDOWS['1d'], {}),
+  /** Requests per customer, feature, provider and model (priced or not). */
+  requests: (): string =>
+    increaseBy(METRICS.requests, [L.customer, L.feature, L.provider, L.model], WINDOWS['1d'], {}),
+  /** Usage and manual revenue per customer, feature and revenue type. */
+  usageRevenue: (): string =>
+    increaseBy(METRICS.revenue, METRICS.revenue.labels, WINDOWS['1d'], {}),
+  /** MRR per customer and plan in force during the day (pro-rate with MONTH_SECONDS). */
+  mrr: (): string =>
+    maxBy([L.customer, L.plan], `last_over_time(${METRICS.customerMrr.promName}[1d])`),
+} as const;
