@@ -2,6 +2,7 @@ import {
   COST_TYPE,
   type CostType,
   LABELS,
+  LONG_CONTEXT_THRESHOLDS,
   OVERFLOW_CUSTOMER,
   OVERFLOW_METRIC,
   PRICED,
@@ -54,6 +55,9 @@ interface SeriesGroup {
   ruleCostSeen: boolean;
   tokens: Float64Array;
   tokenSeen: number; // bit mask over BUCKET_INDEX
+  /** Tokens of calls above a long-context threshold: [band * 6 + bucket]; allocated on first use. */
+  longTokens: Float64Array | undefined;
+  longSeen: number; // bit mask over band * 6 + bucket
   requestsPriced: number;
   requestsUnpriced: number;
   /** The `__overflow__` group: its series are outside the budget (there is one of each). */
@@ -99,7 +103,11 @@ const OV = OVERFLOW_CUSTOMER;
 const COST = 0;
 const TOKENS = 1;
 const REQUESTS = 2;
-type HeldMetric = typeof COST | typeof TOKENS | typeof REQUESTS;
+const LONG_TOKENS = 3;
+type HeldMetric = typeof COST | typeof TOKENS | typeof REQUESTS | typeof LONG_TOKENS;
+/** `context_above` label values, in band order (as strings once, not per collection). */
+const CONTEXT_ABOVE = LONG_CONTEXT_THRESHOLDS.map(String);
+const FIRST_THRESHOLD = LONG_CONTEXT_THRESHOLDS[0] as number;
 
 /**
  * In-process cumulative aggregates. The span path only adds numbers to existing entries; the
@@ -117,7 +125,7 @@ export class Aggregates {
   private readonly unpriced = new Map<string, KeyedValue>();
   private readonly budget: number;
   /** Series held per metric, indexed by COST / TOKENS / REQUESTS (the overflow group's not counted). */
-  private readonly held = [0, 0, 0];
+  private readonly held = [0, 0, 0, 0];
   readonly overflow = new Map<OverflowMetric, number>();
   readonly customers: LabelGuard;
   readonly models: LabelGuard;
@@ -191,6 +199,8 @@ export class Aggregates {
       this.addTokens(g, 3, t.cacheWrite1h);
       this.addTokens(g, 4, t.output);
       this.addTokens(g, 5, t.reasoning);
+      const input = t.input + t.cacheRead + t.cacheWrite5m + t.cacheWrite1h;
+      if (input > FIRST_THRESHOLD) this.addLongContext(g, input, t);
     }
     if (!o.priced && o.unpricedReason !== undefined) {
       const reason = o.unpricedReason;
@@ -217,6 +227,30 @@ export class Aggregates {
       const t = (g.tokenSeen & (1 << i)) !== 0 ? g : this.hold(g, TOKENS);
       t.tokenSeen |= 1 << i;
       t.tokens[i] = (t.tokens[i] as number) + n;
+    }
+  }
+
+  /**
+   * A call above a long-context threshold: its buckets again, under the highest threshold its
+   * total input exceeds (what-if repricing needs them to re-apply a cliff exactly).
+   */
+  private addLongContext(g: SeriesGroup, input: number, t: BucketUsage): void {
+    let band = 0;
+    while (
+      band + 1 < LONG_CONTEXT_THRESHOLDS.length &&
+      input > (LONG_CONTEXT_THRESHOLDS[band + 1] as number)
+    )
+      band++;
+    const base = band * 6;
+    const counts = [t.input, t.cacheRead, t.cacheWrite5m, t.cacheWrite1h, t.output, t.reasoning];
+    for (let i = 0; i < 6; i++) {
+      const n = counts[i] as number;
+      if (!(n > 0)) continue;
+      const bit = 1 << (base + i);
+      const h = (g.longSeen & bit) !== 0 ? g : this.hold(g, LONG_TOKENS);
+      h.longTokens ??= new Float64Array(LONG_CONTEXT_THRESHOLDS.length * 6);
+      h.longSeen |= bit;
+      h.longTokens[base + i] = (h.longTokens[base + i] as number) + n;
     }
   }
 
@@ -300,6 +334,8 @@ export class Aggregates {
         ruleCostSeen: false,
         tokens: new Float64Array(6),
         tokenSeen: 0,
+        longTokens: undefined,
+        longSeen: 0,
         requestsPriced: 0,
         requestsUnpriced: 0,
         exempt: false,
@@ -371,6 +407,29 @@ export class Aggregates {
             [LABELS.tokenType]: TOKEN_LABEL_BY_INDEX[i] as string,
           },
           value: g.tokens[i] as number,
+        });
+      }
+    }
+    return out;
+  }
+
+  longContextTokenSeries(): SeriesPoint[] {
+    const out: SeriesPoint[] = [];
+    for (const g of this.groups) {
+      const long = g.longTokens;
+      if (long === undefined) continue;
+      for (let k = 0; k < long.length; k++) {
+        if ((g.longSeen & (1 << k)) === 0) continue;
+        out.push({
+          labels: {
+            [LABELS.customer]: g.customer,
+            [LABELS.feature]: g.feature,
+            [LABELS.provider]: g.provider,
+            [LABELS.model]: g.model,
+            [LABELS.tokenType]: TOKEN_LABEL_BY_INDEX[k % 6] as string,
+            [LABELS.contextAbove]: CONTEXT_ABOVE[Math.floor(k / 6)] as string,
+          },
+          value: long[k] as number,
         });
       }
     }

@@ -139,6 +139,7 @@ export class MarginSpanProcessor implements SpanProcessor {
     const source: MetricSource = {
       cost: () => aggregates.costSeries(),
       tokens: () => aggregates.tokenSeries(),
+      longContextTokens: () => aggregates.longContextTokenSeries(),
       requests: () => aggregates.requestSeries(),
       unpricedRequests: () => aggregates.unpricedSeries(),
       revenue: () => aggregates.revenueSeries(),
