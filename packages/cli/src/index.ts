@@ -1,1 +1,2 @@
+export type { CommandIO } from './io';
 export { main } from './main';

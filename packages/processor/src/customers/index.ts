@@ -1,3 +1,3 @@
 export { ageInMonths, cohortOf } from './age';
-export { CustomerDirectory, normalizeCustomers } from './directory';
+export type { CustomerDirectory } from './directory';
 export type { Customer, CustomerList, CustomerRecord, CustomersOption } from './types';

@@ -1,2 +1,1 @@
-export { IdempotencyKeys } from './idempotency';
 export type { RevenueEvent, RevenueOutcome } from './types';

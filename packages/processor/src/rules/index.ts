@@ -1,10 +1,9 @@
-export { applyCostRules, type CostRule, validateCostRules } from './cost-rules';
-export { type FixedCostPool, fixedCostSeries, validateFixedCosts } from './fixed-costs';
-export {
-  applyRevenueRules,
-  type MarkupRevenueRule,
-  type PerTokenRevenueRule,
-  type PerUseRevenueRule,
-  type RevenueRule,
-  validateRevenueRules,
+export type { CostRule } from './cost-rules';
+export type { FixedCostPool } from './fixed-costs';
+export type {
+  MarkupRevenueRule,
+  PerTokenRevenueRule,
+  PerUseRevenueRule,
+  RevenueRule,
+  RuleScope,
 } from './revenue-rules';

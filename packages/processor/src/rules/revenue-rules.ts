@@ -3,7 +3,7 @@ import type { BucketUsage } from '../cost/types';
 import { TOKEN_BUCKETS, type TokenBucket } from '../prices/types';
 import { isAmount, MAX_AMOUNT_USD } from '../processor/amounts';
 
-interface RuleScope {
+export interface RuleScope {
   /** Only calls of these features (default: every feature). */
   feature?: string | readonly string[];
   /** `revenue_type` label. Default `usage`. */

@@ -21,6 +21,16 @@ export { LITELLM_PROVIDERS, readLitellm } from './litellm';
 export type { DatedFact, ModelOverride, Overrides, ProviderDefaults } from './overrides';
 export { parseOverrides } from './overrides';
 export type * from './types';
+// The price-file types the importer reads and writes (also in @ai-margin/processor/prices).
+export type {
+  BucketPrices,
+  ModelPrices,
+  MovingAlias,
+  PricePeriod,
+  PriceTier,
+  ProviderPriceFile,
+  ServiceTier,
+} from '../types';
 
 export const DATASETS: readonly DatasetName[] = ['genai-prices', 'litellm'];
 
