@@ -6,9 +6,9 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { CustomerDirectory, normalizeCustomers } from '../src/customers/directory';
 import { type DiagLogger, DiagLogLevel, diag } from '@opentelemetry/api';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { CustomerDirectory, normalizeCustomers } from '../src/customers/directory';
 import { parseSignupDate } from '../src/customers/signup-date';
 
 let warnings: string[] = [];

@@ -12,15 +12,6 @@ import { readLitellm } from './litellm';
 import type { Overrides } from './overrides';
 import type { DatasetName, SourceSet } from './types';
 
-export type { BuildOptions, BuildResult } from './build';
-export { buildBook } from './build';
-export { diffBooks, renderReport } from './diff';
-export { ImportError, MAX_DATASET_BYTES, MAX_DATASET_MODELS } from './errors';
-export { GENAI_PROVIDERS, readGenaiPrices } from './genai-prices';
-export { LITELLM_PROVIDERS, readLitellm } from './litellm';
-export type { DatedFact, ModelOverride, Overrides, ProviderDefaults } from './overrides';
-export { parseOverrides } from './overrides';
-export type * from './types';
 // The price-file types the importer reads and writes (also in @ai-margin/processor/prices).
 export type {
   BucketPrices,
@@ -31,6 +22,15 @@ export type {
   ProviderPriceFile,
   ServiceTier,
 } from '../types';
+export type { BuildOptions, BuildResult } from './build';
+export { buildBook } from './build';
+export { diffBooks, renderReport } from './diff';
+export { ImportError, MAX_DATASET_BYTES, MAX_DATASET_MODELS } from './errors';
+export { GENAI_PROVIDERS, readGenaiPrices } from './genai-prices';
+export { LITELLM_PROVIDERS, readLitellm } from './litellm';
+export type { DatedFact, ModelOverride, Overrides, ProviderDefaults } from './overrides';
+export { parseOverrides } from './overrides';
+export type * from './types';
 
 export const DATASETS: readonly DatasetName[] = ['genai-prices', 'litellm'];
 
