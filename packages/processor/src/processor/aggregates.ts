@@ -40,6 +40,8 @@ const TOKEN_LABEL_BY_INDEX: readonly string[] = [
   TOKEN_TYPE_LABEL.cacheWrite1h,
   TOKEN_TYPE_LABEL.output,
   TOKEN_TYPE_LABEL.reasoning,
+  TOKEN_TYPE_LABEL.cacheWrite30m,
+  TOKEN_TYPE_LABEL.cacheWrite12h,
 ];
 
 /** All counters of one (customer, feature, provider, model): one Map lookup per span. */
@@ -191,6 +193,8 @@ export class Aggregates {
       this.addTokens(g, 3, t.cacheWrite1h);
       this.addTokens(g, 4, t.output);
       this.addTokens(g, 5, t.reasoning);
+      this.addTokens(g, 6, t.cacheWrite30m);
+      this.addTokens(g, 7, t.cacheWrite12h);
     }
     if (!o.priced && o.unpricedReason !== undefined) {
       const reason = o.unpricedReason;
@@ -298,7 +302,7 @@ export class Aggregates {
         costRule: 0,
         llmCostSeen: false,
         ruleCostSeen: false,
-        tokens: new Float64Array(6),
+        tokens: new Float64Array(TOKEN_LABEL_BY_INDEX.length),
         tokenSeen: 0,
         requestsPriced: 0,
         requestsUnpriced: 0,
@@ -360,7 +364,7 @@ export class Aggregates {
     const out: SeriesPoint[] = [];
     for (const g of this.groups) {
       if (g.tokenSeen === 0) continue;
-      for (let i = 0; i < 6; i++) {
+      for (let i = 0; i < TOKEN_LABEL_BY_INDEX.length; i++) {
         if ((g.tokenSeen & (1 << i)) === 0) continue;
         out.push({
           labels: {
