@@ -5,7 +5,7 @@
  * from the book under test. Used by price-current-models.test.ts and by price-history.test.ts'
  * completeness check (every dated change and cliff has a case just before and at it).
  */
-import type { BucketUsage, ServiceTier, UnpricedReason } from '@ai-margin/processor';
+import type { BucketUsage, ServiceTier, ToolCalls, UnpricedReason } from '@ai-margin/processor';
 
 export interface CurrentCase {
   name: string;
@@ -14,6 +14,8 @@ export interface CurrentCase {
   at: number;
   usage: BucketUsage;
   serviceTier?: ServiceTier;
+  /** Server-tool calls billed per call (web search). */
+  toolCalls?: Partial<ToolCalls>;
   expected: number | { unpriced: UnpricedReason };
   resolved?: string;
   from?: string;
@@ -40,6 +42,7 @@ function u(partial: Partial<BucketUsage>): BucketUsage {
 
 const NO_PERIOD = { unpriced: 'no_period' } as const;
 const UNKNOWN = { unpriced: 'unknown_model' } as const;
+const NO_RETENTION = { unpriced: 'missing_usage_detail' } as const;
 
 export const openaiCases: CurrentCase[] = [
   // gpt-5.2: launch from the dated snapshot id gpt-5.2-2025-12-11; 1.75 / cache 0.175 / 14.
@@ -241,6 +244,67 @@ export const openaiCases: CurrentCase[] = [
     usage: u({ input: 1000, output: 500 }),
     expected: UNKNOWN,
   },
+  // OpenAI cache writes (genai-prices cache_write_mtok, "billed at 1.25x the uncached input
+  // rate"): 30-minute writes. gpt-5.6-luna 1.25 (>272K 2.5) until 2026-07-30, then 0.25 (0.5).
+  {
+    name: 'gpt-5.6-luna 30-min cache writes 1 ms before the 2026-07-30 cut: 1.25',
+    provider: 'openai',
+    model: 'gpt-5.6-luna',
+    at: justBefore('2026-07-30'),
+    usage: u({ input: 10000, cacheWrite30m: 20000, output: 1000 }),
+    expected: (10000 * 1) / M + (20000 * 1.25) / M + (1000 * 6) / M,
+  },
+  {
+    name: 'gpt-5.6-luna 30-min cache writes at the 2026-07-30 cut: 0.25',
+    provider: 'openai',
+    model: 'gpt-5.6-luna',
+    at: at('2026-07-30'),
+    usage: u({ input: 10000, cacheWrite30m: 20000, output: 1000 }),
+    expected: (10000 * 0.2) / M + (20000 * 0.25) / M + (1000 * 1.2) / M,
+  },
+  {
+    name: 'gpt-5.6-sol: 30-min cache writes count toward the 272K cliff (6.25 -> 12.5)',
+    provider: 'openai',
+    model: 'gpt-5.6-sol',
+    at: at('2026-10-01'),
+    usage: u({ input: 200000, cacheRead: 50000, cacheWrite30m: 22001, output: 1000 }),
+    expected: (200000 * 10) / M + (50000 * 1) / M + (22001 * 12.5) / M + (1000 * 45) / M,
+    tier: 272000,
+  },
+  {
+    name: 'gpt-5.6-sol: 30-min cache writes below the cliff at 6.25, batch 50%',
+    provider: 'openai',
+    model: 'gpt-5.6-sol',
+    at: at('2026-10-01'),
+    usage: u({ input: 10000, cacheWrite30m: 4000, output: 1000 }),
+    serviceTier: 'batch',
+    expected: ((10000 * 5) / M + (4000 * 6.25) / M + (1000 * 30) / M) * 0.5,
+  },
+  {
+    name: 'gpt-5.6-sol: 12-hour cache writes have no published price: unpriced',
+    provider: 'openai',
+    model: 'gpt-5.6-sol',
+    at: at('2026-10-01'),
+    usage: u({ input: 10000, cacheWrite12h: 4000, output: 1000 }),
+    expected: NO_PERIOD,
+  },
+  {
+    name: 'gpt-5.6-sol: cache writes without their retention are unpriced, not priced as input',
+    provider: 'openai',
+    model: 'gpt-5.6-sol',
+    at: at('2026-10-01'),
+    usage: u({ input: 10000, cacheWrite5m: 4000, output: 1000 }),
+    expected: NO_RETENTION,
+  },
+  {
+    name: 'gpt-5.4 with web searches: no per-call fee in our sources, so unpriced',
+    provider: 'openai',
+    model: 'gpt-5.4',
+    at: at('2026-06-01'),
+    usage: u({ input: 1000, output: 100 }),
+    toolCalls: { webSearch: 1 },
+    expected: NO_PERIOD,
+  },
 ];
 
 export const anthropicCases: CurrentCase[] = [
@@ -383,6 +447,43 @@ export const anthropicCases: CurrentCase[] = [
     usage: u({ input: 1000, output: 500 }),
     expected: (1000 * 5) / M + (500 * 25) / M,
     resolved: 'claude-opus-5',
+  },
+  // Web search: $10 per 1,000 searches (genai-prices web_searches_kcount 10), on top of tokens.
+  {
+    name: 'claude-sonnet-5 introductory price with 3 web searches: 2 / 10 + 3 × $0.01',
+    provider: 'anthropic',
+    model: 'claude-sonnet-5',
+    at: justBefore('2026-09-01'),
+    usage: u({ input: 1000, output: 500 }),
+    toolCalls: { webSearch: 3 },
+    expected: (1000 * 2) / M + (500 * 10) / M + 3 * 0.01,
+  },
+  {
+    name: 'claude-sonnet-5 after 2026-09-01, batch, 3 web searches: the fee is not halved',
+    provider: 'anthropic',
+    model: 'claude-sonnet-5',
+    at: at('2026-09-01'),
+    usage: u({ input: 1000, output: 500 }),
+    serviceTier: 'batch',
+    toolCalls: { webSearch: 3 },
+    expected: ((1000 * 3) / M + (500 * 15) / M) * 0.5 + 3 * 0.01,
+  },
+  {
+    name: 'claude-opus-4-6 1-hour cache writes over the 200K cliff before 2026-03-13: 20',
+    provider: 'anthropic',
+    model: 'claude-opus-4-6',
+    at: justBefore('2026-03-13'),
+    usage: u({ input: 150000, cacheWrite1h: 50001, output: 1000 }),
+    expected: (150000 * 10) / M + (50001 * 20) / M + (1000 * 37.5) / M,
+    tier: 200000,
+  },
+  {
+    name: 'claude-opus-4-6 1-hour cache writes after the surcharge ended 2026-03-13: 10',
+    provider: 'anthropic',
+    model: 'claude-opus-4-6',
+    at: at('2026-03-13'),
+    usage: u({ input: 150000, cacheWrite1h: 50001, output: 1000 }),
+    expected: (150000 * 5) / M + (50001 * 10) / M + (1000 * 25) / M,
   },
 ];
 
