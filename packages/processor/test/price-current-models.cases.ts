@@ -579,6 +579,35 @@ export const googleCases: CurrentCase[] = [
 ];
 
 export const bedrockCases: CurrentCase[] = [
+  // Bedrock OpenAI models: cache writes "(30m TTL)" 3.4375 at GA, 2.75 (>272K 5.5) from the cut.
+  {
+    name: 'Bedrock openai.gpt-5.6-terra 30-min cache writes 1 ms before the cut: 3.4375',
+    provider: 'aws.bedrock',
+    model: 'openai.gpt-5.6-terra',
+    at: justBefore('2026-07-30'),
+    usage: u({ input: 1000, cacheWrite30m: 8000, output: 500 }),
+    expected: (1000 * 2.75) / M + (8000 * 3.4375) / M + (500 * 16.5) / M,
+  },
+  {
+    name: 'Bedrock openai.gpt-5.6-terra 30-min cache writes over 272K after the cut: 5.5',
+    provider: 'aws.bedrock',
+    model: 'openai.gpt-5.6-terra',
+    at: at('2026-08-10'),
+    usage: u({ input: 200000, cacheWrite30m: 72001, output: 500 }),
+    expected: (200000 * 4.4) / M + (72001 * 5.5) / M + (500 * 19.8) / M,
+    tier: 272000,
+  },
+  // Bedrock flex/priority: no multiplier in our sources, so a call served on them (the
+  // instrumentation reports Converse serviceTier.type) is unpriced, not priced as standard.
+  {
+    name: 'Bedrock Claude served on the flex tier: no flex price, unpriced',
+    provider: 'aws.bedrock',
+    model: 'global.anthropic.claude-sonnet-4-5-20250929-v1:0',
+    at: at('2026-10-01'),
+    usage: u({ input: 1000, output: 500 }),
+    serviceTier: 'flex',
+    expected: NO_PERIOD,
+  },
   // Bedrock GPT-5.6 Terra: 2.75 / 16.5 from GA 2026-07-13; 20% off on 2026-07-30: 2.2 / 13.2,
   // above 272K 4.4 / 19.8. No uplift (no global/regional pair in the dataset).
   {
