@@ -488,6 +488,44 @@ export const anthropicCases: CurrentCase[] = [
 ];
 
 export const googleCases: CurrentCase[] = [
+  // Gemini flex and priority (genai-prices price_comments: "Batch and Flex tiers offer 50%
+  // discount", 3.7 Flash "Priority tier is 1.8x"). 3.7 Flash 0.75 / 3.75 until 2027-01-01.
+  {
+    name: 'gemini-3.7-flash on the priority tier before 2027-01-01: 1.8 × 0.75 / 3.75',
+    provider: 'gcp.gemini',
+    model: 'gemini-3.7-flash',
+    at: justBefore('2027-01-01'),
+    usage: u({ input: 10000, output: 1000 }),
+    serviceTier: 'priority',
+    expected: ((10000 * 0.75) / M + (1000 * 3.75) / M) * 1.8,
+  },
+  {
+    name: 'gemini-3.7-flash on the priority tier from 2027-01-01: 1.8 × 1.5 / 7.5',
+    provider: 'gcp.gemini',
+    model: 'gemini-3.7-flash',
+    at: at('2027-01-01'),
+    usage: u({ input: 10000, output: 1000 }),
+    serviceTier: 'priority',
+    expected: ((10000 * 1.5) / M + (1000 * 7.5) / M) * 1.8,
+  },
+  {
+    name: 'gemini-3.6-flash on the flex tier: 50% of 0.75 / 3.75',
+    provider: 'gcp.gemini',
+    model: 'gemini-3.6-flash',
+    at: at('2026-10-01'),
+    usage: u({ input: 10000, output: 1000 }),
+    serviceTier: 'flex',
+    expected: ((10000 * 0.75) / M + (1000 * 3.75) / M) * 0.5,
+  },
+  {
+    name: 'gemini-3.6-flash on the priority tier: no priority price in this snapshot, unpriced',
+    provider: 'gcp.gemini',
+    model: 'gemini-3.6-flash',
+    at: at('2026-10-01'),
+    usage: u({ input: 10000, output: 1000 }),
+    serviceTier: 'priority',
+    expected: NO_PERIOD,
+  },
   // Gemini 3.6 Flash: introductory 0.75 / 3.75 (cache 0.075) through 2026-12-31; 1.5 / 7.5
   // (cache 0.15) from 2027-01-01. Gemini 3.7 Flash has the same schedule.
   {
