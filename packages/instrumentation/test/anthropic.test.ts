@@ -138,6 +138,18 @@ describe('anthropic messages.create', () => {
     });
   });
 
+  it('fast mode (usage.speed fast): tier "fast", which the processor leaves unpriced', async () => {
+    sim.setScript(() => reply({ usage: { ...USAGE, speed: 'fast' } }));
+    await client().messages.create({ model: MODEL, max_tokens: 16, messages });
+    expect(only().attributes['ai_margin.service_tier']).toBe('fast');
+  });
+
+  it('standard speed: no tier override', async () => {
+    sim.setScript(() => reply({ usage: { ...USAGE, speed: 'standard' } }));
+    await client().messages.create({ model: MODEL, max_tokens: 16, messages });
+    expect(only().attributes['ai_margin.service_tier']).toBeUndefined();
+  });
+
   it('no server tool used (server_tool_use null): no call counts on the span', async () => {
     await client().messages.create({ model: MODEL, max_tokens: 16, messages });
     expect(only().attributes['ai_margin.usage.server_tool.web_search.calls']).toBeUndefined();

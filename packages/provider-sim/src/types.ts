@@ -44,6 +44,8 @@ export interface SimUsage {
   webSearches?: number;
   /** Anthropic `usage.server_tool_use.web_fetch_requests`; rendered only when set. */
   webFetches?: number;
+  /** Anthropic `usage.speed` (`fast` for fast mode); rendered only when set. */
+  speed?: 'standard' | 'fast';
 }
 
 /** What the simulator should answer for one call. */

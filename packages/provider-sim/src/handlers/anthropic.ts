@@ -24,6 +24,7 @@ function anthropicUsage(u: SimUsage, outputTokens = u.output) {
     output_tokens: outputTokens,
     service_tier: 'standard',
     ...serverToolUse(u),
+    ...(u.speed === undefined ? {} : { speed: u.speed }),
   };
 }
 
