@@ -70,7 +70,16 @@ describe('ai-margin prices (built binary)', () => {
     expect(out.costUsd).toBeGreaterThan(0);
     expect(out.period.model).toBe('claude-sonnet-4-5-20250929');
     expect(Object.keys(out.breakdown).sort()).toEqual(
-      ['cacheRead', 'cacheWrite1h', 'cacheWrite5m', 'input', 'output', 'reasoning'].sort(),
+      [
+        'cacheRead',
+        'cacheWrite1h',
+        'cacheWrite5m',
+        'cacheWrite30m',
+        'cacheWrite12h',
+        'input',
+        'output',
+        'reasoning',
+      ].sort(),
     );
   });
 

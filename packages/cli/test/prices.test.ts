@@ -124,6 +124,8 @@ describe('ai-margin prices cost', () => {
       cacheRead: 0,
       cacheWrite5m: 0,
       cacheWrite1h: 0,
+      cacheWrite30m: 0,
+      cacheWrite12h: 0,
       output: 4,
       reasoning: 0,
     });

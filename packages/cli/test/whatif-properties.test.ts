@@ -51,6 +51,8 @@ const historyArb = fc
           cache_write_1h: 0,
           output: c.output,
           reasoning: 0,
+          cache_write_30m: 0,
+          cache_write_12h: 0,
         };
         const bandTokens = {
           ...tokens,

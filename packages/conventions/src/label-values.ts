@@ -52,6 +52,8 @@ export const TOKEN_TYPE_LABEL = {
   cacheRead: 'cache_read',
   cacheWrite5m: 'cache_write_5m',
   cacheWrite1h: 'cache_write_1h',
+  cacheWrite30m: 'cache_write_30m',
+  cacheWrite12h: 'cache_write_12h',
   output: 'output',
   reasoning: 'reasoning',
 } as const;
@@ -69,6 +71,11 @@ export const UNPRICED_REASON = {
   noPeriod: 'no_period',
   missingUsage: 'missing_usage',
   invalidUsage: 'invalid_usage',
+  /**
+   * The price needs a usage detail the span lacks (an OpenAI cache write without its retention,
+   * on a model that bills writes by retention): unpriced rather than priced at a guess.
+   */
+  missingUsageDetail: 'missing_usage_detail',
   sdkUnpatched: 'sdk_unpatched',
 } as const;
 export type UnpricedReasonValue = (typeof UNPRICED_REASON)[keyof typeof UNPRICED_REASON];
@@ -85,6 +92,8 @@ export const INPUT_TOKEN_TYPES: readonly string[] = [
   'cache_read',
   'cache_write_5m',
   'cache_write_1h',
+  'cache_write_30m',
+  'cache_write_12h',
 ];
 
 /** `result` label values of `METRICS.priceBookReloads`. */

@@ -103,5 +103,14 @@ export const ATTR_AI_MARGIN_USAGE_CACHE_WRITE_30M_TOKENS =
 /** OpenAI cache writes kept 12 hours (`ttl_12h_tokens`): the other part of the cache writes. */
 export const ATTR_AI_MARGIN_USAGE_CACHE_WRITE_12H_TOKENS =
   'ai_margin.usage.cache_write_12h.input_tokens';
+/**
+ * Calls of server-side tools billed per call, as the provider's usage reports them (Anthropic
+ * `usage.server_tool_use.web_search_requests` / `web_fetch_requests`, OpenAI Responses
+ * `web_search_call` output items, Gemini grounded requests). Priced with the period's `toolFees`.
+ */
+export const ATTR_AI_MARGIN_USAGE_WEB_SEARCH_CALLS = 'ai_margin.usage.server_tool.web_search.calls';
+export const ATTR_AI_MARGIN_USAGE_WEB_FETCH_CALLS = 'ai_margin.usage.server_tool.web_fetch.calls';
+export const ATTR_AI_MARGIN_USAGE_CODE_EXECUTION_CALLS =
+  'ai_margin.usage.server_tool.code_execution.calls';
 /** OpenAI `usage.compute_units` (openai >= 7.8), as reported; not a token count. */
 export const ATTR_AI_MARGIN_USAGE_COMPUTE_UNITS = 'ai_margin.usage.compute_units';

@@ -111,6 +111,50 @@ describe('anthropic messages.create', () => {
     });
   });
 
+  it('server tool use: web searches and fetches are counted on the span (billed per call)', async () => {
+    sim.setScript(() => reply({ usage: { ...USAGE, webSearches: 3, webFetches: 1 } }));
+    await client().messages.create({ model: MODEL, max_tokens: 16, messages });
+    expect(only().attributes).toMatchObject({
+      ...USAGE_ATTRS,
+      'ai_margin.usage.server_tool.web_search.calls': 3,
+      'ai_margin.usage.server_tool.web_fetch.calls': 1,
+    });
+  });
+
+  it('server tool use in a stream: counts from the cumulative message_delta usage', async () => {
+    sim.setScript(() => reply({ usage: { ...USAGE, webSearches: 2 } }));
+    const stream = await client().messages.create({
+      model: MODEL,
+      max_tokens: 16,
+      messages,
+      stream: true,
+    });
+    for await (const _ of stream) {
+    }
+    expect(only().attributes).toMatchObject({
+      ...USAGE_ATTRS,
+      'ai_margin.usage.server_tool.web_search.calls': 2,
+      'ai_margin.usage.server_tool.web_fetch.calls': 0,
+    });
+  });
+
+  it('fast mode (usage.speed fast): tier "fast", which the processor leaves unpriced', async () => {
+    sim.setScript(() => reply({ usage: { ...USAGE, speed: 'fast' } }));
+    await client().messages.create({ model: MODEL, max_tokens: 16, messages });
+    expect(only().attributes['ai_margin.service_tier']).toBe('fast');
+  });
+
+  it('standard speed: no tier override', async () => {
+    sim.setScript(() => reply({ usage: { ...USAGE, speed: 'standard' } }));
+    await client().messages.create({ model: MODEL, max_tokens: 16, messages });
+    expect(only().attributes['ai_margin.service_tier']).toBeUndefined();
+  });
+
+  it('no server tool used (server_tool_use null): no call counts on the span', async () => {
+    await client().messages.create({ model: MODEL, max_tokens: 16, messages });
+    expect(only().attributes['ai_margin.usage.server_tool.web_search.calls']).toBeUndefined();
+  });
+
   it('streaming create, fully read: usage from message_start + message_delta', async () => {
     const stream = await client().messages.create({
       model: MODEL,

@@ -165,6 +165,28 @@ describe.skipIf(!HAS_CONVERSE)('Converse', () => {
     });
   });
 
+  it('reports the service tier the response was served on (Converse serviceTier.type)', async () => {
+    sim.setScript(() => ({ usage: USAGE }));
+    const out = await client.send(
+      new ConverseCommand({
+        modelId: NOVA,
+        messages: [],
+        serviceTier: { type: 'priority' },
+      } as never),
+    );
+    // SDK releases before Bedrock service tiers neither send nor read the field.
+    if ((out as { serviceTier?: unknown }).serviceTier === undefined) return;
+    const span = await onlySpan();
+    expect(span.attributes['ai_margin.service_tier']).toBe('priority');
+  });
+
+  it('no service tier in the response: no tier attribute (standard)', async () => {
+    sim.setScript(() => ({ usage: USAGE }));
+    await client.send(new ConverseCommand({ modelId: NOVA, messages: [] }));
+    const span = await onlySpan();
+    expect(span.attributes['ai_margin.service_tier']).toBeUndefined();
+  });
+
   it('marks usage missing (never a silent $0) when the response has none', async () => {
     sim.setScript(() => ({ usage: USAGE, omitUsage: true }));
     await client.send(new ConverseCommand({ modelId: NOVA, messages: [] }));
@@ -271,6 +293,23 @@ describe.skipIf(!HAS_CONVERSE)('ConverseStream', () => {
     });
   });
 
+  it('reports the service tier from the stream metadata event', async () => {
+    sim.setScript(() => ({ text: 'one', usage: USAGE }));
+    const out = await client.send(
+      new ConverseStreamCommand({
+        modelId: NOVA,
+        messages: [{ role: 'user', content: [{ text: 'hello' }] }],
+        serviceTier: { type: 'flex' },
+      } as never),
+    );
+    let tier: unknown;
+    for await (const ev of out.stream ?? [])
+      tier ??= (ev.metadata as { serviceTier?: unknown })?.serviceTier;
+    if (tier === undefined) return; // an SDK release without service tiers
+    const span = await onlySpan();
+    expect(span.attributes['ai_margin.service_tier']).toBe('flex');
+  });
+
   it('ends the span once when the caller breaks off early (usage not seen: missing)', async () => {
     sim.setScript(() => ({ text: 'one two three', usage: USAGE }));
     const out = await send();
@@ -323,6 +362,25 @@ describe('InvokeModel', () => {
       'gen_ai.response.finish_reasons': ['end_turn'],
       ...USAGE_ATTRS,
     });
+  });
+
+  it('reports the service tier of the X-Amzn-Bedrock-Service-Tier header', async () => {
+    sim.setScript(() => ({ usage: USAGE }));
+    const out = await client.send(
+      new InvokeModelCommand({
+        modelId: CLAUDE,
+        contentType: 'application/json',
+        serviceTier: 'flex',
+        body: JSON.stringify({
+          anthropic_version: 'bedrock-2023-05-31',
+          max_tokens: 16,
+          messages: [{ role: 'user', content: 'hi' }],
+        }),
+      } as never),
+    );
+    if ((out as { serviceTier?: unknown }).serviceTier === undefined) return;
+    const span = await onlySpan();
+    expect(span.attributes['ai_margin.service_tier']).toBe('flex');
   });
 
   it('reads Amazon Nova bodies (cacheReadInputTokenCount / cacheWriteInputTokenCount)', async () => {

@@ -660,6 +660,21 @@ describe.skipIf(!OpenAI.Responses)('openai responses.create', () => {
     });
   });
 
+  it('Responses web_search_call output items: web searches counted on the span', async () => {
+    sim.setScript(() => reply({ usage: { input: 100, output: 20, webSearches: 2 } }));
+    const r = await client().responses.create({ model: 'o4-mini', input: 'Hi' });
+    expect(r.output.filter((i: { type: string }) => i.type === 'web_search_call')).toHaveLength(2);
+    expect(only().attributes).toMatchObject({
+      'gen_ai.usage.input_tokens': 100,
+      'ai_margin.usage.server_tool.web_search.calls': 2,
+    });
+  });
+
+  it('Responses without web searches: no web-search count', async () => {
+    await client().responses.create({ model: 'o4-mini', input: 'Hi' });
+    expect(only().attributes['ai_margin.usage.server_tool.web_search.calls']).toBeUndefined();
+  });
+
   it('openai 7 usage from response.completed of a stream', async () => {
     sim.setScript(() => reply({ usage: USAGE_7 }));
     const stream = await client().responses.create({ model: 'o4-mini', input: 'Hi', stream: true });

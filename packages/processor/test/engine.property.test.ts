@@ -14,6 +14,7 @@ import { describe, expect, it } from 'vitest';
 import { at, fixtureBook } from './helpers/price-fixtures';
 
 const book = fixtureBook('user-overrides.yaml');
+const featureBook = fixtureBook('features.yaml');
 
 /** Priced calls across providers, periods, tiers, uplift and discounts. */
 const CALLS: Array<{
@@ -79,9 +80,36 @@ const CALLS: Array<{
     tiers: ['standard'],
     tiered: false,
   },
+  {
+    provider: 'openai',
+    model: 'retention-model',
+    at: at('2026-03-01T00:00:00Z'),
+    tiers: ['standard', 'batch', 'flex', 'priority'],
+    tiered: true,
+  },
 ];
 
 const INPUT_BUCKETS: TokenBucket[] = ['input', 'cacheRead', 'cacheWrite5m', 'cacheWrite1h'];
+
+/** Buckets every fixture call prices; the retention-model prices the retention writes instead. */
+const RETENTION_BUCKETS: TokenBucket[] = ['cacheWrite30m', 'cacheWrite12h'];
+function bucketsOf(model: string): TokenBucket[] {
+  return model === 'retention-model'
+    ? TOKEN_BUCKETS.filter((b) => b !== 'cacheWrite5m' && b !== 'cacheWrite1h')
+    : TOKEN_BUCKETS.filter((b) => !RETENTION_BUCKETS.includes(b));
+}
+
+/** Moves the usage of buckets a call does not price into its input bucket. */
+function fit(model: string, u: BucketUsage): BucketUsage {
+  const out = { ...u };
+  for (const b of TOKEN_BUCKETS) {
+    if (!bucketsOf(model).includes(b)) {
+      out.input += out[b];
+      out[b] = 0;
+    }
+  }
+  return out;
+}
 
 const count = (max: number) => fc.oneof(fc.constant(0), fc.nat({ max }), fc.nat({ max: 1000 }));
 
@@ -91,6 +119,8 @@ function usageArb(maxPerBucket: number): fc.Arbitrary<BucketUsage> {
     cacheRead: count(maxPerBucket),
     cacheWrite5m: count(maxPerBucket),
     cacheWrite1h: count(maxPerBucket),
+    cacheWrite30m: count(maxPerBucket),
+    cacheWrite12h: count(maxPerBucket),
     output: count(maxPerBucket),
     reasoning: count(maxPerBucket),
   });
@@ -105,11 +135,17 @@ function request(
   serviceTier: ServiceTier,
   usage: BucketUsage,
 ): CostRequest {
-  return { provider: call.provider, model: call.model, at: call.at, usage, serviceTier };
+  return {
+    provider: call.provider,
+    model: call.model,
+    at: call.at,
+    usage: fit(call.model, usage),
+    serviceTier,
+  };
 }
 
 function costOf(req: CostRequest) {
-  const r = priceCall(book, req);
+  const r = priceCall(req.model === 'retention-model' ? featureBook : book, req);
   if (!r.priced) throw new Error(`unexpectedly unpriced: ${r.reason} ${r.detail}`);
   return r;
 }
@@ -127,6 +163,7 @@ describe('cost engine properties', () => {
           sum += r.breakdown[b];
         }
         expect(sum).toBe(r.costUsd);
+        expect(r.toolFeesUsd).toBeUndefined();
       }),
       { numRuns: 500 },
     );
@@ -158,7 +195,7 @@ describe('cost engine properties', () => {
       fc.property(
         fc.constantFrom(...CALLS.filter((c) => c.tiered)),
         usageArb(150_000),
-        fc.constantFrom(...INPUT_BUCKETS),
+        fc.constantFrom(...INPUT_BUCKETS, ...RETENTION_BUCKETS),
         fc.integer({ min: 1, max: 400_000 }),
         (call, usage, bucket, delta) => {
           const base = costOf(request(call, 'standard', usage));
@@ -173,14 +210,16 @@ describe('cost engine properties', () => {
   });
 
   it('cost is additive over buckets (within the base tier)', () => {
-    // Input buckets capped so that total input stays at or below every 200k threshold; the
+    // Input buckets capped so that total input stays at or below every 200k threshold (6 × 33k); the
     // three-tier fixture (cliffs at 1000/2000) is excluded because any single bucket may cross them.
     const calls = CALLS.filter((c) => c.model !== 'three-tier-model');
     const usage = fc.record({
-      input: count(50_000),
-      cacheRead: count(50_000),
-      cacheWrite5m: count(50_000),
-      cacheWrite1h: count(50_000),
+      input: count(33_000),
+      cacheRead: count(33_000),
+      cacheWrite5m: count(33_000),
+      cacheWrite1h: count(33_000),
+      cacheWrite30m: count(33_000),
+      cacheWrite12h: count(33_000),
       output: count(5_000_000),
       reasoning: count(5_000_000),
     });
@@ -201,9 +240,11 @@ describe('cost engine properties', () => {
               cacheRead: 0,
               cacheWrite5m: 0,
               cacheWrite1h: 0,
+              cacheWrite30m: 0,
+              cacheWrite12h: 0,
               output: 0,
               reasoning: 0,
-              [b]: u[b],
+              [b]: fit(call.model, u)[b],
             };
             const part = costOf(request(call, serviceTier, single));
             expect(part.tierAboveInputTokens).toBe(whole.tierAboveInputTokens);
@@ -238,6 +279,97 @@ describe('cost engine properties', () => {
         },
       ),
       { numRuns: 500 },
+    );
+  });
+});
+
+describe('retention-priced cache writes and per-call tool fees (properties)', () => {
+  const t = at('2026-07-01T00:00:00Z');
+  const zero: BucketUsage = {
+    input: 0,
+    cacheRead: 0,
+    cacheWrite5m: 0,
+    cacheWrite1h: 0,
+    cacheWrite30m: 0,
+    cacheWrite12h: 0,
+    output: 0,
+    reasoning: 0,
+  };
+  const calls = fc.record({
+    webSearch: fc.nat({ max: 50 }),
+    webFetch: fc.nat({ max: 50 }),
+    codeExecution: fc.nat({ max: 50 }),
+  });
+
+  it('a retention write the period has no price for is unpriced, never priced lower', () => {
+    fc.assert(
+      fc.property(
+        usageArb(1_000_000),
+        fc.constantFrom<TokenBucket>('cacheWrite12h', 'cacheWrite5m', 'cacheWrite1h'),
+        fc.integer({ min: 1, max: 100_000 }),
+        (u, bucket, n) => {
+          const r = priceCall(featureBook, {
+            provider: 'openai',
+            model: 'retention-30m-only',
+            at: t,
+            usage: { ...u, cacheWrite5m: 0, cacheWrite1h: 0, cacheWrite12h: 0, [bucket]: n },
+          });
+          expect(r.priced).toBe(false);
+          if (!r.priced)
+            expect(r.reason).toBe(
+              bucket === 'cacheWrite12h' ? 'no_period' : 'missing_usage_detail',
+            );
+        },
+      ),
+      { numRuns: 200 },
+    );
+  });
+
+  it('tool fees add calls × fee / 1000 on top of the token cost, whatever the service tier', () => {
+    fc.assert(
+      fc.property(
+        usageArb(100_000),
+        fc.record({ webSearch: fc.nat({ max: 50 }), codeExecution: fc.nat({ max: 50 }) }),
+        fc.constantFrom<ServiceTier>('standard', 'batch', 'flex', 'priority'),
+        (u, c, serviceTier) => {
+          const usage = fit('retention-model', u);
+          const base = { provider: 'openai', model: 'retention-model', at: t, usage, serviceTier };
+          const without = priceCall(featureBook, base);
+          const withCalls = priceCall(featureBook, { ...base, toolCalls: c });
+          if (!without.priced || !withCalls.priced) throw new Error('unexpectedly unpriced');
+          const fees = (c.webSearch * 10 + c.codeExecution * 30) / 1000;
+          expect(withCalls.costUsd).toBeCloseTo(without.costUsd + fees, 9);
+          expect(withCalls.toolFeesUsd ?? 0).toBeCloseTo(fees, 12);
+        },
+      ),
+      { numRuns: 300 },
+    );
+  });
+
+  it('a tool call without a fee in force makes the call unpriced; a fee of 0 prices it', () => {
+    fc.assert(
+      fc.property(calls, fc.boolean(), (c, beforeFee) => {
+        const r = priceCall(featureBook, {
+          provider: 'anthropic',
+          model: 'tool-fee-model',
+          at: at(beforeFee ? '2026-03-01T00:00:00Z' : '2026-07-01T00:00:00Z'),
+          usage: { ...zero, input: 1000, output: 100 },
+          toolCalls: c,
+        });
+        const needsMissingFee =
+          (beforeFee && (c.webSearch > 0 || c.webFetch > 0 || c.codeExecution > 0)) ||
+          (!beforeFee && c.codeExecution > 0);
+        expect(r.priced).toBe(!needsMissingFee);
+        if (r.priced) {
+          expect(r.costUsd).toBeCloseTo(
+            (1000 * 3 + 100 * 15) / 1e6 + (c.webSearch * 10) / 1000,
+            12,
+          );
+        } else {
+          expect(r.reason).toBe('no_period');
+        }
+      }),
+      { numRuns: 300 },
     );
   });
 });

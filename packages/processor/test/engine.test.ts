@@ -24,6 +24,8 @@ function usage(u: Partial<BucketUsage>): BucketUsage {
     cacheRead: 0,
     cacheWrite5m: 0,
     cacheWrite1h: 0,
+    cacheWrite30m: 0,
+    cacheWrite12h: 0,
     output: 0,
     reasoning: 0,
     ...u,
@@ -143,6 +145,8 @@ describe('cache buckets for each provider convention', () => {
       cacheRead: expect.closeTo(0.005, 12),
       cacheWrite5m: 0,
       cacheWrite1h: 0,
+      cacheWrite30m: 0,
+      cacheWrite12h: 0,
       output: expect.closeTo(0.005, 12),
       reasoning: 0,
     });
@@ -265,6 +269,8 @@ describe('cache buckets for each provider convention', () => {
       cacheRead: 5,
       cacheWrite5m: 5,
       cacheWrite1h: 5,
+      cacheWrite30m: 0,
+      cacheWrite12h: 0,
       output: 0,
       reasoning: 15,
     });

@@ -2,7 +2,16 @@
 import { normalizeUsage, type RawUsage, type UsageConvention } from '@ai-margin/processor';
 import { describe, expect, it } from 'vitest';
 
-const zero = { input: 0, cacheRead: 0, cacheWrite5m: 0, cacheWrite1h: 0, output: 0, reasoning: 0 };
+const zero = {
+  input: 0,
+  cacheRead: 0,
+  cacheWrite5m: 0,
+  cacheWrite1h: 0,
+  cacheWrite30m: 0,
+  cacheWrite12h: 0,
+  output: 0,
+  reasoning: 0,
+};
 
 function ok(raw: RawUsage, convention: UsageConvention) {
   const r = normalizeUsage(raw, convention);
@@ -25,6 +34,7 @@ describe('normalizeUsage', () => {
         'semconv',
       ),
     ).toEqual({
+      ...zero,
       input: 550,
       cacheRead: 300,
       cacheWrite5m: 100,
@@ -91,6 +101,37 @@ describe('normalizeUsage', () => {
         reasoning: 30,
       });
     }
+  });
+
+  it('openai retention writes: the 30-min and 12-h parts come out of the total and the input', () => {
+    expect(
+      ok(
+        {
+          inputTokens: 1000,
+          cacheReadTokens: 100,
+          cacheWriteTokens: 300,
+          cacheWrite30mTokens: 200,
+          cacheWrite12hTokens: 100,
+          outputTokens: 50,
+        },
+        'openai',
+      ),
+    ).toEqual({
+      ...zero,
+      input: 600,
+      cacheRead: 100,
+      cacheWrite30m: 200,
+      cacheWrite12h: 100,
+      output: 50,
+    });
+    // Only the 30-min part known: the rest of the total has no known retention (5-minute bucket).
+    expect(
+      ok({ inputTokens: 1000, cacheWriteTokens: 300, cacheWrite30mTokens: 200 }, 'openai'),
+    ).toEqual({ ...zero, input: 700, cacheWrite30m: 200, cacheWrite5m: 100 });
+    expect(normalizeUsage({ inputTokens: 100, cacheWrite12hTokens: 101 }, 'openai')).toMatchObject({
+      ok: false,
+      reason: 'invalid_usage',
+    });
   });
 
   it('gemini: cached content inside the prompt; thoughts added on top of candidates', () => {

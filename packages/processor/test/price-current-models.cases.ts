@@ -5,7 +5,7 @@
  * from the book under test. Used by price-current-models.test.ts and by price-history.test.ts'
  * completeness check (every dated change and cliff has a case just before and at it).
  */
-import type { BucketUsage, ServiceTier, UnpricedReason } from '@ai-margin/processor';
+import type { BucketUsage, ServiceTier, ToolCalls, UnpricedReason } from '@ai-margin/processor';
 
 export interface CurrentCase {
   name: string;
@@ -14,6 +14,8 @@ export interface CurrentCase {
   at: number;
   usage: BucketUsage;
   serviceTier?: ServiceTier;
+  /** Server-tool calls billed per call (web search). */
+  toolCalls?: Partial<ToolCalls>;
   expected: number | { unpriced: UnpricedReason };
   resolved?: string;
   from?: string;
@@ -30,6 +32,8 @@ function u(partial: Partial<BucketUsage>): BucketUsage {
     cacheRead: 0,
     cacheWrite5m: 0,
     cacheWrite1h: 0,
+    cacheWrite30m: 0,
+    cacheWrite12h: 0,
     output: 0,
     reasoning: 0,
     ...partial,
@@ -38,6 +42,7 @@ function u(partial: Partial<BucketUsage>): BucketUsage {
 
 const NO_PERIOD = { unpriced: 'no_period' } as const;
 const UNKNOWN = { unpriced: 'unknown_model' } as const;
+const NO_RETENTION = { unpriced: 'missing_usage_detail' } as const;
 
 export const openaiCases: CurrentCase[] = [
   // gpt-5.2: launch from the dated snapshot id gpt-5.2-2025-12-11; 1.75 / cache 0.175 / 14.
@@ -239,6 +244,67 @@ export const openaiCases: CurrentCase[] = [
     usage: u({ input: 1000, output: 500 }),
     expected: UNKNOWN,
   },
+  // OpenAI cache writes (genai-prices cache_write_mtok, "billed at 1.25x the uncached input
+  // rate"): 30-minute writes. gpt-5.6-luna 1.25 (>272K 2.5) until 2026-07-30, then 0.25 (0.5).
+  {
+    name: 'gpt-5.6-luna 30-min cache writes 1 ms before the 2026-07-30 cut: 1.25',
+    provider: 'openai',
+    model: 'gpt-5.6-luna',
+    at: justBefore('2026-07-30'),
+    usage: u({ input: 10000, cacheWrite30m: 20000, output: 1000 }),
+    expected: (10000 * 1) / M + (20000 * 1.25) / M + (1000 * 6) / M,
+  },
+  {
+    name: 'gpt-5.6-luna 30-min cache writes at the 2026-07-30 cut: 0.25',
+    provider: 'openai',
+    model: 'gpt-5.6-luna',
+    at: at('2026-07-30'),
+    usage: u({ input: 10000, cacheWrite30m: 20000, output: 1000 }),
+    expected: (10000 * 0.2) / M + (20000 * 0.25) / M + (1000 * 1.2) / M,
+  },
+  {
+    name: 'gpt-5.6-sol: 30-min cache writes count toward the 272K cliff (6.25 -> 12.5)',
+    provider: 'openai',
+    model: 'gpt-5.6-sol',
+    at: at('2026-10-01'),
+    usage: u({ input: 200000, cacheRead: 50000, cacheWrite30m: 22001, output: 1000 }),
+    expected: (200000 * 10) / M + (50000 * 1) / M + (22001 * 12.5) / M + (1000 * 45) / M,
+    tier: 272000,
+  },
+  {
+    name: 'gpt-5.6-sol: 30-min cache writes below the cliff at 6.25, batch 50%',
+    provider: 'openai',
+    model: 'gpt-5.6-sol',
+    at: at('2026-10-01'),
+    usage: u({ input: 10000, cacheWrite30m: 4000, output: 1000 }),
+    serviceTier: 'batch',
+    expected: ((10000 * 5) / M + (4000 * 6.25) / M + (1000 * 30) / M) * 0.5,
+  },
+  {
+    name: 'gpt-5.6-sol: 12-hour cache writes have no published price: unpriced',
+    provider: 'openai',
+    model: 'gpt-5.6-sol',
+    at: at('2026-10-01'),
+    usage: u({ input: 10000, cacheWrite12h: 4000, output: 1000 }),
+    expected: NO_PERIOD,
+  },
+  {
+    name: 'gpt-5.6-sol: cache writes without their retention are unpriced, not priced as input',
+    provider: 'openai',
+    model: 'gpt-5.6-sol',
+    at: at('2026-10-01'),
+    usage: u({ input: 10000, cacheWrite5m: 4000, output: 1000 }),
+    expected: NO_RETENTION,
+  },
+  {
+    name: 'gpt-5.4 with web searches: no per-call fee in our sources, so unpriced',
+    provider: 'openai',
+    model: 'gpt-5.4',
+    at: at('2026-06-01'),
+    usage: u({ input: 1000, output: 100 }),
+    toolCalls: { webSearch: 1 },
+    expected: NO_PERIOD,
+  },
 ];
 
 export const anthropicCases: CurrentCase[] = [
@@ -382,9 +448,84 @@ export const anthropicCases: CurrentCase[] = [
     expected: (1000 * 5) / M + (500 * 25) / M,
     resolved: 'claude-opus-5',
   },
+  // Web search: $10 per 1,000 searches (genai-prices web_searches_kcount 10), on top of tokens.
+  {
+    name: 'claude-sonnet-5 introductory price with 3 web searches: 2 / 10 + 3 × $0.01',
+    provider: 'anthropic',
+    model: 'claude-sonnet-5',
+    at: justBefore('2026-09-01'),
+    usage: u({ input: 1000, output: 500 }),
+    toolCalls: { webSearch: 3 },
+    expected: (1000 * 2) / M + (500 * 10) / M + 3 * 0.01,
+  },
+  {
+    name: 'claude-sonnet-5 after 2026-09-01, batch, 3 web searches: the fee is not halved',
+    provider: 'anthropic',
+    model: 'claude-sonnet-5',
+    at: at('2026-09-01'),
+    usage: u({ input: 1000, output: 500 }),
+    serviceTier: 'batch',
+    toolCalls: { webSearch: 3 },
+    expected: ((1000 * 3) / M + (500 * 15) / M) * 0.5 + 3 * 0.01,
+  },
+  {
+    name: 'claude-opus-4-6 1-hour cache writes over the 200K cliff before 2026-03-13: 20',
+    provider: 'anthropic',
+    model: 'claude-opus-4-6',
+    at: justBefore('2026-03-13'),
+    usage: u({ input: 150000, cacheWrite1h: 50001, output: 1000 }),
+    expected: (150000 * 10) / M + (50001 * 20) / M + (1000 * 37.5) / M,
+    tier: 200000,
+  },
+  {
+    name: 'claude-opus-4-6 1-hour cache writes after the surcharge ended 2026-03-13: 10',
+    provider: 'anthropic',
+    model: 'claude-opus-4-6',
+    at: at('2026-03-13'),
+    usage: u({ input: 150000, cacheWrite1h: 50001, output: 1000 }),
+    expected: (150000 * 5) / M + (50001 * 10) / M + (1000 * 25) / M,
+  },
 ];
 
 export const googleCases: CurrentCase[] = [
+  // Gemini flex and priority (genai-prices price_comments: "Batch and Flex tiers offer 50%
+  // discount", 3.7 Flash "Priority tier is 1.8x"). 3.7 Flash 0.75 / 3.75 until 2027-01-01.
+  {
+    name: 'gemini-3.7-flash on the priority tier before 2027-01-01: 1.8 × 0.75 / 3.75',
+    provider: 'gcp.gemini',
+    model: 'gemini-3.7-flash',
+    at: justBefore('2027-01-01'),
+    usage: u({ input: 10000, output: 1000 }),
+    serviceTier: 'priority',
+    expected: ((10000 * 0.75) / M + (1000 * 3.75) / M) * 1.8,
+  },
+  {
+    name: 'gemini-3.7-flash on the priority tier from 2027-01-01: 1.8 × 1.5 / 7.5',
+    provider: 'gcp.gemini',
+    model: 'gemini-3.7-flash',
+    at: at('2027-01-01'),
+    usage: u({ input: 10000, output: 1000 }),
+    serviceTier: 'priority',
+    expected: ((10000 * 1.5) / M + (1000 * 7.5) / M) * 1.8,
+  },
+  {
+    name: 'gemini-3.6-flash on the flex tier: 50% of 0.75 / 3.75',
+    provider: 'gcp.gemini',
+    model: 'gemini-3.6-flash',
+    at: at('2026-10-01'),
+    usage: u({ input: 10000, output: 1000 }),
+    serviceTier: 'flex',
+    expected: ((10000 * 0.75) / M + (1000 * 3.75) / M) * 0.5,
+  },
+  {
+    name: 'gemini-3.6-flash on the priority tier: no priority price in this snapshot, unpriced',
+    provider: 'gcp.gemini',
+    model: 'gemini-3.6-flash',
+    at: at('2026-10-01'),
+    usage: u({ input: 10000, output: 1000 }),
+    serviceTier: 'priority',
+    expected: NO_PERIOD,
+  },
   // Gemini 3.6 Flash: introductory 0.75 / 3.75 (cache 0.075) through 2026-12-31; 1.5 / 7.5
   // (cache 0.15) from 2027-01-01. Gemini 3.7 Flash has the same schedule.
   {
@@ -476,6 +617,35 @@ export const googleCases: CurrentCase[] = [
 ];
 
 export const bedrockCases: CurrentCase[] = [
+  // Bedrock OpenAI models: cache writes "(30m TTL)" 3.4375 at GA, 2.75 (>272K 5.5) from the cut.
+  {
+    name: 'Bedrock openai.gpt-5.6-terra 30-min cache writes 1 ms before the cut: 3.4375',
+    provider: 'aws.bedrock',
+    model: 'openai.gpt-5.6-terra',
+    at: justBefore('2026-07-30'),
+    usage: u({ input: 1000, cacheWrite30m: 8000, output: 500 }),
+    expected: (1000 * 2.75) / M + (8000 * 3.4375) / M + (500 * 16.5) / M,
+  },
+  {
+    name: 'Bedrock openai.gpt-5.6-terra 30-min cache writes over 272K after the cut: 5.5',
+    provider: 'aws.bedrock',
+    model: 'openai.gpt-5.6-terra',
+    at: at('2026-08-10'),
+    usage: u({ input: 200000, cacheWrite30m: 72001, output: 500 }),
+    expected: (200000 * 4.4) / M + (72001 * 5.5) / M + (500 * 19.8) / M,
+    tier: 272000,
+  },
+  // Bedrock flex/priority: no multiplier in our sources, so a call served on them (the
+  // instrumentation reports Converse serviceTier.type) is unpriced, not priced as standard.
+  {
+    name: 'Bedrock Claude served on the flex tier: no flex price, unpriced',
+    provider: 'aws.bedrock',
+    model: 'global.anthropic.claude-sonnet-4-5-20250929-v1:0',
+    at: at('2026-10-01'),
+    usage: u({ input: 1000, output: 500 }),
+    serviceTier: 'flex',
+    expected: NO_PERIOD,
+  },
   // Bedrock GPT-5.6 Terra: 2.75 / 16.5 from GA 2026-07-13; 20% off on 2026-07-30: 2.2 / 13.2,
   // above 272K 4.4 / 19.8. No uplift (no global/regional pair in the dataset).
   {

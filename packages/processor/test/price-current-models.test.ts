@@ -24,6 +24,7 @@ function run(c: CurrentCase): void {
     at: c.at,
     usage: c.usage,
     ...(c.serviceTier ? { serviceTier: c.serviceTier } : {}),
+    ...(c.toolCalls ? { toolCalls: c.toolCalls } : {}),
   });
   if (typeof c.expected !== 'number') {
     expect(result.priced, JSON.stringify(result)).toBe(false);

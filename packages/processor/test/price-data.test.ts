@@ -31,7 +31,16 @@ const allBooks = Object.entries(books);
 
 const DATE_ONLY = /^\d{4}-\d{2}-\d{2}$/;
 const DATE_TIME_UTC = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,3})?)?Z$/;
-const BUCKETS = ['input', 'cacheRead', 'cacheWrite5m', 'cacheWrite1h', 'output', 'reasoning'];
+const BUCKETS = [
+  'input',
+  'cacheRead',
+  'cacheWrite5m',
+  'cacheWrite1h',
+  'cacheWrite30m',
+  'cacheWrite12h',
+  'output',
+  'reasoning',
+];
 
 function instantMs(value: string): number {
   if (DATE_ONLY.test(value)) return Date.parse(`${value}T00:00:00Z`);

@@ -30,6 +30,8 @@ function u(partial: Partial<BucketUsage>): BucketUsage {
     cacheRead: 0,
     cacheWrite5m: 0,
     cacheWrite1h: 0,
+    cacheWrite30m: 0,
+    cacheWrite12h: 0,
     output: 0,
     reasoning: 0,
     ...partial,

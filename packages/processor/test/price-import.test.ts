@@ -66,9 +66,12 @@ describe('price import: genai-prices + LiteLLM + base + overrides (fixtures)', (
               {
                 // Launch date from the dataset's dated snapshot id; the cliff from per-key tiers.
                 effectiveFrom: '2026-01-15',
-                prices: { input: 2, cacheRead: 0.2, output: 10 },
+                prices: { input: 2, cacheRead: 0.2, cacheWrite30m: 2.5, output: 10 },
                 tiers: [
-                  { aboveInputTokens: 272000, prices: { input: 4, cacheRead: 0.2, output: 15 } },
+                  {
+                    aboveInputTokens: 272000,
+                    prices: { input: 4, cacheRead: 0.2, cacheWrite30m: 2.5, output: 15 },
+                  },
                 ],
                 serviceTiers: { batch: 0.5 },
                 source: `${xSource}; launch date: genai-prices dated snapshot id gpt-x-2026-01-15; service tiers: OpenAI Batch API 50%`,
@@ -172,7 +175,7 @@ describe('price import: genai-prices + LiteLLM + base + overrides (fixtures)', (
         provider: 'openai',
         model: 'gpt-x',
         features: [
-          'cache-write price 2.5 (OpenAI-model cache writes)',
+          '12-hour cache-write price (none published: such writes stay unpriced)',
           'OpenAI EU regional-processing uplift 1.1',
         ],
       },
@@ -212,7 +215,7 @@ describe('price import: genai-prices + LiteLLM + base + overrides (fixtures)', (
     );
     expect(diff).toContain('+ model gpt-x (aliases gpt-x-2026-01-15)');
     expect(diff).toContain(
-      '    from 2026-01-15: input 2, cacheRead 0.2, output 10; above 272000 input tokens: input 4, cacheRead 0.2, output 15; service tiers {"batch":0.5}',
+      '    from 2026-01-15: input 2, cacheRead 0.2, cacheWrite30m 2.5, output 10; above 272000 input tokens: input 4, cacheRead 0.2, cacheWrite30m 2.5, output 15; service tiers {"batch":0.5}',
     );
     expect(diff).toContain(
       '## aws.bedrock\n+ model anthropic.claude-y-v1:0 (aliases anthropic.claude-y)',

@@ -33,6 +33,10 @@ const PART_KEYS = [
   'ai_margin.usage.cache_write_1h.input_tokens',
   'anthropic.usage.cache_creation.ephemeral_1h_input_tokens',
   'anthropic.usage.cache_creation.ephemeral_5m_input_tokens',
+  'ai_margin.usage.cache_write_30m.input_tokens',
+  'ai_margin.usage.cache_write_12h.input_tokens',
+  'ai_margin.usage.server_tool.web_search.calls',
+  'ai_margin.usage.server_tool.code_execution.calls',
 ];
 
 /** Mostly plausible counts, so most spans are priced; some that every path must refuse. */
@@ -57,6 +61,7 @@ const genAiSpan = fc.record({
     { weight: 6, arbitrary: fc.constant(['openai', 'test-model-a']) },
     { weight: 2, arbitrary: fc.constant(['azure.ai.openai', 'test-model-a']) },
     { weight: 4, arbitrary: fc.constant(['anthropic', 'test-claude']) },
+    { weight: 3, arbitrary: fc.constant(['openai', 'test-retention']) },
     {
       weight: 2,
       arbitrary: fc.tuple(
@@ -113,6 +118,7 @@ describe('fast path = general path (fast-check)', () => {
               at: (startTime[0] as number) * 1000 + (startTime[1] as number) / 1e6,
               usage: n.usage,
               serviceTier: call.serviceTier,
+              ...(call.toolCalls ? { toolCalls: call.toolCalls } : {}),
             });
           }
         }

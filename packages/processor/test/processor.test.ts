@@ -155,6 +155,52 @@ describe('MarginSpanProcessor: exact costs on both sides of a price change', () 
     }
   });
 
+  it('prices OpenAI 30-minute cache writes and web searches; refuses writes it cannot price', async () => {
+    h = harness();
+    // openai 7 spans: input 10,000 includes 3,000 cache writes (2,000 kept 30 min, 1,000 12 h).
+    const retention = (usage: Record<string, number>) =>
+      h.span('chat', AFTER, {
+        ...chat('test-retention', { 'gen_ai.usage.input_tokens': 10_000, ...usage }),
+        'gen_ai.usage.output_tokens': 500,
+      });
+    const priced = retention({
+      'gen_ai.usage.cache_creation.input_tokens': 2_000,
+      'ai_margin.usage.cache_write_30m.input_tokens': 2_000,
+      'ai_margin.usage.server_tool.web_search.calls': 4,
+    });
+    // By hand: 8,000 × 2 + 2,000 × 2.5 + 500 × 8 per 1M, plus 4 searches × $10 / 1,000.
+    expect(priced.attributes['gen_ai.usage.cost.amount']).toBeCloseTo(
+      (8_000 * 2 + 2_000 * 2.5 + 500 * 8) / 1e6 + 0.04,
+      12,
+    );
+    const twelveHours = retention({
+      'gen_ai.usage.cache_creation.input_tokens': 3_000,
+      'ai_margin.usage.cache_write_30m.input_tokens': 2_000,
+      'ai_margin.usage.cache_write_12h.input_tokens': 1_000,
+    });
+    expect(twelveHours.attributes['gen_ai.usage.cost.amount']).toBeUndefined();
+    expect(twelveHours.attributes['ai_margin.unpriced.reason']).toBe('no_period');
+    // A total without its retention split (chat completions): not priced as input.
+    const noSplit = retention({ 'gen_ai.usage.cache_creation.input_tokens': 3_000 });
+    expect(noSplit.attributes['ai_margin.unpriced.reason']).toBe('missing_usage_detail');
+    // A tool the period has no fee for: unpriced, not priced without the fee.
+    const codeRun = retention({ 'ai_margin.usage.server_tool.code_execution.calls': 1 });
+    expect(codeRun.attributes['ai_margin.unpriced.reason']).toBe('no_period');
+    const prom = await promSamples(h.registry);
+    expect(
+      pick(prom.samples, 'ai_margin_tokens_total', {
+        model: 'test-retention',
+        token_type: 'cache_write_30m',
+      }).value,
+    ).toBe(2_000 + 2_000);
+    expect(
+      pick(prom.samples, 'ai_margin_unpriced_requests_total', {
+        model: 'test-retention',
+        reason: 'missing_usage_detail',
+      }).value,
+    ).toBe(1);
+  });
+
   it('applies service tiers, reasoning and Anthropic 1h cache writes exactly', async () => {
     h = harness();
     const flex = h.span(

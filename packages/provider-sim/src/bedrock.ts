@@ -12,6 +12,9 @@
  *   Amazon Titan embeddings (`inputText`), else Amazon Nova (`messages`). Streams send
  *   `chunk {bytes: base64(JSON event)}` frames, the last carrying `amazon-bedrock-invocationMetrics`.
  *
+ * Service tier: the request's (Converse `serviceTier.type`, InvokeModel header
+ * `X-Amzn-Bedrock-Service-Tier`) is served as asked and echoed (body, stream `metadata`, header).
+ *
  * Token mapping from {@link SimUsage}: Bedrock and Anthropic input counts exclude cache reads and
  * writes (`input` = uncached input); cache writes = `cacheWrite5m + cacheWrite1h`; output
  * includes reasoning. Errors: `errorStatus` answers with the status, an `x-amzn-ErrorType` header
@@ -224,10 +227,26 @@ function invokeStreamEvents(
   }
 }
 
+/**
+ * The tier a request asked for, served as asked (Converse `serviceTier: { type }`, InvokeModel
+ * header `X-Amzn-Bedrock-Service-Tier`); undefined when the request names none (no tier echoed).
+ */
+function requestedTier(ctx: HandlerContext): string | undefined {
+  const body = ctx.body;
+  const fromBody =
+    typeof body === 'object' && body !== null
+      ? (body as { serviceTier?: { type?: unknown } }).serviceTier?.type
+      : undefined;
+  if (typeof fromBody === 'string') return fromBody;
+  const header = ctx.headers['x-amzn-bedrock-service-tier'];
+  return typeof header === 'string' && header !== '' ? header : undefined;
+}
+
 /** ConverseStream frames as `[eventType, payload]` pairs. */
-function converseStreamEvents(reply: SimReply, text: string): [string, unknown][] {
+function converseStreamEvents(reply: SimReply, text: string, tier?: string): [string, unknown][] {
   const t = tokensOf(reply.usage);
   const metadata: Record<string, unknown> = { metrics: { latencyMs: 42 } };
+  if (tier !== undefined) metadata.serviceTier = { type: tier };
   if (reply.omitUsage !== true) metadata.usage = converseUsage(t);
   return [
     ['messageStart', { role: 'assistant' }],
@@ -241,9 +260,15 @@ function converseStreamEvents(reply: SimReply, text: string): [string, unknown][
   ];
 }
 
-async function sendFrames(res: ServerResponse, frames: Buffer[], reply: SimReply): Promise<void> {
+async function sendFrames(
+  res: ServerResponse,
+  frames: Buffer[],
+  reply: SimReply,
+  headers: Record<string, string> = {},
+): Promise<void> {
   if (reply.delayMs) await sleep(reply.delayMs);
   res.writeHead(200, {
+    ...headers,
     'content-type': 'application/vnd.amazon.eventstream',
     'x-amzn-requestid': 'sim-request-0001',
     'x-amzn-bedrock-content-type': 'application/json',
@@ -284,6 +309,9 @@ export const bedrockHandler: ProviderHandler = {
     const reply = ctx.reply({ operation, model: modelId, stream, body: ctx.body });
     if (reply.errorStatus) return sendError(ctx, reply.errorStatus);
     const text = reply.text ?? DEFAULT_TEXT;
+    const tier = requestedTier(ctx);
+    const tierHeader: Record<string, string> =
+      tier === undefined ? {} : { 'x-amzn-bedrock-service-tier': tier };
 
     if (action === 'converse') {
       const body: Record<string, unknown> = {
@@ -292,10 +320,11 @@ export const bedrockHandler: ProviderHandler = {
         metrics: { latencyMs: 42 },
       };
       if (reply.omitUsage !== true) body.usage = converseUsage(tokensOf(reply.usage));
+      if (tier !== undefined) body.serviceTier = { type: tier };
       return ctx.sendJson(200, body, { 'x-amzn-requestid': 'sim-request-0001' });
     }
     if (action === 'converse-stream') {
-      const frames = converseStreamEvents(reply, text).map(([type, payload]) =>
+      const frames = converseStreamEvents(reply, text, tier).map(([type, payload]) =>
         encodeEvent(type, payload),
       );
       return sendFrames(ctx.res, frames, reply);
@@ -304,6 +333,7 @@ export const bedrockHandler: ProviderHandler = {
     if (action === 'invoke') {
       return ctx.sendJson(200, invokeBody(vendor, modelId, reply, text), {
         'x-amzn-requestid': 'sim-request-0001',
+        ...tierHeader,
       });
     }
     const frames = invokeStreamEvents(vendor, modelId, reply, text).map((event) =>
@@ -311,6 +341,6 @@ export const bedrockHandler: ProviderHandler = {
         bytes: Buffer.from(JSON.stringify(event), 'utf8').toString('base64'),
       }),
     );
-    return sendFrames(ctx.res, frames, reply);
+    return sendFrames(ctx.res, frames, reply, tierHeader);
   },
 };

@@ -37,6 +37,15 @@ export interface SimUsage {
   cacheWrite12h?: number;
   /** OpenAI `usage.compute_units` (openai >= 7.8); rendered only when set. */
   computeUnits?: number;
+  /**
+   * Server-side web searches the call made: Anthropic `usage.server_tool_use.web_search_requests`,
+   * OpenAI Responses `web_search_call` output items. Rendered only when set.
+   */
+  webSearches?: number;
+  /** Anthropic `usage.server_tool_use.web_fetch_requests`; rendered only when set. */
+  webFetches?: number;
+  /** Anthropic `usage.speed` (`fast` for fast mode); rendered only when set. */
+  speed?: 'standard' | 'fast';
 }
 
 /** What the simulator should answer for one call. */

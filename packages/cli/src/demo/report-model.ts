@@ -160,7 +160,14 @@ function perCustomer(samples: readonly Sample[]): Map<string, number> {
   return out;
 }
 
-const INPUT_TOKEN_TYPES = new Set(['input', 'cache_read', 'cache_write_5m', 'cache_write_1h']);
+const INPUT_TOKEN_TYPES = new Set([
+  'input',
+  'cache_read',
+  'cache_write_5m',
+  'cache_write_1h',
+  'cache_write_30m',
+  'cache_write_12h',
+]);
 
 export const HISTOGRAM_EDGES = [-50, -25, 0, 10, 20, 30, 40, 50, 60, 70, 80, 90, 100];
 

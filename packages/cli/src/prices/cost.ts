@@ -16,14 +16,20 @@ import {
 } from './shared';
 
 export const COST_HELP = `usage: ai-margin prices cost --provider <gen_ai.provider.name> --model <id> --at <ISO-8601 instant>
-         --input <n> [--cache-read <n>] [--cache-write <n>] [--cache-write-1h <n>] --output <n>
-         [--reasoning <n>] [--service-tier batch|flex|priority] [--prices FILE]... --json
+         --input <n> [--cache-read <n>] [--cache-write <n>] [--cache-write-1h <n>]
+         [--cache-write-30m <n>] [--cache-write-12h <n>] --output <n> [--reasoning <n>]
+         [--web-searches <n>] [--code-executions <n>]
+         [--service-tier batch|flex|priority] [--prices FILE]... --json
 
 Prices one call at the price in force at --at. Token counts follow the OTel semconv convention:
   --input           total input tokens, INCLUDING cache reads and cache writes
   --cache-read      cache-read tokens (part of --input)
   --cache-write     5-minute cache-write tokens (part of --input)
   --cache-write-1h  1-hour cache-write tokens (part of --input)
+  --cache-write-30m OpenAI cache writes kept 30 minutes (part of --input)
+  --cache-write-12h OpenAI cache writes kept 12 hours (part of --input)
+  --web-searches    server-side web searches (billed per call)
+  --code-executions server-side code executions (billed per call)
   --output          output tokens, INCLUDING --reasoning
   --reasoning       reasoning tokens (part of --output)
 With --json prints one JSON object: { costUsd, period, breakdown, ... }.
@@ -42,6 +48,10 @@ export async function cost(argv: string[], io: CommandIO): Promise<number> {
       'cache-read': { type: 'string' },
       'cache-write': { type: 'string' },
       'cache-write-1h': { type: 'string' },
+      'cache-write-30m': { type: 'string' },
+      'cache-write-12h': { type: 'string' },
+      'web-searches': { type: 'string' },
+      'code-executions': { type: 'string' },
       output: { type: 'string' },
       reasoning: { type: 'string' },
       'service-tier': { type: 'string' },
@@ -55,14 +65,19 @@ export async function cost(argv: string[], io: CommandIO): Promise<number> {
     const cacheRead = parseCount(values['cache-read'], 'cache-read') ?? 0;
     const cacheWrite5m = parseCount(values['cache-write'], 'cache-write') ?? 0;
     const cacheWrite1h = parseCount(values['cache-write-1h'], 'cache-write-1h') ?? 0;
+    const cacheWrite30m = parseCount(values['cache-write-30m'], 'cache-write-30m') ?? 0;
+    const cacheWrite12h = parseCount(values['cache-write-12h'], 'cache-write-12h') ?? 0;
+    const webSearches = parseCount(values['web-searches'], 'web-searches');
+    const codeExecutions = parseCount(values['code-executions'], 'code-executions');
     const reasoning = parseCount(values.reasoning, 'reasoning') ?? 0;
     const tier = values['service-tier'] ?? 'standard';
     if (!(SERVICE_TIERS as readonly string[]).includes(tier)) {
       throw new UsageError(`--service-tier: "${tier}" is not one of batch, flex, priority`);
     }
-    if (cacheRead + cacheWrite5m + cacheWrite1h > input) {
+    const cached = cacheRead + cacheWrite5m + cacheWrite1h + cacheWrite30m + cacheWrite12h;
+    if (cached > input) {
       throw new UsageError(
-        `--cache-read + --cache-write + --cache-write-1h (${cacheRead + cacheWrite5m + cacheWrite1h}) exceed --input (${input}), which includes them`,
+        `--cache-read + --cache-write + --cache-write-1h/-30m/-12h (${cached}) exceed --input (${input}), which includes them`,
       );
     }
     if (reasoning > output) {
@@ -77,6 +92,8 @@ export async function cost(argv: string[], io: CommandIO): Promise<number> {
         cacheReadTokens: cacheRead,
         cacheWrite5mTokens: cacheWrite5m,
         cacheWrite1hTokens: cacheWrite1h,
+        cacheWrite30mTokens: cacheWrite30m,
+        cacheWrite12hTokens: cacheWrite12h,
         reasoningTokens: reasoning,
       },
       'semconv',
@@ -89,6 +106,9 @@ export async function cost(argv: string[], io: CommandIO): Promise<number> {
       at: atMs,
       usage: normalized.usage,
       serviceTier: tier as ServiceTier,
+      ...(webSearches !== undefined || codeExecutions !== undefined
+        ? { toolCalls: { webSearch: webSearches ?? 0, codeExecution: codeExecutions ?? 0 } }
+        : {}),
     });
     if (!result.priced) {
       return notPriced(io, values.json, {
@@ -117,6 +137,7 @@ export async function cost(argv: string[], io: CommandIO): Promise<number> {
     if (result.geo !== undefined) out.geo = result.geo;
     if (result.regionalUplift !== undefined) out.regionalUplift = result.regionalUplift;
     if (result.discountPercent !== undefined) out.discountPercent = result.discountPercent;
+    if (result.toolFeesUsd !== undefined) out.toolFeesUsd = result.toolFeesUsd;
     if (values.json) {
       printJson(io, out);
       return EXIT.ok;
@@ -131,6 +152,7 @@ export async function cost(argv: string[], io: CommandIO): Promise<number> {
       result.serviceTier !== 'standard' ? `service tier ${result.serviceTier}` : '',
       result.regionalUplift !== undefined ? `regional uplift x${result.regionalUplift}` : '',
       result.discountPercent !== undefined ? `discount ${result.discountPercent}%` : '',
+      result.toolFeesUsd !== undefined ? `server-tool fees ${usd(result.toolFeesUsd)}` : '',
     ].filter(Boolean);
     io.stdout(
       `${usd(result.costUsd)}  ${provider} ${model} at ${out.at}\n` +

@@ -30,6 +30,10 @@ function rates(p: BucketPrices): BucketRates {
     cache_write_1h: p.cacheWrite1h ?? cacheWrite5m,
     output: p.output,
     reasoning: p.reasoning ?? p.output,
+    // Retention-priced writes (OpenAI): a target model without these prices is charged its
+    // 5-minute write rate (or input), an estimate the replay's notes name, never zero.
+    cache_write_30m: p.cacheWrite30m ?? cacheWrite5m,
+    cache_write_12h: p.cacheWrite12h ?? p.cacheWrite30m ?? cacheWrite5m,
   };
 }
 

@@ -149,6 +149,8 @@ function routeCandidates(h: UsageHistory, book: PriceBook, allModels: boolean): 
       cache_write_1h: tb.cache_write_1h ?? 0,
       output: tb.output ?? 0,
       reasoning: tb.reasoning ?? 0,
+      cache_write_30m: tb.cache_write_30m ?? 0,
+      cache_write_12h: tb.cache_write_12h ?? 0,
     };
     const here = pricer.at(t.provider, t.model, day);
     if (!here.found) continue;

@@ -12,20 +12,38 @@ export const BUCKETS = [
   'cache_write_1h',
   'output',
   'reasoning',
+  'cache_write_30m',
+  'cache_write_12h',
 ] as const;
 export type Bucket = (typeof BUCKETS)[number];
 export type Tokens = Record<Bucket, number>;
 
 export function zeroTokens(): Tokens {
-  return { input: 0, cache_read: 0, cache_write_5m: 0, cache_write_1h: 0, output: 0, reasoning: 0 };
+  return {
+    input: 0,
+    cache_read: 0,
+    cache_write_5m: 0,
+    cache_write_1h: 0,
+    output: 0,
+    reasoning: 0,
+    cache_write_30m: 0,
+    cache_write_12h: 0,
+  };
 }
 
 export function sumTokens(t: Tokens): number {
-  return t.input + t.cache_read + t.cache_write_5m + t.cache_write_1h + t.output + t.reasoning;
+  return inputTokens(t) + t.output + t.reasoning;
 }
 
 export function inputTokens(t: Tokens): number {
-  return t.input + t.cache_read + t.cache_write_5m + t.cache_write_1h;
+  return (
+    t.input +
+    t.cache_read +
+    t.cache_write_5m +
+    t.cache_write_1h +
+    t.cache_write_30m +
+    t.cache_write_12h
+  );
 }
 
 export function scaleTokens(t: Tokens, k: number): Tokens {
@@ -36,6 +54,8 @@ export function scaleTokens(t: Tokens, k: number): Tokens {
     cache_write_1h: t.cache_write_1h * k,
     output: t.output * k,
     reasoning: t.reasoning * k,
+    cache_write_30m: t.cache_write_30m * k,
+    cache_write_12h: t.cache_write_12h * k,
   };
 }
 

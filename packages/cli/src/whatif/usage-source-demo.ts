@@ -54,6 +54,8 @@ export function demoHistory(demo: DemoScenario, book: PriceBook): UsageHistory {
       cache_write_1h: 0,
       output: u.output,
       reasoning: u.reasoning,
+      cache_write_30m: 0,
+      cache_write_12h: 0,
     };
     const priced = priceCall(book, {
       provider: call.provider,
@@ -66,6 +68,8 @@ export function demoHistory(demo: DemoScenario, book: PriceBook): UsageHistory {
         cacheWrite1h: 0,
         output: u.output,
         reasoning: u.reasoning,
+        cacheWrite30m: 0,
+        cacheWrite12h: 0,
       },
     });
     if (priced.priced) cell.costUsd += priced.costUsd;

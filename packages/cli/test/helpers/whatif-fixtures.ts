@@ -78,6 +78,8 @@ export function tokens(input: number, output: number, cacheRead = 0) {
     cache_write_1h: 0,
     output,
     reasoning: 0,
+    cache_write_30m: 0,
+    cache_write_12h: 0,
   };
 }
 

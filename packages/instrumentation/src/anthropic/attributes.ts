@@ -4,6 +4,8 @@
  * includes them, so `gen_ai.usage.input_tokens` = input + cache_read + cache_creation.
  * `gen_ai.usage.cache_creation.input_tokens` = all cache writes (5 min + 1 h) and
  * `ai_margin.usage.cache_write_1h.input_tokens` = the 1-hour part (priced differently).
+ * `usage.server_tool_use.{web_search,web_fetch}_requests` -> `ai_margin.usage.server_tool.
+ * {web_search,web_fetch}.calls` (web search is billed per call).
  */
 
 import {
@@ -55,6 +57,8 @@ export function anthropicUsage(usage: unknown): GenAIUsage | undefined {
     tokenCount(usage.cache_creation_input_tokens) ??
     (write5m !== undefined || write1h !== undefined ? (write5m ?? 0) + (write1h ?? 0) : undefined);
   const details = isRecord(usage.output_tokens_details) ? usage.output_tokens_details : undefined;
+  // null when the call used no server tool (then no fee): the counts stay absent.
+  const tools = isRecord(usage.server_tool_use) ? usage.server_tool_use : undefined;
   return {
     inputTokens: input === undefined ? undefined : input + (cacheRead ?? 0) + (cacheWrite ?? 0),
     outputTokens: tokenCount(usage.output_tokens),
@@ -62,5 +66,7 @@ export function anthropicUsage(usage: unknown): GenAIUsage | undefined {
     cacheCreationInputTokens: cacheWrite,
     cacheWrite1hInputTokens: write1h,
     reasoningOutputTokens: tokenCount(details?.thinking_tokens),
+    webSearchCalls: tokenCount(tools?.web_search_requests),
+    webFetchCalls: tokenCount(tools?.web_fetch_requests),
   };
 }

@@ -21,7 +21,7 @@ import { isRecord } from '../common/module';
 import type { GenAISpan } from '../common/span';
 import { assistantText, invokeInputOf, messagesOf, systemOf } from './content';
 import { type BedrockRequest, readBedrockRequest, tracedCommandOf } from './request';
-import { captureOutput, recordBedrockResponse } from './response';
+import { captureOutput, recordBedrockResponse, recordServiceTier } from './response';
 import type { ServerInfo } from './server';
 import {
   converseStreamObserver,
@@ -45,6 +45,7 @@ const stream: StreamExtension<Config, BedrockCall> = {
     const capture = span.captureContent;
     const onFinish = (summary: StreamSummary) => {
       if (summary.usage) span.setUsage(toGenAIUsage(summary.usage));
+      recordServiceTier(span, summary.serviceTier);
       span.setResponse({ finishReasons: summary.finishReasons });
       if (capture && summary.text) {
         const message = assistantText(summary.text, summary.finishReasons[0]);
@@ -57,6 +58,8 @@ const stream: StreamExtension<Config, BedrockCall> = {
   },
   attach(response, span, observer, { req }, diag) {
     if (!isRecord(response)) return undefined;
+    // InvokeModelWithResponseStream: the tier is a response header, on the response object.
+    recordServiceTier(span, response.serviceTier);
     const key = req.api === 'converse' ? 'stream' : 'body';
     return wrapResponseStream(response, key, span, observer, diag) ? response : undefined;
   },

@@ -2,7 +2,7 @@
  * Complete Bedrock responses -> span: Converse (`usage`, `stopReason`, `output.message`) and
  * InvokeModel (the vendor's JSON body: usage, id, stop reason, output text).
  */
-import { ATTR_GEN_AI_OUTPUT_MESSAGES } from '@ai-margin/conventions';
+import { ATTR_AI_MARGIN_SERVICE_TIER, ATTR_GEN_AI_OUTPUT_MESSAGES } from '@ai-margin/conventions';
 import { contentAttribute } from '../common/config';
 import { isRecord } from '../common/module';
 import type { GenAISpan } from '../common/span';
@@ -29,6 +29,24 @@ function stopReasonOf(body: Record<string, unknown>): string | undefined {
   return typeof r === 'string' && r !== '' ? r : undefined;
 }
 
+/**
+ * The service tier a Bedrock response was served on: Converse `serviceTier: { type }` (also on
+ * ConverseStream's `metadata` event), InvokeModel `serviceTier` (the `X-Amzn-Bedrock-Service-Tier`
+ * response header). `default`, `flex`, `priority` or `reserved`, as AWS spells them; the processor
+ * prices `default` as standard, `flex`/`priority` with the period's multiplier, and leaves a tier
+ * it has no price for (`reserved`) unpriced rather than priced as standard.
+ */
+export function bedrockTierOf(raw: unknown): string | undefined {
+  const type = isRecord(raw) ? raw.type : raw;
+  return typeof type === 'string' && type !== '' ? type.toLowerCase() : undefined;
+}
+
+/** Sets `ai_margin.service_tier` when the response names a tier. */
+export function recordServiceTier(span: GenAISpan, raw: unknown): void {
+  const tier = bedrockTierOf(raw);
+  if (tier !== undefined) span.set(ATTR_AI_MARGIN_SERVICE_TIER, tier);
+}
+
 /** `gen_ai.output.messages` of one assistant message (when there is one). */
 export function captureOutput(span: GenAISpan, message: ChatMessage | undefined, max?: number) {
   if (message) span.set(ATTR_GEN_AI_OUTPUT_MESSAGES, contentAttribute([message], max));
@@ -42,6 +60,7 @@ export function recordBedrockResponse(
 ): void {
   const res = isRecord(response) ? response : {};
   const capture = span.captureContent;
+  recordServiceTier(span, res.serviceTier);
   if (req.api === 'converse') {
     const usage = usageFromConverse(res.usage);
     if (usage) span.setUsage(toGenAIUsage(usage));

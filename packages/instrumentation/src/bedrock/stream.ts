@@ -23,6 +23,8 @@ export interface StreamSummary {
   finishReasons: string[];
   /** Accumulated text, only when content capture is on. */
   text: string;
+  /** ConverseStream `metadata.serviceTier` (raw). */
+  serviceTier?: unknown;
 }
 
 /** Called once when the stream stops, before the span ends. */
@@ -51,6 +53,8 @@ export function converseStreamObserver(
       }
       if (isRecord(event.metadata)) {
         summary.usage = overwrite(summary.usage, usageFromConverse(event.metadata.usage));
+        if (event.metadata.serviceTier !== undefined)
+          summary.serviceTier = event.metadata.serviceTier;
       }
     },
     onFinish() {

@@ -6,6 +6,8 @@
 
 import {
   ATTR_AI_MARGIN_USAGE_CACHE_WRITE_1H_TOKENS,
+  ATTR_AI_MARGIN_USAGE_WEB_FETCH_CALLS,
+  ATTR_AI_MARGIN_USAGE_WEB_SEARCH_CALLS,
   ATTR_GEN_AI_USAGE_CACHE_CREATION_INPUT_TOKENS,
   ATTR_GEN_AI_USAGE_CACHE_READ_INPUT_TOKENS,
   ATTR_GEN_AI_USAGE_CACHE_WRITE_INPUT_TOKENS,
@@ -27,6 +29,10 @@ export interface GenAIUsage {
   /** The 1-hour part of `cacheCreationInputTokens`. */
   cacheWrite1hInputTokens?: number;
   reasoningOutputTokens?: number;
+  /** Server-side web searches billed per call (Anthropic `server_tool_use.web_search_requests`). */
+  webSearchCalls?: number;
+  /** Server-side web fetches (Anthropic `server_tool_use.web_fetch_requests`). */
+  webFetchCalls?: number;
 }
 
 /** A finite non-negative number, else `undefined`. */
@@ -54,4 +60,6 @@ export function setUsageAttributes(span: Span, usage: GenAIUsage): void {
   }
   set(ATTR_AI_MARGIN_USAGE_CACHE_WRITE_1H_TOKENS, usage.cacheWrite1hInputTokens);
   set(ATTR_GEN_AI_USAGE_REASONING_OUTPUT_TOKENS, usage.reasoningOutputTokens);
+  set(ATTR_AI_MARGIN_USAGE_WEB_SEARCH_CALLS, usage.webSearchCalls);
+  set(ATTR_AI_MARGIN_USAGE_WEB_FETCH_CALLS, usage.webFetchCalls);
 }

@@ -55,7 +55,16 @@ export function recordResponseObject(call: GenAISpan, response: Params, max?: nu
     finishReasons: typeof response.status === 'string' ? [response.status] : undefined,
   });
   call.set(ATTR_GEN_AI_OPENAI_RESPONSE_SERVICE_TIER, strOrUndef(response.service_tier));
-  setUsage(call, responsesUsage(response.usage), response.usage);
+  const usage = responsesUsage(response.usage);
+  // Web search is billed per call: one `web_search_call` output item per search.
+  if (usage && Array.isArray(response.output)) {
+    let searches = 0;
+    for (const item of response.output) {
+      if (isRecord(item) && item.type === 'web_search_call') searches++;
+    }
+    if (searches > 0) usage.webSearchCalls = searches;
+  }
+  setUsage(call, usage, response.usage);
   if (call.captureContent) {
     call.set(
       ATTR_GEN_AI_OUTPUT_MESSAGES,

@@ -4,10 +4,10 @@
  */
 
 import { UNPRICED_REASON } from '@ai-margin/conventions';
-import type { CompiledTier, EffectivePrices } from '../prices/compiled';
+import type { CompiledTier, EffectivePrices, ToolFees } from '../prices/compiled';
 import type { InternalResolution, PriceBook } from '../prices/price-book';
 import type { RequestedServiceTier, ServiceTier } from '../prices/types';
-import { TOKEN_BUCKETS } from '../prices/types';
+import { SERVER_TOOLS, TOKEN_BUCKETS } from '../prices/types';
 import { emptyBucketUsage } from './normalize';
 import type {
   BucketUsage,
@@ -15,6 +15,7 @@ import type {
   CostResult,
   PeriodRef,
   PricedCost,
+  ToolCalls,
   Unpriced,
 } from './types';
 
@@ -47,6 +48,8 @@ export interface CallTerms {
   serviceTier: ServiceTier;
   multiplier: number;
   uplift: number | undefined;
+  /** Multiplier of per-call tool fees: the discount only (tiers and uplifts price tokens). */
+  feeMultiplier: number;
 }
 
 const NO_PRICES: EffectivePrices = Object.freeze({
@@ -54,6 +57,8 @@ const NO_PRICES: EffectivePrices = Object.freeze({
   cacheRead: 0,
   cacheWrite5m: 0,
   cacheWrite1h: 0,
+  cacheWrite30m: 0,
+  cacheWrite12h: 0,
   output: 0,
   reasoning: 0,
 });
@@ -65,6 +70,7 @@ function newCallTerms(): CallTerms {
     serviceTier: 'standard',
     multiplier: 1,
     uplift: undefined,
+    feeMultiplier: 1,
   };
 }
 
@@ -88,6 +94,7 @@ function termsOf(
     out.serviceTier = 'standard';
     out.multiplier = 1;
     out.uplift = undefined;
+    out.feeMultiplier = 1;
     return undefined;
   }
   let prices = period.prices;
@@ -126,8 +133,10 @@ function termsOf(
       ? period.regionalUplift
       : undefined;
   if (uplift !== undefined) multiplier *= uplift;
-  if (found.discountPercent !== undefined) multiplier *= 1 - found.discountPercent / 100;
+  const feeMultiplier = found.discountPercent !== undefined ? 1 - found.discountPercent / 100 : 1;
+  multiplier *= feeMultiplier;
   out.prices = prices;
+  out.feeMultiplier = feeMultiplier;
   out.tierAbove = tierAbove;
   out.serviceTier = serviceTier;
   out.multiplier = multiplier;
@@ -138,7 +147,8 @@ function termsOf(
 /**
  * The one cost summation: fills `breakdown` with each bucket's USD (tokens × USD per 1M / 1e6 ×
  * the call-wide multiplier) and returns their sum in TOKEN_BUCKETS order, so summing the
- * breakdown gives exactly the cost. `usage` holds finite non-negative counts.
+ * breakdown gives exactly the cost. `usage` holds finite non-negative counts. A bucket with
+ * tokens but no price (`NaN`, see the price book's fallbacks) makes the sum `NaN`: unpriced.
  */
 function costOf(usage: BucketUsage, terms: CallTerms, breakdown: BucketUsage): number {
   const prices = terms.prices;
@@ -147,6 +157,8 @@ function costOf(usage: BucketUsage, terms: CallTerms, breakdown: BucketUsage): n
   breakdown.cacheRead = bucketUsd(usage.cacheRead, prices.cacheRead, multiplier);
   breakdown.cacheWrite5m = bucketUsd(usage.cacheWrite5m, prices.cacheWrite5m, multiplier);
   breakdown.cacheWrite1h = bucketUsd(usage.cacheWrite1h, prices.cacheWrite1h, multiplier);
+  breakdown.cacheWrite30m = bucketUsd(usage.cacheWrite30m, prices.cacheWrite30m, multiplier);
+  breakdown.cacheWrite12h = bucketUsd(usage.cacheWrite12h, prices.cacheWrite12h, multiplier);
   breakdown.output = bucketUsd(usage.output, prices.output, multiplier);
   breakdown.reasoning = bucketUsd(usage.reasoning, prices.reasoning, multiplier);
   return (
@@ -154,9 +166,71 @@ function costOf(usage: BucketUsage, terms: CallTerms, breakdown: BucketUsage): n
     breakdown.cacheRead +
     breakdown.cacheWrite5m +
     breakdown.cacheWrite1h +
+    breakdown.cacheWrite30m +
+    breakdown.cacheWrite12h +
     breakdown.output +
     breakdown.reasoning
   );
+}
+
+function callsUsd(calls: number, usdPerCall: number, multiplier: number): number {
+  return calls === 0 ? 0 : calls * usdPerCall * multiplier;
+}
+
+/** USD of per-call tool fees; `NaN` when a tool with calls has no fee in the period. */
+function toolFeesOf(calls: ToolCalls, fees: ToolFees, multiplier: number): number {
+  return (
+    callsUsd(calls.webSearch, fees.webSearch, multiplier) +
+    callsUsd(calls.webFetch, fees.webFetch, multiplier) +
+    callsUsd(calls.codeExecution, fees.codeExecution, multiplier)
+  );
+}
+
+/** All input tokens of a call (what long-context cliffs compare). */
+function totalInputOf(u: BucketUsage): number {
+  return (
+    u.input + u.cacheRead + u.cacheWrite5m + u.cacheWrite1h + u.cacheWrite30m + u.cacheWrite12h
+  );
+}
+
+/** Why a `NaN` cost: the first bucket with tokens and no price, described. */
+function missingPrice(
+  usage: BucketUsage,
+  prices: EffectivePrices,
+  model: string,
+): Unpriced | undefined {
+  for (const bucket of TOKEN_BUCKETS) {
+    if (usage[bucket] > 0 && Number.isNaN(prices[bucket])) {
+      if (bucket === 'cacheWrite5m' || bucket === 'cacheWrite1h') {
+        return unpriced(
+          UNPRICED_REASON.missingUsageDetail,
+          `${model} bills cache writes by retention (30 min / 12 h) and the call reports ${usage[bucket]} cache-write tokens without their retention`,
+        );
+      }
+      return unpriced(
+        UNPRICED_REASON.noPeriod,
+        `no ${bucket} price for ${model} (${usage[bucket]} ${bucket} tokens)`,
+      );
+    }
+  }
+  return undefined;
+}
+
+function missingFee(
+  calls: Partial<ToolCalls>,
+  fees: ToolFees,
+  model: string,
+): Unpriced | undefined {
+  for (const tool of SERVER_TOOLS) {
+    const n = calls[tool] ?? 0;
+    if (n > 0 && Number.isNaN(fees[tool])) {
+      return unpriced(
+        UNPRICED_REASON.noPeriod,
+        `no ${tool} per-call fee for ${model} (${n} ${tool} calls reported)`,
+      );
+    }
+  }
+  return undefined;
 }
 
 /**
@@ -166,6 +240,8 @@ function costOf(usage: BucketUsage, terms: CallTerms, breakdown: BucketUsage): n
 export interface CostQuote {
   /** USD, when priced (a field, not a return value: a double field is stored unboxed). */
   costUsd: number;
+  /** The part of `costUsd` that is per-call tool fees (0 without tool calls). */
+  toolFeesUsd: number;
   /** Set when the call was priced. */
   period: PeriodRef | undefined;
   resolvedModel: string;
@@ -177,6 +253,7 @@ export interface CostQuote {
 export function newCostQuote(): CostQuote {
   return {
     costUsd: 0,
+    toolFeesUsd: 0,
     period: undefined,
     resolvedModel: '',
     terms: newCallTerms(),
@@ -198,15 +275,24 @@ export function priceCost(
   usage: BucketUsage,
   serviceTier: RequestedServiceTier | undefined,
   out: CostQuote,
+  toolCalls?: ToolCalls,
 ): boolean {
   out.period = undefined;
   try {
     const found = book.resolve(provider, model, at);
     if (!found.found) return false;
-    const totalInput = usage.input + usage.cacheRead + usage.cacheWrite5m + usage.cacheWrite1h;
     const terms = out.terms;
-    if (termsOf(found, totalInput, serviceTier, terms) !== undefined) return false;
-    out.costUsd = costOf(usage, terms, out.breakdown);
+    if (termsOf(found, totalInputOf(usage), serviceTier, terms) !== undefined) return false;
+    let cost = costOf(usage, terms, out.breakdown);
+    let fees = 0;
+    if (toolCalls !== undefined) {
+      fees = toolFeesOf(toolCalls, found.period.toolFees, terms.feeMultiplier);
+      cost += fees;
+    }
+    // NaN: a bucket or tool with usage and no price; priceCall says which.
+    if (!(cost >= 0)) return false;
+    out.costUsd = cost;
+    out.toolFeesUsd = fees;
     out.period = found.period.resolved.ref;
     out.resolvedModel = found.period.resolved.model;
     return true;
@@ -227,6 +313,10 @@ export function priceCost(
  * - Bedrock: the period's `regionalUplift` multiplies the call unless the id had the `global.` prefix.
  * - A negotiated discount (model-specific over provider-wide) applies last.
  * - Each bucket costs tokens × USD-per-1M / 1e6 (× the multipliers); `costUsd` is their sum.
+ * - Server-tool calls (`toolCalls`) cost calls × the period's fee per 1,000 / 1,000 (× the
+ *   discount only), added as `toolFeesUsd`. A tool with calls and no fee in the period, a
+ *   bucket with tokens and no price (OpenAI 30-min/12-h cache writes), or cache writes without
+ *   the retention a retention-priced model needs make the call unpriced, never cheaper.
  */
 export function priceCall(book: PriceBook, req: CostRequest): CostResult {
   try {
@@ -249,6 +339,8 @@ function priceUnchecked(book: PriceBook, req: CostRequest): CostResult {
   const cacheRead = count(usage.cacheRead);
   const cacheWrite5m = count(usage.cacheWrite5m);
   const cacheWrite1h = count(usage.cacheWrite1h);
+  const cacheWrite30m = count(usage.cacheWrite30m);
+  const cacheWrite12h = count(usage.cacheWrite12h);
   const output = count(usage.output);
   const reasoning = count(usage.reasoning);
   if (
@@ -256,6 +348,8 @@ function priceUnchecked(book: PriceBook, req: CostRequest): CostResult {
     cacheRead < 0 ||
     cacheWrite5m < 0 ||
     cacheWrite1h < 0 ||
+    cacheWrite30m < 0 ||
+    cacheWrite12h < 0 ||
     output < 0 ||
     reasoning < 0
   ) {
@@ -265,7 +359,33 @@ function priceUnchecked(book: PriceBook, req: CostRequest): CostResult {
       `usage.${bad} must be a non-negative number, got ${String(usage[bad])}`,
     );
   }
-  const totalInput = input + cacheRead + cacheWrite5m + cacheWrite1h;
+  const rawCalls = req.toolCalls as Partial<ToolCalls> | undefined;
+  let toolCalls: ToolCalls | undefined;
+  if (rawCalls !== undefined && rawCalls !== null) {
+    if (typeof rawCalls !== 'object')
+      return unpriced(UNPRICED_REASON.invalidUsage, 'toolCalls must be an object');
+    toolCalls = { webSearch: 0, webFetch: 0, codeExecution: 0 };
+    for (const tool of SERVER_TOOLS) {
+      const n = count(rawCalls[tool]);
+      if (n < 0) {
+        return unpriced(
+          UNPRICED_REASON.invalidUsage,
+          `toolCalls.${tool} must be a non-negative number, got ${String(rawCalls[tool])}`,
+        );
+      }
+      toolCalls[tool] = n;
+    }
+  }
+  const counted: BucketUsage = {
+    input,
+    cacheRead,
+    cacheWrite5m,
+    cacheWrite1h,
+    cacheWrite30m,
+    cacheWrite12h,
+    output,
+    reasoning,
+  };
   if (typeof req.provider !== 'string' || typeof req.model !== 'string') {
     return unpriced(UNPRICED_REASON.unknownModel, 'provider and model must be strings');
   }
@@ -273,16 +393,21 @@ function priceUnchecked(book: PriceBook, req: CostRequest): CostResult {
   const found: InternalResolution = book.resolve(req.provider, req.model, req.at);
   if (!found.found) return unpriced(found.reason, found.detail);
   const terms = newCallTerms();
-  const refused = termsOf(found, totalInput, req.serviceTier, terms);
+  const refused = termsOf(found, totalInputOf(counted), req.serviceTier, terms);
   if (refused !== undefined) return refused;
   const period = found.period;
   const { tierAbove, serviceTier, uplift } = terms;
   const breakdown = emptyBucketUsage();
-  const costUsd = costOf(
-    { input, cacheRead, cacheWrite5m, cacheWrite1h, output, reasoning },
-    terms,
-    breakdown,
-  );
+  let costUsd = costOf(counted, terms, breakdown);
+  const missing = missingPrice(counted, terms.prices, period.resolved.model);
+  if (missing !== undefined) return missing;
+  let toolFeesUsd: number | undefined;
+  if (toolCalls !== undefined) {
+    const noFee = missingFee(toolCalls, period.toolFees, period.resolved.model);
+    if (noFee !== undefined) return noFee;
+    toolFeesUsd = toolFeesOf(toolCalls, period.toolFees, terms.feeMultiplier);
+    costUsd += toolFeesUsd;
+  }
 
   const result: PricedCost = {
     priced: true,
@@ -292,6 +417,7 @@ function priceUnchecked(book: PriceBook, req: CostRequest): CostResult {
     resolvedModel: period.resolved.model,
     serviceTier,
   };
+  if (toolFeesUsd !== undefined && toolFeesUsd > 0) result.toolFeesUsd = toolFeesUsd;
   if (tierAbove !== undefined) result.tierAboveInputTokens = tierAbove;
   if (found.discountPercent !== undefined) result.discountPercent = found.discountPercent;
   if (found.geo !== undefined) result.geo = found.geo;

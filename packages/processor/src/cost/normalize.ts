@@ -20,6 +20,8 @@ const FIELDS: readonly (keyof RawUsage)[] = [
   'cacheWriteTokens',
   'cacheWrite5mTokens',
   'cacheWrite1hTokens',
+  'cacheWrite30mTokens',
+  'cacheWrite12hTokens',
   'reasoningTokens',
 ];
 
@@ -46,8 +48,10 @@ function invalid(detail: string): NormalizeResult {
  * - `gemini`: input (promptTokenCount) includes cached content; output (candidatesTokenCount)
  *   excludes thoughts, so `reasoningTokens` (thoughtsTokenCount) are added on top.
  *
- * Cache writes: `cacheWrite5mTokens`/`cacheWrite1hTokens` when reported; a 5-minute part missing
- * from a split is `cacheWriteTokens` − 1h; without any split `cacheWriteTokens` are 5-minute writes.
+ * Cache writes: `cacheWrite5mTokens`/`cacheWrite1hTokens` (Anthropic) and `cacheWrite30mTokens`/
+ * `cacheWrite12hTokens` (OpenAI) when reported; a 5-minute part missing from a split is
+ * `cacheWriteTokens` − the other parts; without any split `cacheWriteTokens` are 5-minute writes
+ * (which a model that prices writes by retention does not price: see the engine).
  * Absent (undefined/null) counts are 0; a count that is negative, non-integer, NaN or infinite is
  * `invalid_usage` naming the field. No input and no output count at all is `missing_usage`.
  */
@@ -90,6 +94,8 @@ function normalizeUnchecked(raw: unknown, convention: UsageConvention): Normaliz
     n.cacheWriteTokens ?? ABSENT,
     n.cacheWrite5mTokens ?? ABSENT,
     n.cacheWrite1hTokens ?? ABSENT,
+    n.cacheWrite30mTokens ?? ABSENT,
+    n.cacheWrite12hTokens ?? ABSENT,
     n.reasoningTokens ?? ABSENT,
     usage,
   );
@@ -102,7 +108,7 @@ function normalizeUnchecked(raw: unknown, convention: UsageConvention): Normaliz
   }
   if (problem === 'cache_exceeds_input') {
     return invalid(
-      `cache tokens (read ${usage.cacheRead} + write ${usage.cacheWrite5m + usage.cacheWrite1h}) exceed inputTokens (${n.inputTokens ?? 0}), which include them under the ${convention} convention`,
+      `cache tokens (read ${usage.cacheRead} + write ${usage.cacheWrite5m + usage.cacheWrite1h + usage.cacheWrite30m + usage.cacheWrite12h}) exceed inputTokens (${n.inputTokens ?? 0}), which include them under the ${convention} convention`,
     );
   }
   if (problem === 'reasoning_exceeds_output') {
@@ -120,7 +126,16 @@ export const ABSENT = -1;
 
 /** A bucket object of zeros, for {@link splitUsage} to fill. */
 export function emptyBucketUsage(): BucketUsage {
-  return { input: 0, cacheRead: 0, cacheWrite5m: 0, cacheWrite1h: 0, output: 0, reasoning: 0 };
+  return {
+    input: 0,
+    cacheRead: 0,
+    cacheWrite5m: 0,
+    cacheWrite1h: 0,
+    cacheWrite30m: 0,
+    cacheWrite12h: 0,
+    output: 0,
+    reasoning: 0,
+  };
 }
 
 /** Why {@link splitUsage} could not map a set of counts. */
@@ -151,6 +166,8 @@ export function splitUsage(
   cacheWriteTokens: number,
   cacheWrite5mTokens: number,
   cacheWrite1hTokens: number,
+  cacheWrite30mTokens: number,
+  cacheWrite12hTokens: number,
   reasoningTokens: number,
   out: BucketUsage,
 ): BucketMappingProblem | undefined {
@@ -162,6 +179,8 @@ export function splitUsage(
     !isCount(cacheWriteTokens) ||
     !isCount(cacheWrite5mTokens) ||
     !isCount(cacheWrite1hTokens) ||
+    !isCount(cacheWrite30mTokens) ||
+    !isCount(cacheWrite12hTokens) ||
     !isCount(reasoningTokens)
   ) {
     return 'invalid_count';
@@ -170,21 +189,20 @@ export function splitUsage(
   const output = outputTokens === ABSENT ? 0 : outputTokens;
   const cacheRead = cacheReadTokens === ABSENT ? 0 : cacheReadTokens;
   const reasoning = reasoningTokens === ABSENT ? 0 : reasoningTokens;
-  let cacheWrite5m: number;
-  let cacheWrite1h: number;
-  if (cacheWrite5mTokens !== ABSENT || cacheWrite1hTokens !== ABSENT) {
-    cacheWrite1h = cacheWrite1hTokens === ABSENT ? 0 : cacheWrite1hTokens;
-    cacheWrite5m =
-      cacheWrite5mTokens !== ABSENT
-        ? cacheWrite5mTokens
-        : Math.max(0, (cacheWriteTokens === ABSENT ? 0 : cacheWriteTokens) - cacheWrite1h);
-  } else {
-    cacheWrite1h = 0;
-    cacheWrite5m = cacheWriteTokens === ABSENT ? 0 : cacheWriteTokens;
-  }
+  const cacheWrite1h = cacheWrite1hTokens === ABSENT ? 0 : cacheWrite1hTokens;
+  const cacheWrite30m = cacheWrite30mTokens === ABSENT ? 0 : cacheWrite30mTokens;
+  const cacheWrite12h = cacheWrite12hTokens === ABSENT ? 0 : cacheWrite12hTokens;
+  const cacheWriteTotal = cacheWriteTokens === ABSENT ? 0 : cacheWriteTokens;
+  // The parts given; the rest of the total (else all of it) are 5-minute (unknown-retention) writes.
+  const cacheWrite5m =
+    cacheWrite5mTokens !== ABSENT
+      ? cacheWrite5mTokens
+      : Math.max(0, cacheWriteTotal - cacheWrite1h - cacheWrite30m - cacheWrite12h);
   out.cacheRead = cacheRead;
   out.cacheWrite5m = cacheWrite5m;
   out.cacheWrite1h = cacheWrite1h;
+  out.cacheWrite30m = cacheWrite30m;
+  out.cacheWrite12h = cacheWrite12h;
   out.reasoning = reasoning;
 
   let uncached: number;
@@ -192,7 +210,7 @@ export function splitUsage(
     case 'semconv':
     case 'openai':
     case 'gemini': {
-      const cached = cacheRead + cacheWrite5m + cacheWrite1h;
+      const cached = cacheRead + cacheWrite5m + cacheWrite1h + cacheWrite30m + cacheWrite12h;
       if (cached > input) return 'cache_exceeds_input';
       uncached = input - cached;
       break;

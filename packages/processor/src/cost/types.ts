@@ -1,8 +1,17 @@
 import type { UNPRICED_REASON } from '@ai-margin/conventions';
-import type { PricePeriod, RequestedServiceTier, ServiceTier, TokenBucket } from '../prices/types';
+import type {
+  PricePeriod,
+  RequestedServiceTier,
+  ServerTool,
+  ServiceTier,
+  TokenBucket,
+} from '../prices/types';
 
 /** Token counts in non-overlapping buckets (see `normalizeUsage`). */
 export type BucketUsage = Record<TokenBucket, number>;
+
+/** Calls of server-side tools billed per call (Anthropic web search, say), by tool. */
+export type ToolCalls = Record<ServerTool, number>;
 
 /**
  * Usage as a provider or convention reports it. Which fields overlap depends on `convention`:
@@ -23,6 +32,10 @@ export interface RawUsage {
   cacheWriteTokens?: number;
   cacheWrite5mTokens?: number;
   cacheWrite1hTokens?: number;
+  /** OpenAI cache writes kept 30 minutes: a part of `cacheWriteTokens` when both are given. */
+  cacheWrite30mTokens?: number;
+  /** OpenAI cache writes kept 12 hours: a part of `cacheWriteTokens` when both are given. */
+  cacheWrite12hTokens?: number;
   reasoningTokens?: number;
 }
 
@@ -35,6 +48,8 @@ export interface CostRequest {
   at: number;
   usage: BucketUsage;
   serviceTier?: RequestedServiceTier;
+  /** Server-tool calls billed per call; absent tools are 0 calls. */
+  toolCalls?: Partial<ToolCalls>;
 }
 
 /** Identifies the period that priced a call, e.g. `openai/o3-2025-04-16@2025-06-10T00:00:00.000Z`. */
@@ -51,13 +66,16 @@ export type UnpricedReason =
   | typeof UNPRICED_REASON.unknownModel
   | typeof UNPRICED_REASON.noPeriod // model known, but no price in force at that instant
   | typeof UNPRICED_REASON.missingUsage
-  | typeof UNPRICED_REASON.invalidUsage;
+  | typeof UNPRICED_REASON.invalidUsage
+  | typeof UNPRICED_REASON.missingUsageDetail; // the price needs a detail the usage lacks
 
 export interface PricedCost {
   priced: true;
   costUsd: number;
-  /** USD per bucket; sums to `costUsd`. */
+  /** USD per bucket; with `toolFeesUsd` it sums to `costUsd`. */
   breakdown: BucketUsage;
+  /** USD of per-call server-tool fees (web search, ...), when the call reported such calls. */
+  toolFeesUsd?: number;
   period: PeriodRef;
   /** The model id the price book resolved the request to (after aliases and prefixes). */
   resolvedModel: string;

@@ -4,10 +4,13 @@
  */
 import type { PeriodRef, ResolvedPrice } from '../cost/types';
 import type { PriceLookup } from './lookup-types';
-import type { PricePeriod, ServiceTier, TokenBucket } from './types';
+import type { PricePeriod, ServerTool, ServiceTier, TokenBucket } from './types';
 
 /** USD per 1M tokens for every bucket, with the documented fallbacks already applied. */
 export type EffectivePrices = Readonly<Record<TokenBucket, number>>;
+
+/** USD per call of each server tool; `NaN` where the period names no fee. */
+export type ToolFees = Readonly<Record<ServerTool, number>>;
 
 export interface CompiledTier {
   aboveInputTokens: number;
@@ -26,6 +29,7 @@ export interface CompiledPeriod {
   tiers: readonly CompiledTier[];
   serviceTiers: Readonly<Partial<Record<Exclude<ServiceTier, 'standard'>, number>>>;
   regionalUplift: number | undefined;
+  toolFees: ToolFees;
 }
 
 export interface CompiledModel {

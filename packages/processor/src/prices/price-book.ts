@@ -13,6 +13,7 @@ import {
   lastStartAtOrBefore,
   type Resolution,
   refFor,
+  type ToolFees,
 } from './compiled';
 import { PriceFileError } from './errors';
 import type {
@@ -25,7 +26,7 @@ import { parseModelId } from './model-id';
 import { parsePriceFileText, readPriceFile } from './read-file';
 import { SHIPPED_PRICE_FILES } from './shipped';
 import { isoOf, parseInstant } from './time';
-import type { BucketPrices, Discount, ProviderPriceFile } from './types';
+import type { BucketPrices, Discount, PricePeriod, ProviderPriceFile } from './types';
 import { validateProviderFile, validateUserFile } from './validate';
 
 /** Bound on cached id resolutions per provider, so arbitrary ids cannot grow memory. */
@@ -77,15 +78,33 @@ interface PendingMovingAlias {
   field: string;
 }
 
+/**
+ * The documented fallbacks. `NaN` marks a bucket with no price: tokens in it make the call
+ * unpriced (the engine sees a NaN cost), never priced at another bucket's price. That is the case
+ * of retention-priced cache writes (30 min, 12 h) without a price, and of cache writes of unknown
+ * retention on a model that prices writes by retention.
+ */
 function effective(p: BucketPrices): EffectivePrices {
-  const cacheWrite5m = p.cacheWrite5m ?? p.input;
+  const byRetention = p.cacheWrite30m !== undefined || p.cacheWrite12h !== undefined;
+  const cacheWrite5m = p.cacheWrite5m ?? (byRetention ? Number.NaN : p.input);
   return Object.freeze({
     input: p.input,
     cacheRead: p.cacheRead ?? p.input,
     cacheWrite5m,
     cacheWrite1h: p.cacheWrite1h ?? cacheWrite5m,
+    cacheWrite30m: p.cacheWrite30m ?? Number.NaN,
+    cacheWrite12h: p.cacheWrite12h ?? Number.NaN,
     output: p.output,
     reasoning: p.reasoning ?? p.output,
+  });
+}
+
+/** Tool fees per call (USD per 1,000 calls / 1,000); `NaN` where the period names no fee. */
+function effectiveToolFees(fees: PricePeriod['toolFees']): ToolFees {
+  return Object.freeze({
+    webSearch: (fees?.webSearch ?? Number.NaN) / 1000,
+    webFetch: (fees?.webFetch ?? Number.NaN) / 1000,
+    codeExecution: (fees?.codeExecution ?? Number.NaN) / 1000,
   });
 }
 
@@ -297,6 +316,7 @@ function compileModel(model: CompiledModel): void {
       })),
       serviceTiers: period.serviceTiers ?? {},
       regionalUplift: period.regionalUplift,
+      toolFees: effectiveToolFees(period.toolFees),
     };
   });
   model.starts = Float64Array.from(model.compiled.map((c) => c.fromMs));

@@ -9,6 +9,8 @@ export type TokenBucket =
   | 'cacheRead'
   | 'cacheWrite5m'
   | 'cacheWrite1h'
+  | 'cacheWrite30m' // OpenAI cache writes kept 30 minutes
+  | 'cacheWrite12h' // OpenAI cache writes kept 12 hours
   | 'output' // output excluding reasoning tokens
   | 'reasoning'; // reasoning tokens; billed at the output price unless priced apart
 
@@ -17,6 +19,8 @@ export const TOKEN_BUCKETS: readonly TokenBucket[] = [
   'cacheRead',
   'cacheWrite5m',
   'cacheWrite1h',
+  'cacheWrite30m',
+  'cacheWrite12h',
   'output',
   'reasoning',
 ];
@@ -36,13 +40,29 @@ export interface BucketPrices {
   output: number;
   /** Missing: cache reads are billed as uncached input. */
   cacheRead?: number;
-  /** Missing: 5-minute cache writes are billed as uncached input. */
+  /**
+   * Missing: 5-minute cache writes are billed as uncached input, unless the prices have a
+   * `cacheWrite30m` or `cacheWrite12h` (an OpenAI model that bills writes by retention): then a
+   * cache write whose retention the span does not report is unpriced (`missing_usage_detail`).
+   */
   cacheWrite5m?: number;
   /** Missing: 1-hour cache writes are billed at the 5-minute write price, else as input. */
   cacheWrite1h?: number;
+  /**
+   * OpenAI-model cache writes kept 30 minutes (openai 7 `ttl_30m_tokens`). Missing: a call with
+   * such writes is unpriced (`missing_price`): no other bucket's price is known to apply.
+   */
+  cacheWrite30m?: number;
+  /** OpenAI-model cache writes kept 12 hours (`ttl_12h_tokens`). Missing: as `cacheWrite30m`. */
+  cacheWrite12h?: number;
   /** Missing: reasoning tokens are billed at the output price. */
   reasoning?: number;
 }
+
+/** Server-side tools billed per call, USD per 1,000 calls (see {@link PricePeriod.toolFees}). */
+export type ServerTool = 'webSearch' | 'webFetch' | 'codeExecution';
+
+export const SERVER_TOOLS: readonly ServerTool[] = ['webSearch', 'webFetch', 'codeExecution'];
 
 /**
  * A long-context cliff: when a request's total input tokens (uncached + cache read + cache writes)
@@ -69,6 +89,12 @@ export interface PricePeriod {
    * or no prefix) relative to the `global.` profile price in `prices` (e.g. 1.1 for +10%).
    */
   regionalUplift?: number;
+  /**
+   * Per-call fees of server-side tools, USD per 1,000 calls (Anthropic web search: 10). Charged
+   * on the calls the span reports (`ai_margin.usage.server_tool.<tool>.calls`), on top of the
+   * token cost; service-tier multipliers and uplifts do not apply to them, a discount does.
+   */
+  toolFees?: Partial<Record<ServerTool, number>>;
   /** Where this price comes from (URL, dataset commit, announcement). Required. */
   source: string;
   /** Free text: caveats, approximate dates, disagreements between sources. */

@@ -12,11 +12,12 @@ import type {
   PricePeriod,
   PriceTier,
   ProviderPriceFile,
+  ServerTool,
   ServiceTier,
   TokenBucket,
   UserPriceFile,
 } from './types';
-import { TOKEN_BUCKETS } from './types';
+import { SERVER_TOOLS, TOKEN_BUCKETS } from './types';
 
 const SERVICE_TIERS: readonly Exclude<ServiceTier, 'standard'>[] = ['batch', 'flex', 'priority'];
 const FILE_KEYS = new Set([
@@ -36,6 +37,7 @@ const PERIOD_KEYS = new Set([
   'tiers',
   'serviceTiers',
   'regionalUplift',
+  'toolFees',
   'source',
   'note',
 ]);
@@ -216,6 +218,21 @@ function validatePeriod(value: unknown, c: Checker): PricePeriod {
   }
   if (obj.regionalUplift !== undefined) {
     period.regionalUplift = requirePositive(obj.regionalUplift, c, 'regionalUplift');
+  }
+  if (obj.toolFees !== undefined) {
+    const fc: Checker = c.at('toolFees');
+    const fees = requireObject(obj.toolFees, fc);
+    const out: NonNullable<PricePeriod['toolFees']> = {};
+    for (const [name, fee] of Object.entries(fees)) {
+      if (!(SERVER_TOOLS as readonly string[]).includes(name)) {
+        fc.fail(`unknown server tool "${name}" (tools: ${SERVER_TOOLS.join(', ')})`, name);
+      }
+      if (typeof fee !== 'number' || !Number.isFinite(fee) || fee < 0) {
+        fc.fail('must be a non-negative number (USD per 1,000 calls)', name);
+      }
+      out[name as ServerTool] = fee;
+    }
+    period.toolFees = out;
   }
   const note = optionalString(obj.note, c, 'note');
   if (note !== undefined) period.note = note;

@@ -41,7 +41,11 @@ const TOKEN_LABEL_BY_INDEX: readonly string[] = [
   TOKEN_TYPE_LABEL.cacheWrite1h,
   TOKEN_TYPE_LABEL.output,
   TOKEN_TYPE_LABEL.reasoning,
+  TOKEN_TYPE_LABEL.cacheWrite30m,
+  TOKEN_TYPE_LABEL.cacheWrite12h,
 ];
+
+const BUCKETS = TOKEN_LABEL_BY_INDEX.length;
 
 /** All counters of one (customer, feature, provider, model): one Map lookup per span. */
 interface SeriesGroup {
@@ -55,9 +59,9 @@ interface SeriesGroup {
   ruleCostSeen: boolean;
   tokens: Float64Array;
   tokenSeen: number; // bit mask over BUCKET_INDEX
-  /** Tokens of calls above a long-context threshold: [band * 6 + bucket]; allocated on first use. */
+  /** Tokens of calls above a long-context threshold: [band * BUCKETS + bucket]; allocated on first use. */
   longTokens: Float64Array | undefined;
-  longSeen: number; // bit mask over band * 6 + bucket
+  longSeen: number; // bit mask over band * BUCKETS + bucket
   requestsPriced: number;
   requestsUnpriced: number;
   /** The `__overflow__` group: its series are outside the budget (there is one of each). */
@@ -199,7 +203,10 @@ export class Aggregates {
       this.addTokens(g, 3, t.cacheWrite1h);
       this.addTokens(g, 4, t.output);
       this.addTokens(g, 5, t.reasoning);
-      const input = t.input + t.cacheRead + t.cacheWrite5m + t.cacheWrite1h;
+      this.addTokens(g, 6, t.cacheWrite30m);
+      this.addTokens(g, 7, t.cacheWrite12h);
+      const input =
+        t.input + t.cacheRead + t.cacheWrite5m + t.cacheWrite1h + t.cacheWrite30m + t.cacheWrite12h;
       if (input > FIRST_THRESHOLD) this.addLongContext(g, input, t);
     }
     if (!o.priced && o.unpricedReason !== undefined) {
@@ -241,14 +248,24 @@ export class Aggregates {
       input > (LONG_CONTEXT_THRESHOLDS[band + 1] as number)
     )
       band++;
-    const base = band * 6;
-    const counts = [t.input, t.cacheRead, t.cacheWrite5m, t.cacheWrite1h, t.output, t.reasoning];
-    for (let i = 0; i < 6; i++) {
+    const base = band * BUCKETS;
+    // In TOKEN_LABEL_BY_INDEX order.
+    const counts = [
+      t.input,
+      t.cacheRead,
+      t.cacheWrite5m,
+      t.cacheWrite1h,
+      t.output,
+      t.reasoning,
+      t.cacheWrite30m,
+      t.cacheWrite12h,
+    ];
+    for (let i = 0; i < BUCKETS; i++) {
       const n = counts[i] as number;
       if (!(n > 0)) continue;
       const bit = 1 << (base + i);
       const h = (g.longSeen & bit) !== 0 ? g : this.hold(g, LONG_TOKENS);
-      h.longTokens ??= new Float64Array(LONG_CONTEXT_THRESHOLDS.length * 6);
+      h.longTokens ??= new Float64Array(LONG_CONTEXT_THRESHOLDS.length * BUCKETS);
       h.longSeen |= bit;
       h.longTokens[base + i] = (h.longTokens[base + i] as number) + n;
     }
@@ -332,7 +349,7 @@ export class Aggregates {
         costRule: 0,
         llmCostSeen: false,
         ruleCostSeen: false,
-        tokens: new Float64Array(6),
+        tokens: new Float64Array(TOKEN_LABEL_BY_INDEX.length),
         tokenSeen: 0,
         longTokens: undefined,
         longSeen: 0,
@@ -396,7 +413,7 @@ export class Aggregates {
     const out: SeriesPoint[] = [];
     for (const g of this.groups) {
       if (g.tokenSeen === 0) continue;
-      for (let i = 0; i < 6; i++) {
+      for (let i = 0; i < TOKEN_LABEL_BY_INDEX.length; i++) {
         if ((g.tokenSeen & (1 << i)) === 0) continue;
         out.push({
           labels: {
@@ -426,8 +443,8 @@ export class Aggregates {
             [LABELS.feature]: g.feature,
             [LABELS.provider]: g.provider,
             [LABELS.model]: g.model,
-            [LABELS.tokenType]: TOKEN_LABEL_BY_INDEX[k % 6] as string,
-            [LABELS.contextAbove]: CONTEXT_ABOVE[Math.floor(k / 6)] as string,
+            [LABELS.tokenType]: TOKEN_LABEL_BY_INDEX[k % BUCKETS] as string,
+            [LABELS.contextAbove]: CONTEXT_ABOVE[Math.floor(k / BUCKETS)] as string,
           },
           value: long[k] as number,
         });

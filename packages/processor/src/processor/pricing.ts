@@ -115,7 +115,6 @@ export class SpanPricer {
     const buckets = scratch.buckets;
     if (
       call.invalidAttribute === undefined &&
-      call.unpricedUsage === undefined &&
       model !== undefined &&
       splitReading(call, buckets) === undefined
     ) {
@@ -132,6 +131,7 @@ export class SpanPricer {
         buckets,
         call.serviceTier,
         quote,
+        call.hasToolCalls ? call.toolCalls : undefined,
       )
         ? quote.period
         : undefined;
@@ -169,11 +169,6 @@ export class SpanPricer {
       );
     } else if (!call.hasUsage) {
       result = unpriced(UNPRICED_REASON.missingUsage, 'the span carries no token usage');
-    } else if (call.unpricedUsage !== undefined) {
-      result = unpriced(
-        UNPRICED_REASON.noPeriod,
-        `${call.unpricedUsage} = ${String(attrs[call.unpricedUsage])}: the price book has no bucket for cache writes of this retention, so they are not priced as 5-minute writes`,
-      );
     } else {
       const normalized = normalizeUsage(rawUsageOf(call), call.convention);
       if (!normalized.ok) {
@@ -189,6 +184,7 @@ export class SpanPricer {
                 at: hrTimeToMs(span.startTime),
                 usage: tokens,
                 serviceTier: call.serviceTier,
+                ...(call.hasToolCalls ? { toolCalls: call.toolCalls } : {}),
               });
       }
     }

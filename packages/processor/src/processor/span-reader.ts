@@ -3,6 +3,9 @@ import {
   ATTR_AI_MARGIN_USAGE_CACHE_WRITE_1H_TOKENS,
   ATTR_AI_MARGIN_USAGE_CACHE_WRITE_12H_TOKENS,
   ATTR_AI_MARGIN_USAGE_CACHE_WRITE_30M_TOKENS,
+  ATTR_AI_MARGIN_USAGE_CODE_EXECUTION_CALLS,
+  ATTR_AI_MARGIN_USAGE_WEB_FETCH_CALLS,
+  ATTR_AI_MARGIN_USAGE_WEB_SEARCH_CALLS,
   ATTR_GEN_AI_OPENAI_RESPONSE_SERVICE_TIER,
   ATTR_GEN_AI_OPERATION_NAME,
   ATTR_GEN_AI_PROVIDER_NAME,
@@ -22,7 +25,7 @@ import {
 } from '@ai-margin/conventions';
 import type { Attributes } from '@opentelemetry/api';
 import { ABSENT, type BucketMappingProblem, splitUsage } from '../cost/normalize';
-import type { BucketUsage, RawUsage, UsageConvention } from '../cost/types';
+import type { BucketUsage, RawUsage, ToolCalls, UsageConvention } from '../cost/types';
 import type { RequestedServiceTier } from '../prices/types';
 import { normalizeProvider } from './providers';
 
@@ -38,11 +41,8 @@ export interface GenAiCall {
   /** Name of the first usage attribute with an unusable value (wrong type, NaN, negative, huge). */
   invalidAttribute?: string;
   serviceTier?: RequestedServiceTier;
-  /**
-   * Name of a usage attribute with tokens the price book has no bucket for (openai 7 cache writes
-   * kept 30 minutes or 12 hours): the call is unpriced rather than priced as 5-minute writes.
-   */
-  unpricedUsage?: string;
+  /** Server-tool calls billed per call, when the span reports any (absent tools: 0). */
+  toolCalls?: ToolCalls;
 }
 
 /** Operations that are model calls. Agent/tool spans are skipped: they may sum their children. */
@@ -79,6 +79,9 @@ const CACHE_WRITE_1H = ATTR_AI_MARGIN_USAGE_CACHE_WRITE_1H_TOKENS;
 const CACHE_WRITE_30M = ATTR_AI_MARGIN_USAGE_CACHE_WRITE_30M_TOKENS;
 const CACHE_WRITE_12H = ATTR_AI_MARGIN_USAGE_CACHE_WRITE_12H_TOKENS;
 const REASONING = ATTR_GEN_AI_USAGE_REASONING_OUTPUT_TOKENS;
+const WEB_SEARCH_CALLS = ATTR_AI_MARGIN_USAGE_WEB_SEARCH_CALLS;
+const WEB_FETCH_CALLS = ATTR_AI_MARGIN_USAGE_WEB_FETCH_CALLS;
+const CODE_EXECUTION_CALLS = ATTR_AI_MARGIN_USAGE_CODE_EXECUTION_CALLS;
 const RESPONSE_MODEL = ATTR_GEN_AI_RESPONSE_MODEL;
 const REQUEST_MODEL = ATTR_GEN_AI_REQUEST_MODEL;
 const TIER = ATTR_AI_MARGIN_SERVICE_TIER;
@@ -152,13 +155,18 @@ export interface CallReading {
   hasUsage: boolean;
   invalidAttribute: string | undefined;
   serviceTier: RequestedServiceTier | undefined;
-  unpricedUsage: string | undefined;
+  /** Some server-tool call count was present (then `toolCalls` holds them, absent ones 0). */
+  hasToolCalls: boolean;
+  /** Reused: read only when `hasToolCalls`. */
+  readonly toolCalls: ToolCalls;
   inputTokens: number;
   outputTokens: number;
   cacheReadTokens: number;
   cacheWriteTokens: number;
   cacheWrite5mTokens: number;
   cacheWrite1hTokens: number;
+  cacheWrite30mTokens: number;
+  cacheWrite12hTokens: number;
   reasoningTokens: number;
 }
 
@@ -171,13 +179,16 @@ export function newCallReading(): CallReading {
     hasUsage: false,
     invalidAttribute: undefined,
     serviceTier: undefined,
-    unpricedUsage: undefined,
+    hasToolCalls: false,
+    toolCalls: { webSearch: 0, webFetch: 0, codeExecution: 0 },
     inputTokens: ABSENT,
     outputTokens: ABSENT,
     cacheReadTokens: ABSENT,
     cacheWriteTokens: ABSENT,
     cacheWrite5mTokens: ABSENT,
     cacheWrite1hTokens: ABSENT,
+    cacheWrite30mTokens: ABSENT,
+    cacheWrite12hTokens: ABSENT,
     reasoningTokens: ABSENT,
   };
 }
@@ -191,7 +202,10 @@ function startUsage(out: CallReading): void {
   out.cacheWriteTokens = ABSENT;
   out.cacheWrite5mTokens = ABSENT;
   out.cacheWrite1hTokens = ABSENT;
+  out.cacheWrite30mTokens = ABSENT;
+  out.cacheWrite12hTokens = ABSENT;
   out.reasoningTokens = ABSENT;
+  out.hasToolCalls = false;
 }
 
 /** A count as a `RawUsage` field (an invalid one is absent from the usage); notes usage seen. */
@@ -304,7 +318,7 @@ export function readGenAiCall(attrs: Attributes): GenAiCall | undefined {
     hasUsage: c.hasUsage,
     invalidAttribute: c.invalidAttribute,
     serviceTier: c.serviceTier,
-    ...(c.unpricedUsage !== undefined ? { unpricedUsage: c.unpricedUsage } : {}),
+    ...(c.hasToolCalls ? { toolCalls: { ...c.toolCalls } } : {}),
   };
 }
 
@@ -317,6 +331,8 @@ export function rawUsageOf(c: CallReading): RawUsage {
   if (c.cacheWriteTokens >= 0) usage.cacheWriteTokens = c.cacheWriteTokens;
   if (c.cacheWrite5mTokens >= 0) usage.cacheWrite5mTokens = c.cacheWrite5mTokens;
   if (c.cacheWrite1hTokens >= 0) usage.cacheWrite1hTokens = c.cacheWrite1hTokens;
+  if (c.cacheWrite30mTokens >= 0) usage.cacheWrite30mTokens = c.cacheWrite30mTokens;
+  if (c.cacheWrite12hTokens >= 0) usage.cacheWrite12hTokens = c.cacheWrite12hTokens;
   if (c.reasoningTokens >= 0) usage.reasoningTokens = c.reasoningTokens;
   return usage;
 }
@@ -335,6 +351,8 @@ export function splitReading(c: CallReading, out: BucketUsage): BucketMappingPro
     c.cacheWriteTokens,
     c.cacheWrite5mTokens,
     c.cacheWrite1hTokens,
+    c.cacheWrite30mTokens,
+    c.cacheWrite12hTokens,
     c.reasoningTokens,
     out,
   );
@@ -417,15 +435,10 @@ function readSemconv(attrs: Attributes, rawProvider: string, out: CallReading): 
       : countOf(out, attrs[REASONING], REASONING),
   );
 
-  // Writes kept 30 min / 12 h (openai 7) have no price bucket yet: see GenAiCall.unpricedUsage.
-  const write30m = attrs[CACHE_WRITE_30M];
-  const write12h = attrs[CACHE_WRITE_12H];
-  out.unpricedUsage =
-    typeof write30m === 'number' && write30m > 0
-      ? CACHE_WRITE_30M
-      : typeof write12h === 'number' && write12h > 0
-        ? CACHE_WRITE_12H
-        : undefined;
+  // OpenAI writes kept 30 min / 12 h (openai 7): parts of the cache-write total.
+  out.cacheWrite30mTokens = field(out, countOf(out, attrs[CACHE_WRITE_30M], CACHE_WRITE_30M));
+  out.cacheWrite12hTokens = field(out, countOf(out, attrs[CACHE_WRITE_12H], CACHE_WRITE_12H));
+  readToolCalls(attrs, out);
 
   // An operation-less span without usage (e.g. `anthropic.messages.count_tokens`) is not a call.
   if (operation === undefined && !out.hasUsage) return false;
@@ -445,6 +458,19 @@ function readSemconv(attrs: Attributes, rawProvider: string, out: CallReading): 
     readVercelMetadata(attrs, provider, out);
   }
   return true;
+}
+
+/** Server-tool call counts (per-call fees); an unusable one makes the call `invalid_usage`. */
+function readToolCalls(attrs: Attributes, out: CallReading): void {
+  const webSearch = countOf(out, attrs[WEB_SEARCH_CALLS], WEB_SEARCH_CALLS);
+  const webFetch = countOf(out, attrs[WEB_FETCH_CALLS], WEB_FETCH_CALLS);
+  const codeExecution = countOf(out, attrs[CODE_EXECUTION_CALLS], CODE_EXECUTION_CALLS);
+  if (webSearch === ABSENT && webFetch === ABSENT && codeExecution === ABSENT) return;
+  const calls = out.toolCalls;
+  calls.webSearch = Math.max(webSearch, 0);
+  calls.webFetch = Math.max(webFetch, 0);
+  calls.codeExecution = Math.max(codeExecution, 0);
+  out.hasToolCalls = true;
 }
 
 function member(v: unknown, key: string): unknown {
@@ -518,7 +544,6 @@ function readVercel(attrs: Attributes, operation: string, out: CallReading): boo
   out.provider = provider;
   out.model = modelOf(attrs);
   out.convention = convention;
-  out.unpricedUsage = undefined;
   out.serviceTier = serviceTierOf(attrs, provider);
   if (out.serviceTier === undefined) readVercelMetadata(attrs, provider, out);
   return true;

@@ -35,7 +35,12 @@ export const TEST_PRICES = {
   old: { input: 2.0, output: 8.0, cacheRead: 0.5, cacheWrite5m: 2.5 },
   new: { input: 1.0, output: 4.0, cacheRead: 0.25, cacheWrite5m: 1.25 },
   claude: { input: 3.0, output: 15.0, cacheRead: 0.3, cacheWrite5m: 3.75, cacheWrite1h: 6.0 },
+  /** OpenAI-style retention-priced cache writes (no 12-hour price: such writes are unpriced). */
+  retention: { input: 2.0, output: 8.0, cacheRead: 0.2, cacheWrite30m: 2.5 },
 } as const;
+
+/** USD per 1,000 web searches of `test-claude` and `test-retention`. */
+export const TEST_WEB_SEARCH_FEE = 10;
 
 export const TEST_PRICE_FILE = {
   providers: [
@@ -61,6 +66,18 @@ export const TEST_PRICE_FILE = {
             },
           ],
         },
+        {
+          id: 'test-retention',
+          periods: [
+            {
+              effectiveFrom: '2025-01-01T00:00:00Z',
+              prices: TEST_PRICES.retention,
+              serviceTiers: { batch: 0.5 },
+              toolFees: { webSearch: TEST_WEB_SEARCH_FEE },
+              source: 'test: retention-priced cache writes',
+            },
+          ],
+        },
       ],
     },
     {
@@ -70,7 +87,12 @@ export const TEST_PRICE_FILE = {
         {
           id: 'test-claude',
           periods: [
-            { effectiveFrom: '2025-01-01T00:00:00Z', prices: TEST_PRICES.claude, source: 'test' },
+            {
+              effectiveFrom: '2025-01-01T00:00:00Z',
+              prices: TEST_PRICES.claude,
+              toolFees: { webSearch: TEST_WEB_SEARCH_FEE },
+              source: 'test',
+            },
           ],
         },
       ],

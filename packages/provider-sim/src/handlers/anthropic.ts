@@ -6,7 +6,7 @@
  * `cache_creation.ephemeral_5m_input_tokens` / `ephemeral_1h_input_tokens`, `output_tokens` =
  * output. Streams: `message_start` carries input/cache usage with `output_tokens: 1`;
  * `message_delta` carries the cumulative usage (input, cache and final output), as the API has
- * done since 2025. Errors use `{ type: 'error', error: { type, message } }`.
+ * done since 2025. `webSearches` / `webFetches` give `usage.server_tool_use`. Errors use `{ type: 'error', error: { type, message } }`.
  */
 import type { HandlerContext, ProviderHandler, SseEvent } from '../handler';
 import { DEFAULT_TEXT, modelOf, splitText } from '../script';
@@ -23,6 +23,19 @@ function anthropicUsage(u: SimUsage, outputTokens = u.output) {
     cache_creation: { ephemeral_5m_input_tokens: w5, ephemeral_1h_input_tokens: w1 },
     output_tokens: outputTokens,
     service_tier: 'standard',
+    ...serverToolUse(u),
+    ...(u.speed === undefined ? {} : { speed: u.speed }),
+  };
+}
+
+/** `server_tool_use`, only when the reply sets a server-tool count (null otherwise, as the API). */
+function serverToolUse(u: SimUsage) {
+  if (u.webSearches === undefined && u.webFetches === undefined) return {};
+  return {
+    server_tool_use: {
+      web_search_requests: u.webSearches ?? 0,
+      web_fetch_requests: u.webFetches ?? 0,
+    },
   };
 }
 
@@ -90,6 +103,7 @@ const messages: ProviderHandler = {
           cache_creation_input_tokens: (usage.cacheWrite5m ?? 0) + (usage.cacheWrite1h ?? 0),
           cache_read_input_tokens: usage.cacheRead ?? 0,
           output_tokens: usage.output,
+          ...serverToolUse(usage),
         },
       }),
       ev('message_stop', {}),

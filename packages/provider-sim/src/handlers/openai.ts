@@ -191,10 +191,17 @@ const responses: ProviderHandler = {
       role: 'assistant',
       content: [{ type: 'output_text', text, annotations: [] }],
     };
+    // One completed `web_search_call` item per simulated search, before the message (as the API).
+    const searches = Array.from({ length: usage?.webSearches ?? 0 }, (_, i) => ({
+      type: 'web_search_call',
+      id: `ws_sim_${i}`,
+      status: 'completed',
+      action: { type: 'search', query: 'provider-sim' },
+    }));
     const completed = {
       ...base,
       status: 'completed',
-      output: [message],
+      output: [...searches, message],
       usage: usage ? responsesUsage(usage) : null,
     };
     if (!stream) return ctx.sendJson(200, completed);

@@ -105,6 +105,7 @@ function toPeriod(p: SourcePeriod, from: string, source: string): PricePeriod {
   if (p.tiers) period.tiers = clone(p.tiers);
   if (p.serviceTiers) period.serviceTiers = { ...p.serviceTiers };
   if (p.regionalUplift !== undefined) period.regionalUplift = p.regionalUplift;
+  if (p.toolFees) period.toolFees = { ...p.toolFees };
   return period;
 }
 
@@ -116,6 +117,7 @@ function tidyPeriod(p: PricePeriod): PricePeriod {
   if (p.tiers) out.tiers = p.tiers;
   if (p.serviceTiers) out.serviceTiers = p.serviceTiers;
   if (p.regionalUplift !== undefined) out.regionalUplift = p.regionalUplift;
+  if (p.toolFees) out.toolFees = p.toolFees;
   out.source = p.source;
   if (p.note !== undefined) out.note = p.note;
   return out;

@@ -3,7 +3,7 @@
  * each with `models[]`; a model's `prices` is one ModelPrice or a list of ConditionalPrice whose
  * entries carry `constraint.start_date`). Output: `SourceModel`s in our units and provider names.
  */
-import type { BucketPrices, PriceTier, TokenBucket } from '../types';
+import type { BucketPrices, PricePeriod, PriceTier, TokenBucket } from '../types';
 import { ImportError, isRecord, MAX_DATASET_MODELS, roundPrice } from './errors';
 import type { SourceModel, SourcePeriod, SourceSet } from './types';
 
@@ -80,20 +80,34 @@ export function convertModelPrice(
   provider: string,
   ctx: Ctx,
   field: string,
-): { prices: BucketPrices; tiers?: PriceTier[]; features: string[] } | undefined {
+):
+  | {
+      prices: BucketPrices;
+      tiers?: PriceTier[];
+      toolFees?: PricePeriod['toolFees'];
+      features: string[];
+    }
+  | undefined {
   if (!isRecord(raw)) throw new ImportError(ctx.file, 'must be an object', ctx.model, field);
   const features: string[] = [];
   const buckets = new Map<TokenBucket, number | Tiered>();
+  let toolFees: PricePeriod['toolFees'];
   for (const [key, value] of Object.entries(raw)) {
     const price = readPrice(value, ctx, `${field}.${key}`);
     let bucket: TokenBucket | undefined = KEY_BUCKET[key];
+    if (key === 'web_searches_kcount' && typeof price === 'number') {
+      // USD per 1,000 searches: our toolFees unit.
+      toolFees = { webSearch: roundPrice(price) };
+      continue;
+    }
     if (key === 'cache_write_mtok') {
-      // OpenAI models bill cache writes with their own TTLs (30 min on Bedrock): not our 5m bucket.
-      if (provider === 'openai' || /(^|[./])openai\./.test(ctx.model)) {
-        features.push(`cache-write price ${describe(price)} (OpenAI-model cache writes)`);
-        continue;
-      }
-      bucket = 'cacheWrite5m';
+      // OpenAI models bill cache writes by retention: the published write price is the 30-minute
+      // one (genai-prices' Bedrock comments say so; OpenAI's default retention). 12-hour writes
+      // have no published price, so they stay unpriced (no cacheWrite12h).
+      const openaiModel = provider === 'openai' || /(^|[./])openai\./.test(ctx.model);
+      if (openaiModel)
+        features.push('12-hour cache-write price (none published: such writes stay unpriced)');
+      bucket = openaiModel ? 'cacheWrite30m' : 'cacheWrite5m';
     }
     if (bucket === undefined) {
       features.push(`${FEATURE_NAMES[key] ?? key} ${describe(price)}`);
@@ -110,7 +124,8 @@ export function convertModelPrice(
     prices[bucket] = typeof price === 'number' ? price : price.base;
     if (typeof price !== 'number') for (const t of price.tiers) starts.add(t.start);
   }
-  if (starts.size === 0) return { prices, features };
+  const fees = toolFees ? { toolFees } : {};
+  if (starts.size === 0) return { prices, ...fees, features };
   const tiers: PriceTier[] = [...starts]
     .sort((a, b) => a - b)
     .map((start) => {
@@ -127,7 +142,7 @@ export function convertModelPrice(
       }
       return { aboveInputTokens: start, prices: tierPrices };
     });
-  return { prices, tiers, features };
+  return { prices, tiers, ...fees, features };
 }
 
 function describe(price: number | Tiered): string {
@@ -298,6 +313,7 @@ function readModel(
     const period: SourcePeriod = { prices: converted.prices };
     if (start !== undefined) period.start = start;
     if (converted.tiers) period.tiers = converted.tiers;
+    if (converted.toolFees) period.toolFees = converted.toolFees;
     periods.push(period);
   }
   if (unconstrained !== 1) {

@@ -3,7 +3,7 @@
  * per dataset format), then `buildBook` merges them with our current book and our overrides.
  * Everything here is pure data: no I/O.
  */
-import type { BucketPrices, PriceTier, ServiceTier } from '../types';
+import type { BucketPrices, PricePeriod, PriceTier, ServiceTier } from '../types';
 
 export type DatasetName = 'genai-prices' | 'litellm';
 
@@ -14,6 +14,8 @@ export interface SourcePeriod {
   tiers?: PriceTier[];
   serviceTiers?: Partial<Record<Exclude<ServiceTier, 'standard'>, number>>;
   regionalUplift?: number;
+  /** Per-call server-tool fees, USD per 1,000 calls. */
+  toolFees?: PricePeriod['toolFees'];
 }
 
 /** One model of one dataset, already in our units (USD per 1M tokens) and our provider names. */
