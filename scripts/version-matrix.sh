@@ -54,7 +54,7 @@ for row in "${MATRIX[@]}"; do
   [[ -n "$FILTER" && "$spec" != *"$FILTER"* ]] && continue
   if [[ "$files" == *-hooks.dist.test.ts* ]]; then
     echo "--- building @ai-margin/instrumentation and @ai-margin/provider-sim (hook tests)"
-    (cd "$ROOT" && npm run build --silent -w @ai-margin/instrumentation -w @ai-margin/provider-sim >/dev/null)
+    (cd "$ROOT" && npm run build --silent -w @ai-margin/conventions -w @ai-margin/instrumentation -w @ai-margin/provider-sim >/dev/null)
     break
   fi
 done

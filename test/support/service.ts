@@ -10,7 +10,7 @@ import { type Proc, startProc } from './proc';
 
 export const SERVICE_DIR = join(REPO_ROOT, 'examples/service');
 
-const PACKAGES = ['provider-sim', 'instrumentation', 'processor'];
+const PACKAGES = ['conventions', 'provider-sim', 'instrumentation', 'processor'];
 
 /**
  * Builds the packages the example imports if their dist/ is missing (a fresh clone running

@@ -35,10 +35,13 @@ beforeAll(() => {
     join(root, 'packages/cli/dist/main.js'),
   ]);
   if (built < sources) {
-    execSync('npm run build -w @ai-margin/processor -w @ai-margin/cli', {
-      cwd: root,
-      stdio: 'pipe',
-    });
+    execSync(
+      'npm run build -w @ai-margin/conventions -w @ai-margin/instrumentation -w @ai-margin/processor -w @ai-margin/dashboards -w @ai-margin/reconcile -w @ai-margin/cli',
+      {
+        cwd: root,
+        stdio: 'pipe',
+      },
+    );
   }
 }, 240_000);
 

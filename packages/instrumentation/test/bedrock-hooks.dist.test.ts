@@ -124,7 +124,7 @@ describe('Bedrock instrumentation through the module hooks (child node)', () => 
   it('has the built packages to load', () => {
     expect(
       BUILT,
-      'run `npm run build -w @ai-margin/instrumentation -w @ai-margin/provider-sim`',
+      'run `npm run build -w @ai-margin/conventions -w @ai-margin/instrumentation -w @ai-margin/provider-sim`',
     ).toBe(true);
   });
 

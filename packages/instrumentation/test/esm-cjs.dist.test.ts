@@ -25,10 +25,13 @@ interface ChildSpan {
 let sim: ProviderSim;
 
 beforeAll(async () => {
-  execSync('npm run build -w @ai-margin/provider-sim -w @ai-margin/instrumentation', {
-    cwd: root,
-    stdio: 'pipe',
-  });
+  execSync(
+    'npm run build -w @ai-margin/conventions -w @ai-margin/provider-sim -w @ai-margin/instrumentation',
+    {
+      cwd: root,
+      stdio: 'pipe',
+    },
+  );
   sim = await startProviderSim();
 }, 180_000);
 

@@ -127,7 +127,7 @@ describe('Google GenAI instrumentation through the module hooks (child node)', (
   it('has the built packages to load', () => {
     expect(
       BUILT,
-      'run `npm run build -w @ai-margin/instrumentation -w @ai-margin/provider-sim`',
+      'run `npm run build -w @ai-margin/conventions -w @ai-margin/instrumentation -w @ai-margin/provider-sim`',
     ).toBe(true);
   });
 
