@@ -13,7 +13,13 @@ import { join } from 'node:path';
 import { type ProviderSim, startProviderSim } from '@ai-margin/provider-sim';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { locateBackends, startVictoriaMetrics, type VictoriaMetrics } from '../support/backends';
-import { type PanelQuery, panelQueries, rulesForTest, substitute } from '../support/dashboards';
+import {
+  type PanelQuery,
+  panelQueries,
+  rulesForTest,
+  substitute,
+  waitForRuleEvaluation,
+} from '../support/dashboards';
 import { expectedPanels, type PanelExpectation } from '../support/panel-expectations';
 import { pollUntil, sleep } from '../support/proc';
 import { byKey, instantQuery, rangeQuery } from '../support/promql';
@@ -325,6 +331,9 @@ describe('dashboard panel queries on VictoriaMetrics', () => {
   });
 
   it('every panel query runs without error and returns the expected values', async () => {
+    // Table and stat panels read the recording rules: wait for vmalert's evaluation of the
+    // finished scenario (it starts after the scenario ends).
+    await waitForRuleEvaluation(vmalert!.url, Math.ceil(scenarioEndSec * 1000));
     const want = expectedPanels(
       expected,
       expectedFor(made.slice(PRIME_CALLS.length)),

@@ -74,6 +74,9 @@ export interface Substitution {
   rateInterval: string;
 }
 
+/** The recorded windows the `$window` variable offers. */
+const RECORDED_WINDOWS = ['1h', '1d', '7d', '30d'];
+
 /** Replaces Grafana variables with concrete values. Throws if a `$` is left over. */
 export function substitute(expr: string, s: Substitution): string {
   let out = expr
@@ -86,6 +89,12 @@ export function substitute(expr: string, s: Substitution): string {
     /\$\{(\w+)(?::\w+)?\}|\$(\w+)/g,
     (_m, a: string | undefined, b: string | undefined) => {
       const name = (a ?? b)!;
+      // `$window` (part of a recording-rule name) follows the range when it is a recorded window.
+      if (name === 'window' && s.vars?.window === undefined) {
+        if (!RECORDED_WINDOWS.includes(s.range))
+          throw new Error(`range ${s.range} is not a recorded window: pass vars.window`);
+        return s.range;
+      }
       return s.vars?.[name] ?? '.*';
     },
   );
@@ -161,4 +170,32 @@ export async function evaluateRecordingRulesAt(url: string, t: number): Promise<
     }
   }
   return written;
+}
+
+/**
+ * Waits until a rule evaluator (vmalert or Prometheus, `/api/v1/rules`) has evaluated every rule
+ * after `afterMs`, then `settleMs` more for its remote write to land.
+ */
+export async function waitForRuleEvaluation(
+  rulesUrl: string,
+  afterMs: number,
+  timeoutMs = 60_000,
+  settleMs = 1500,
+): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const r = await fetch(`${rulesUrl}/api/v1/rules`).catch(() => undefined);
+    if (r?.ok) {
+      const j = (await r.json()) as {
+        data: { groups: { rules: { lastEvaluation?: string }[] }[] };
+      };
+      const rules = j.data.groups.flatMap((g) => g.rules);
+      if (rules.length > 0 && rules.every((x) => Date.parse(x.lastEvaluation ?? '') > afterMs)) {
+        await new Promise((res) => setTimeout(res, settleMs));
+        return;
+      }
+    }
+    if (Date.now() > deadline) throw new Error(`rules at ${rulesUrl} not evaluated in time`);
+    await new Promise((res) => setTimeout(res, 250));
+  }
 }
