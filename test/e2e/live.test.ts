@@ -331,9 +331,12 @@ describe('dashboard panel queries on VictoriaMetrics', () => {
   });
 
   it('every panel query runs without error and returns the expected values', async () => {
-    // Table and stat panels read the recording rules: wait for vmalert's evaluation of the
-    // finished scenario (it starts after the scenario ends).
-    await waitForRuleEvaluation(vmalert!.url, Math.ceil(scenarioEndSec * 1000));
+    // Table and stat panels read the recording rules: wait for vmalert's evaluations of the
+    // finished scenario (it starts after the scenario ends). Rules that read other rules' outputs
+    // see them only once vmalert has written them back (remote write, flushed every 0.5 s) and
+    // VictoriaMetrics has indexed the new series (about a second), and the longest chain (cost
+    // detail -> cost -> margin -> ratio -> cohort) is 5 deep: allow 30 s of 2 s rounds.
+    await waitForRuleEvaluation(vmalert!.url, Math.ceil(scenarioEndSec * 1000) + 30_000, 120_000);
     const want = expectedPanels(
       expected,
       expectedFor(made.slice(PRIME_CALLS.length)),
