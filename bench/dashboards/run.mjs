@@ -11,6 +11,8 @@
 //        [--generated packages/dashboards/generated] [--baseline <old generated dir>] [--report]
 //        [--json out.json] [--runs 2] [--top 12]
 //
+// --timeout N caps each query at N s (reported as > N s); --attach name=url[,prometheus.yml]
+// runs the phases on a backend that already holds the history.
 // --baseline times an older set of dashboards (raw-series panels, no rules) on the same data
 // before the rules start: the before/after comparison of one load.
 //
@@ -73,6 +75,12 @@ function parseArgs(argv) {
         break;
       case '--report':
         o.report = true;
+        break;
+      case '--timeout':
+        QUERY_TIMEOUT_S = Number(value());
+        break;
+      case '--attach':
+        o.attach = value();
         break;
       case '--top':
         o.top = Number(value());
@@ -201,10 +209,21 @@ function substitute(expr, vars, rangeS, rateInterval) {
   return out;
 }
 
+let QUERY_TIMEOUT_S = 600;
+
 async function promQuery(base, path, params) {
   const t0 = performance.now();
-  const r = await fetch(`${base}${path}`, { method: 'POST', body: new URLSearchParams(params) });
-  const text = await r.text();
+  let text;
+  try {
+    const r = await fetch(`${base}${path}`, {
+      method: 'POST',
+      body: new URLSearchParams({ ...params, timeout: `${QUERY_TIMEOUT_S}s` }),
+      signal: AbortSignal.timeout(QUERY_TIMEOUT_S * 1000),
+    });
+    text = await r.text();
+  } catch {
+    return { s: QUERY_TIMEOUT_S, series: 0, error: `timeout (> ${QUERY_TIMEOUT_S} s)` };
+  }
   const s = (performance.now() - t0) / 1000;
   let series = 0;
   let error;
@@ -261,13 +280,15 @@ async function waitEvaluated(url, after, name, maxMs) {
   }
 }
 
-async function startVm(env, tmp) {
+async function startVm(env, tmp, lookbackS) {
   const port = await freePort();
   const proc = start('victoria-metrics', env.AI_MARGIN_VICTORIA_METRICS, [
     `-httpListenAddr=127.0.0.1:${port}`,
     `-storageDataPath=${join(tmp, 'vm')}`,
     '-retentionPeriod=100y',
     '-search.latencyOffset=0s',
+    // Samples are --interval apart: look back two of them (Grafana's data source setting too).
+    `-search.maxStalenessInterval=${lookbackS}s`,
     '-search.maxQueryDuration=10m',
     '-search.maxUniqueTimeseries=10000000',
     '-search.maxSamplesPerQuery=10000000000',
@@ -279,7 +300,7 @@ async function startVm(env, tmp) {
   return { name: 'vm', proc, url, writeUrl: `${url}/api/v1/write` };
 }
 
-async function startProm(env, tmp, days) {
+async function startProm(env, tmp, days, lookbackS) {
   const port = await freePort();
   const cfg = join(tmp, 'prometheus.yml');
   // Out-of-order window: the history is written in time order, but rule backfills are not.
@@ -296,6 +317,7 @@ async function startProm(env, tmp, days) {
     '--web.enable-lifecycle',
     '--query.timeout=10m',
     '--query.max-samples=2000000000',
+    `--query.lookback-delta=${lookbackS}s`,
     '--log.level=warn',
   ]);
   const url = `http://127.0.0.1:${port}`;
@@ -411,9 +433,26 @@ async function main() {
   const results = { options: o, series: series.length, backends: {} };
   const tmp = mkdtempSync(join(tmpdir(), 'ai-margin-bench-'));
   const backends = [];
+  const phases = { baseline, targets, rules, rangeS, step, rateInterval, results };
+  if (o.attach) {
+    // A backend already holding this history (same --customers/--days/--interval), e.g. one left
+    // running by an interrupted run: `--attach prom=http://127.0.0.1:PORT,/tmp/…/prometheus.yml`.
+    const [name, rest] = o.attach.split('=', 2);
+    const [url, cfg] = rest.split(',');
+    rmSync(tmp, { recursive: true, force: true });
+    await runPhases([{ name, url, writeUrl: `${url}/api/v1/write`, cfg }], env, o, {
+      ...phases,
+      load: 0,
+    });
+    return;
+  }
   try {
     for (const name of o.backends.split(','))
-      backends.push(name === 'vm' ? await startVm(env, tmp) : await startProm(env, tmp, o.days));
+      backends.push(
+        name === 'vm'
+          ? await startVm(env, tmp, (2 * intervalMs) / 1000)
+          : await startProm(env, tmp, o.days, (2 * intervalMs) / 1000),
+      );
     // One generation, written to every backend.
     const t0 = performance.now();
     const bodies = remoteWriteBodies(series, { startMs, endMs, intervalMs });
@@ -426,35 +465,41 @@ async function main() {
     process.stdout.write(
       `loaded into ${backends.map((b) => b.name).join(' and ')} in ${load.toFixed(0)} s\n`,
     );
-    for (const b of backends) {
-      const res = { load, baseline: [], queries: [], rules: [] };
-      results.backends[b.name] = res;
-      if (baseline.length) {
-        res.baseline = await timePanels(b, baseline, o, rangeS, step, rateInterval);
-        printTable(
-          b.name,
-          'before (baseline dashboards, raw series)',
-          res.baseline,
-          [],
-          undefined,
-          o,
-        );
-      }
-      const ev = await startRules(env, b, rules);
-      res.rules = ev.groups;
-      for (const g of res.rules)
-        for (const r of g.rules)
-          if (r.health === 'err' || r.lastError)
-            process.stdout.write(`  rule error ${r.name}: ${r.lastError}\n`);
-      res.queries = await timePanels(b, targets, o, rangeS, step, rateInterval);
-      if (o.report) res.report = timeReport(b, o);
-      await ev.stop();
-      printTable(b.name, o.label || 'dashboards', res.queries, res.rules, res.report, o);
-      if (o.json) writeFileSync(o.json, JSON.stringify(results, null, 2));
-    }
+    await runPhases(backends, env, o, { ...phases, load });
   } finally {
     for (const b of backends) await b.proc.stop();
     rmSync(tmp, { recursive: true, force: true });
+  }
+}
+
+/** Per backend: the baseline dashboards (no rules), then the rules and the dashboards. */
+async function runPhases(backends, env, o, x) {
+  const { baseline, targets, rules, rangeS, step, rateInterval, load, results } = x;
+  for (const b of backends) {
+    const res = { load, baseline: [], queries: [], rules: [] };
+    results.backends[b.name] = res;
+    if (baseline.length) {
+      res.baseline = await timePanels(b, baseline, o, rangeS, step, rateInterval);
+      printTable(
+        b.name,
+        'before (baseline dashboards, raw series)',
+        res.baseline,
+        [],
+        undefined,
+        o,
+      );
+    }
+    const ev = await startRules(env, b, rules);
+    res.rules = ev.groups;
+    for (const g of res.rules)
+      for (const r of g.rules)
+        if (r.health === 'err' || r.lastError)
+          process.stdout.write(`  rule error ${r.name}: ${r.lastError}\n`);
+    res.queries = await timePanels(b, targets, o, rangeS, step, rateInterval);
+    if (o.report) res.report = timeReport(b, o);
+    await ev.stop();
+    printTable(b.name, o.label || 'dashboards', res.queries, res.rules, res.report, o);
+    if (o.json) writeFileSync(o.json, JSON.stringify(results, null, 2));
   }
 }
 
