@@ -560,7 +560,7 @@ export const ROLLUP_LABELS = {
 } as const;
 
 /**
- * Rule evaluations are this far apart at most (the long-window group's interval is 5m);
+ * Rule evaluations are this far apart at most (the long-window group runs every 4m);
  * panels read the latest value within twice that, so a query that runs while an evaluation
  * is under way (or on Prometheus, whose lookback is 5m) still sees the previous one.
  */

@@ -117,9 +117,11 @@ export function recordingRuleGroups(): RuleGroup[] {
   short.push({ record: RECORD.unpricedShare('1h'), expr: unpricedShare(WINDOWS['1h']) });
   return [
     { name: 'ai_margin_recording', interval: '1m', rules: short },
-    // 7- and 30-day windows read weeks of samples: every 5 minutes is fresh enough for a
-    // 30-day figure and keeps evaluation cheap (panels read the latest value within 10m).
-    { name: 'ai_margin_recording_long', interval: '5m', rules: long },
+    // 7- and 30-day windows read weeks of samples: every 4 minutes is fresh enough for a
+    // 30-day figure and keeps evaluation cheap (panels read the latest value within 10m). Not
+    // 5m: vmalert looks back 5m (-datasource.queryStep), so a rule reading another rule's
+    // previous output (written one evaluation earlier by remote write) would miss it.
+    { name: 'ai_margin_recording_long', interval: '4m', rules: long },
   ];
 }
 
