@@ -11,7 +11,12 @@ import {
   startVictoriaMetrics,
   type VictoriaMetrics,
 } from '../support/backends';
-import { panelQueries, substitute } from '../support/dashboards';
+import {
+  evaluateRecordingRulesAt,
+  panelQueries,
+  RULE_EVAL_VM_FLAGS,
+  substitute,
+} from '../support/dashboards';
 import { generateHistory, type History, type HistoryCustomer } from '../support/history';
 import { byKey, instantQuery, rangeQuery } from '../support/promql';
 
@@ -27,13 +32,24 @@ let checkTimes: number[];
 
 beforeAll(async () => {
   history = generateHistory(new Date());
-  vm = await startVictoriaMetrics();
+  vm = await startVictoriaMetrics({ flags: RULE_EVAL_VM_FLAGS });
   for (const chunk of history.chunks()) await importPrometheusText(vm.url, chunk);
   checkTimes = history.monthStarts
     .slice(1)
     .map((m) => m + 14 * DAY + DAY / 2)
     .filter((t) => t <= history.endMs);
-}, 120_000);
+  // Table, stat and cohort panels read the recording rules: one evaluation at every check
+  // instant, and one at the last point of the whole-history range query below.
+  for (const t of checkTimes) await evaluateRecordingRulesAt(vm.url, t / 1000);
+  await evaluateRecordingRulesAt(vm.url, lastRangePoint());
+}, 300_000);
+
+/** The last point (1-day step) of the whole-history range query. */
+function lastRangePoint(): number {
+  const start = Math.floor(history.startMs / 1000);
+  const end = Math.floor(history.endMs / 1000);
+  return start + Math.floor((end - start) / 86_400) * 86_400;
+}
 
 afterAll(async () => {
   await vm?.stop();
@@ -239,6 +255,10 @@ describe('history in VictoriaMetrics: cohort and trend panels', () => {
       'Prompt cache hit share',
       'LLM SDKs the instrumentation met',
       'Amounts the processor refused',
+      // Neither does the history hold price-book gauges or unpriced calls (these two panels
+      // were empty here before the recording-rule panels too).
+      'Price book in force',
+      'Unpriced calls by model',
     ]);
     const expectedEmpty = panelQueries()
       .filter((p) => notGenerated.has(p.title))

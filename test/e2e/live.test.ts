@@ -17,7 +17,13 @@ import { ReloadingPriceBook } from '@ai-margin/processor';
 import { type ProviderSim, startProviderSim } from '@ai-margin/provider-sim';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { locateBackends, startVictoriaMetrics, type VictoriaMetrics } from '../support/backends';
-import { type PanelQuery, panelQueries, rulesForTest, substitute } from '../support/dashboards';
+import {
+  type PanelQuery,
+  panelQueries,
+  rulesForTest,
+  substitute,
+  waitForRuleEvaluation,
+} from '../support/dashboards';
 import {
   expectedPanels,
   newestPriceMs,
@@ -337,6 +343,12 @@ describe('dashboard panel queries on VictoriaMetrics', () => {
   });
 
   it('every panel query runs without error and returns the expected values', async () => {
+    // Table and stat panels read the recording rules: wait for vmalert's evaluations of the
+    // finished scenario (it starts after the scenario ends). Rules that read other rules' outputs
+    // see them only once vmalert has written them back (remote write, flushed every 0.5 s) and
+    // VictoriaMetrics has indexed the new series (about a second), and the longest chain (cost
+    // detail -> cost -> margin -> ratio -> cohort) is 5 deep: allow 30 s of 2 s rounds.
+    await waitForRuleEvaluation(vmalert!.url, Math.ceil(scenarioEndSec * 1000) + 30_000, 120_000);
     const pricesPath = join(dir, 'prices.json');
     const book = new ReloadingPriceBook({ files: [pricesPath] });
     const version = book.info().version; // an opaque content hash: taken from the book

@@ -74,6 +74,9 @@ export interface Substitution {
   rateInterval: string;
 }
 
+/** The recorded windows the `$window` variable offers. */
+const RECORDED_WINDOWS = ['1h', '1d', '7d', '30d'];
+
 /** Replaces Grafana variables with concrete values. Throws if a `$` is left over. */
 export function substitute(expr: string, s: Substitution): string {
   let out = expr
@@ -86,6 +89,12 @@ export function substitute(expr: string, s: Substitution): string {
     /\$\{(\w+)(?::\w+)?\}|\$(\w+)/g,
     (_m, a: string | undefined, b: string | undefined) => {
       const name = (a ?? b)!;
+      // `$window` (part of a recording-rule name) follows the range when it is a recorded window.
+      if (name === 'window' && s.vars?.window === undefined) {
+        if (!RECORDED_WINDOWS.includes(s.range))
+          throw new Error(`range ${s.range} is not a recorded window: pass vars.window`);
+        return s.range;
+      }
       return s.vars?.[name] ?? '.*';
     },
   );
@@ -104,4 +113,89 @@ export function rulesForTest(interval = '2s'): Record<string, string> {
       .replace(/^(\s+)for: \S+$/gm, '$1for: 0s');
   }
   return out;
+}
+
+interface RuleFile {
+  groups: { name: string; rules: { record?: string; alert?: string; expr: string }[] }[];
+}
+
+/**
+ * One evaluation of every generated recording rule at `t` (unix seconds), the way a rule
+ * evaluator does it: group by group, rule by rule in file order (later rules read earlier
+ * outputs), each expression as an instant query at `t` whose result is written back under the
+ * rule's name with timestamp `t`. Panels that read recording rules then see the rules' values at
+ * `t`, exactly. (The live e2e test runs the real vmalert instead; this makes history and fixture
+ * checks at arbitrary past instants deterministic.) Start VictoriaMetrics with
+ * `-disablePerDayIndex` (RULE_EVAL_VM_FLAGS): VictoriaMetrics 1.112 does not find series first
+ * written with a past timestamp through its per-day index at once, so a rule reading an earlier
+ * rule's output (written at a past `t`) would see nothing.
+ */
+export const RULE_EVAL_VM_FLAGS = ['-disablePerDayIndex'];
+export async function evaluateRecordingRulesAt(url: string, t: number): Promise<number> {
+  const { parse } = await import('yaml');
+  let written = 0;
+  for (const file of readdirSync(RULES_DIR)
+    .filter((f) => f.endsWith('.yml'))
+    .sort()) {
+    const doc = parse(readFileSync(join(RULES_DIR, file), 'utf8')) as RuleFile;
+    for (const g of doc.groups) {
+      for (const r of g.rules) {
+        if (!r.record) continue;
+        const res = await fetch(`${url}/api/v1/query`, {
+          method: 'POST',
+          body: new URLSearchParams({ query: r.expr, time: String(t) }),
+        });
+        const j = (await res.json()) as {
+          status: string;
+          error?: string;
+          data: { result: { metric: Record<string, string>; value: [number, string] }[] };
+        };
+        if (j.status !== 'success') throw new Error(`rule ${r.record}: ${j.error}`);
+        const lines = j.data.result.map((s) => {
+          const labels = Object.entries(s.metric)
+            .filter(([k]) => k !== '__name__')
+            .map(([k, v]) => `${k}=${JSON.stringify(v)}`)
+            .join(',');
+          return `${r.record}{${labels}} ${s.value[1]} ${Math.round(t * 1000)}`;
+        });
+        if (lines.length === 0) continue;
+        const imp = await fetch(`${url}/api/v1/import/prometheus`, {
+          method: 'POST',
+          body: `${lines.join('\n')}\n`,
+        });
+        if (!imp.ok) throw new Error(`import of ${r.record}: ${imp.status} ${await imp.text()}`);
+        await fetch(`${url}/internal/force_flush`);
+        written += lines.length;
+      }
+    }
+  }
+  return written;
+}
+
+/**
+ * Waits until a rule evaluator (vmalert or Prometheus, `/api/v1/rules`) has evaluated every rule
+ * after `afterMs`, then `settleMs` more for its remote write to land.
+ */
+export async function waitForRuleEvaluation(
+  rulesUrl: string,
+  afterMs: number,
+  timeoutMs = 60_000,
+  settleMs = 1500,
+): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const r = await fetch(`${rulesUrl}/api/v1/rules`).catch(() => undefined);
+    if (r?.ok) {
+      const j = (await r.json()) as {
+        data: { groups: { rules: { lastEvaluation?: string }[] }[] };
+      };
+      const rules = j.data.groups.flatMap((g) => g.rules);
+      if (rules.length > 0 && rules.every((x) => Date.parse(x.lastEvaluation ?? '') > afterMs)) {
+        await new Promise((res) => setTimeout(res, settleMs));
+        return;
+      }
+    }
+    if (Date.now() > deadline) throw new Error(`rules at ${rulesUrl} not evaluated in time`);
+    await new Promise((res) => setTimeout(res, 250));
+  }
 }

@@ -13,6 +13,7 @@ import {
   startVictoriaMetrics,
   type VictoriaMetrics,
 } from '../../../test/support/backends';
+import { evaluateRecordingRulesAt, RULE_EVAL_VM_FLAGS } from '../../../test/support/dashboards';
 import { MARGIN_FIXTURE, marginFixtureExposition } from '../../../test/support/margin-fixture';
 
 const GENERATED = join(__dirname, '..', 'generated', 'dashboards');
@@ -37,6 +38,7 @@ function substitute(expr: string, vars: Record<string, string> = {}): string {
     .replace(/\$__rate_interval/g, '2h')
     .replace(/\$__range_s/g, '2592000')
     .replace(/\$__range/g, '30d')
+    .replace(/\$window/g, '30d')
     .replace(/\$(\w+)/g, (_, name: string) => vars[name] ?? '.*');
 }
 
@@ -59,8 +61,10 @@ async function byLabel(expr: string, label: string): Promise<Record<string, numb
 }
 
 beforeAll(async () => {
-  vm = await startVictoriaMetrics();
+  vm = await startVictoriaMetrics({ flags: RULE_EVAL_VM_FLAGS });
   await importPrometheusText(vm.url, marginFixtureExposition());
+  // Table and stat panels read the recording rules: evaluate them once at T.
+  await evaluateRecordingRulesAt(vm.url, MARGIN_FIXTURE.T);
 }, 120_000);
 
 afterAll(async () => {

@@ -56,6 +56,7 @@ function substitute(expr: string): string {
     .replace(/\$__range_s/g, '3600')
     .replace(/\$__range/g, '1h')
     .replace(/\$__interval/g, '1m')
+    .replace(/\$\{?window\}?/g, '1h') // the recorded window (part of a rule name)
     .replace(/\$\{?(\w+)\}?/g, '.*');
 }
 

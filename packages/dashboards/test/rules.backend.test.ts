@@ -153,6 +153,58 @@ function perCustomer(
   };
 }
 
+/** The rollups the dashboards read (per customer and model/feature), per window of h hours. */
+function rollupExpectations(w: string, h: number): { expr: string; samples: Sample[] }[] {
+  const rows = (record: string, rs: [string, number][]) => ({
+    expr: record,
+    samples: rs.map(([labels, perHour]) => ({
+      labels: `${record}{${labels}}`,
+      value: perHour * h,
+    })),
+  });
+  const alice = 'provider="openai",model="gpt-4o"';
+  const bob = 'provider="anthropic",model="claude-sonnet-4"';
+  return [
+    rows(`customer_feature_model:ai_margin_cost_usd:increase${w}`, [
+      [`customer_id="alice",feature="chat",${alice},cost_type="llm"`, 0.5],
+      [`customer_id="bob",feature="search",${bob},cost_type="llm"`, 2],
+      [`customer_id="dave",feature="search",${alice},cost_type="llm"`, 1.75],
+    ]),
+    rows(`customer_model:ai_margin_cost_usd:increase${w}`, [
+      [`customer_id="alice",${alice}`, 0.5],
+      [`customer_id="bob",${bob}`, 2],
+      [`customer_id="dave",${alice}`, 1.75],
+    ]),
+    rows(`customer_feature:ai_margin_cost_usd:increase${w}`, [
+      ['customer_id="alice",feature="chat"', 0.5],
+      ['customer_id="bob",feature="search"', 2],
+      ['customer_id="dave",feature="search"', 1.75],
+    ]),
+    rows(`model_feature:ai_margin_cost_usd:increase${w}`, [
+      [`${alice},feature="chat",cost_type="llm"`, 0.5],
+      [`${bob},feature="search",cost_type="llm"`, 2],
+      [`${alice},feature="search",cost_type="llm"`, 1.75],
+    ]),
+    rows(`customer:ai_margin_requests:increase${w}`, [
+      ['customer_id="alice"', 4],
+      ['customer_id="bob"', 8],
+      ['customer_id="dave"', 4],
+    ]),
+    rows(`customer:ai_margin_tokens:increase${w}`, [
+      ['customer_id="alice"', 1000],
+      ['customer_id="bob"', 4000],
+      ['customer_id="dave"', 3000],
+    ]),
+    rows(`model_feature:ai_margin_requests:increase${w}`, [
+      ['provider="p",model="m",feature="f",priced="true"', 14],
+      ['provider="p",model="m",feature="f",priced="false"', 2],
+    ]),
+    rows(`model_feature:ai_margin_tokens:increase${w}`, [
+      ['provider="p",model="m",feature="f",token_type="input"', 8000],
+    ]),
+  ];
+}
+
 function mainRecordingExpectations(): { expr: string; samples: Sample[] }[] {
   const out: { expr: string; samples: Sample[] }[] = [];
   for (const [w, h] of Object.entries(WINDOW_HOURS)) {
@@ -173,6 +225,7 @@ function mainRecordingExpectations(): { expr: string; samples: Sample[] }[] {
     });
     out.push(perCustomer(`customer:ai_margin_fixed_cost_allocated_usd:${w}`, PER_HOUR.fixed, h));
     out.push(perCustomer(`customer:ai_margin_cost_to_serve_usd:${w}`, PER_HOUR.costToServe, h));
+    out.push(...rollupExpectations(w, h));
   }
   for (const w of ['7d', '30d'] as const) {
     const h = WINDOW_HOURS[w];

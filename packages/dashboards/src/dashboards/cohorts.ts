@@ -1,11 +1,10 @@
 import { LABELS } from '@ai-margin/conventions';
 import {
-  marginByCustomer,
   marginByInfoLabel,
   marginRatioByInfoLabel,
-  DASHBOARD_RANGE as R,
-  revenueByCustomer,
-  WINDOWS,
+  RECORD,
+  recorded,
+  recordedByCustomer,
 } from '../queries/catalog';
 import {
   barsPanel,
@@ -17,10 +16,10 @@ import {
   timeseriesPanel,
   UIDS,
   USD,
+  W,
 } from './common';
 
 export function cohortsDashboard() {
-  const w30 = WINDOWS['30d'];
   const cohort = `{{${LABELS.cohort}}}`;
   const age = `month {{${LABELS.ageMonth}}}`;
   const b = newDashboard(
@@ -35,11 +34,7 @@ export function cohortsDashboard() {
         'At each point: margin / revenue of each signup cohort over the 30 days before that point. A cohort line that falls as it ages means usage grows faster than what those customers pay.',
         [
           {
-            expr: marginRatioByInfoLabel(
-              LABELS.cohort,
-              marginByCustomer(w30, F),
-              revenueByCustomer(w30, F),
-            ),
+            expr: recorded(RECORD.cohortMarginRatio('30d')),
             legend: cohort,
           },
         ],
@@ -50,7 +45,12 @@ export function cohortsDashboard() {
       barsPanel(
         'Margin by cohort (time range)',
         'Contribution margin in USD of each signup cohort over the selected time range.',
-        [{ expr: marginByInfoLabel(LABELS.cohort, marginByCustomer(R, F)), legend: cohort }],
+        [
+          {
+            expr: marginByInfoLabel(LABELS.cohort, recordedByCustomer.margin(W, F)),
+            legend: cohort,
+          },
+        ],
         USD,
       ),
     )
@@ -61,11 +61,7 @@ export function cohortsDashboard() {
         'Margin / revenue of customers grouped by how many months they have been customers, over the trailing 30 days. Compare month 1 with month 3: a drop from 65% to 35% means pricing does not follow mature usage.',
         [
           {
-            expr: marginRatioByInfoLabel(
-              LABELS.ageMonth,
-              marginByCustomer(w30, F),
-              revenueByCustomer(w30, F),
-            ),
+            expr: recorded(RECORD.ageMonthMarginRatio('30d')),
             legend: age,
           },
         ],
@@ -80,8 +76,8 @@ export function cohortsDashboard() {
           {
             expr: marginRatioByInfoLabel(
               LABELS.ageMonth,
-              marginByCustomer(R, F),
-              revenueByCustomer(R, F),
+              recordedByCustomer.margin(W, F),
+              recordedByCustomer.revenue(W, F),
             ),
             legend: age,
           },

@@ -9,6 +9,7 @@ import type * as cog from '@grafana/grafana-foundation-sdk/cog';
 import { TableSortByFieldStateBuilder } from '@grafana/grafana-foundation-sdk/common';
 import type * as dashboard from '@grafana/grafana-foundation-sdk/dashboard';
 import {
+  CustomVariableBuilder,
   DashboardBuilder,
   DatasourceVariableBuilder,
   QueryVariableBuilder,
@@ -21,7 +22,12 @@ import { DataqueryBuilder, PromQueryFormat } from '@grafana/grafana-foundation-s
 import * as stat from '@grafana/grafana-foundation-sdk/stat';
 import * as table from '@grafana/grafana-foundation-sdk/table';
 import * as timeseries from '@grafana/grafana-foundation-sdk/timeseries';
-import type { Filters } from '../queries/catalog';
+import {
+  type Filters,
+  RECORDED_WINDOWS,
+  type RecordedWindow,
+  WINDOW_VARIABLE,
+} from '../queries/catalog';
 
 /** Name of the datasource variable and of the `__inputs` entry. */
 export const DS_VARIABLE = 'DS_PROMETHEUS';
@@ -74,6 +80,13 @@ export const DASHBOARD_FILTERS: Filters = {
   cohort: '$cohort',
 };
 
+/** The recorded window table and stat panels read (`$window`, default 30d). */
+export const W: RecordedWindow = `$${WINDOW_VARIABLE}`;
+/** Default of the window variable. */
+export const DEFAULT_WINDOW = '30d';
+/** Rows of the per-customer table (the worst customers by margin). */
+export const TABLE_ROWS = 200;
+
 export const USD = 'currencyUSD';
 export const PERCENT = 'percentunit';
 
@@ -87,6 +100,18 @@ export function newDashboard(uid: string, title: string, description: string): D
     .timezone('utc')
     .withVariable(
       new DatasourceVariableBuilder(DS_VARIABLE).label('Data source').type('prometheus'),
+    )
+    .withVariable(
+      new CustomVariableBuilder(WINDOW_VARIABLE)
+        .label('Window')
+        .description(
+          'Window of the table and stat panels, ending at the end of the time range: the recording rules compute these windows once (1h and 1d every minute, 7d and 30d every 4 minutes), so the panels answer in well under a second at 10,000 customers. Time series panels follow the time range.',
+        )
+        .values(RECORDED_WINDOWS.join(','))
+        .current({ selected: true, text: DEFAULT_WINDOW, value: DEFAULT_WINDOW })
+        .options(
+          RECORDED_WINDOWS.map((w) => ({ selected: w === DEFAULT_WINDOW, text: w, value: w })),
+        ),
     );
   for (const v of Object.values(VARIABLES)) {
     const query = `label_values(${v.metric.promName}, ${v.labelName})`;

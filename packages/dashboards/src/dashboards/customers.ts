@@ -1,18 +1,5 @@
 import { LABELS } from '@ai-margin/conventions';
-import {
-  allocatedFixedCost,
-  costByCustomer,
-  costByFeature,
-  costByModel,
-  costRatePerHour,
-  costToServeOf,
-  marginOf,
-  marginRatioOf,
-  DASHBOARD_RANGE as R,
-  requestsByCustomer,
-  revenueByCustomer,
-  tokensPerRequestByCustomer,
-} from '../queries/catalog';
+import { costRatePerHour, recordedByCustomer, topSeries, worstCustomers } from '../queries/catalog';
 import {
   barsPanel,
   DASHBOARD_FILTERS as F,
@@ -21,33 +8,40 @@ import {
   newDashboard,
   PERCENT,
   row,
+  TABLE_ROWS,
   tablePanel,
   timeseriesPanel,
   UIDS,
   USD,
+  W,
 } from './common';
 
 export function customersDashboard() {
-  const revenue = revenueByCustomer(R, F);
-  const cost = costByCustomer(R, F);
-  const margin = marginOf(revenue, cost);
+  const margin = recordedByCustomer.margin(W, F);
+  const rows = (expr: string) => worstCustomers(expr, margin, TABLE_ROWS);
   const customersTable = tablePanel(
     'Customers by margin',
-    'One row per customer over the time range, worst margin first. Margin = revenue - variable cost; negative margins are red. Cost to serve adds fixed costs allocated by driver share. Click a customer to drill down.',
+    `The ${TABLE_ROWS} customers with the worst margin over the window (pick customers with the Customer variable to see others), worst first.` +
+      '  Margin = revenue - variable cost; negative margins are red. Cost to serve adds fixed costs allocated by driver share. Click a customer to drill down.',
     LABELS.customer,
     'Customer',
     [
-      { expr: margin, name: 'Margin', unit: USD, signColours: true },
-      { expr: marginRatioOf(margin, revenue), name: 'Margin %', unit: PERCENT, signColours: true },
-      { expr: revenue, name: 'Revenue', unit: USD },
-      { expr: cost, name: 'Variable cost', unit: USD },
+      { expr: rows(margin), name: 'Margin', unit: USD, signColours: true },
       {
-        expr: costToServeOf(cost, allocatedFixedCost(R, F)),
-        name: 'Cost to serve',
-        unit: USD,
+        expr: rows(recordedByCustomer.marginRatio(W, F)),
+        name: 'Margin %',
+        unit: PERCENT,
+        signColours: true,
       },
-      { expr: requestsByCustomer(R, F), name: 'Requests', unit: 'none' },
-      { expr: tokensPerRequestByCustomer(R, F), name: 'Tokens / request', unit: 'none' },
+      { expr: rows(recordedByCustomer.revenue(W, F)), name: 'Revenue', unit: USD },
+      { expr: rows(recordedByCustomer.cost(W, F)), name: 'Variable cost', unit: USD },
+      { expr: rows(recordedByCustomer.costToServe(W, F)), name: 'Cost to serve', unit: USD },
+      { expr: rows(recordedByCustomer.requests(W, F)), name: 'Requests', unit: 'none' },
+      {
+        expr: rows(recordedByCustomer.tokensPerRequest(W, F)),
+        name: 'Tokens / request',
+        unit: 'none',
+      },
     ],
     { column: 'Margin', desc: false },
   );
@@ -70,7 +64,12 @@ export function customersDashboard() {
       barsPanel(
         'Cost by model',
         'Variable cost of the selected customers over the time range, per provider and model. A customer whose cost sits in the expensive model is a routing candidate.',
-        [{ expr: costByModel(R, F), legend: `{{${LABELS.provider}}} {{${LABELS.model}}}` }],
+        [
+          {
+            expr: recordedByCustomer.costByModel(W, F),
+            legend: `{{${LABELS.provider}}} {{${LABELS.model}}}`,
+          },
+        ],
         USD,
       ),
     )
@@ -78,17 +77,17 @@ export function customersDashboard() {
       barsPanel(
         'Cost by feature',
         'Variable cost of the selected customers over the time range, per product feature.',
-        [{ expr: costByFeature(R, F), legend: `{{${LABELS.feature}}}` }],
+        [{ expr: recordedByCustomer.costByFeature(W, F), legend: `{{${LABELS.feature}}}` }],
         USD,
       ),
     )
     .withPanel(
       timeseriesPanel(
         'Cost per hour by customer',
-        'Hourly variable cost of the selected customers. Spikes here are what the cost-spike alert fires on.',
+        'Hourly variable cost of the selected customers (the 10 most expensive at each point). Spikes here are what the cost-spike alert fires on.',
         [
           {
-            expr: costRatePerHour([LABELS.customer], '$__rate_interval', F),
+            expr: topSeries(10, costRatePerHour([LABELS.customer], '$__rate_interval', F)),
             legend: `{{${LABELS.customer}}}`,
           },
         ],
@@ -99,7 +98,7 @@ export function customersDashboard() {
       barsPanel(
         'Tokens per request',
         'Average tokens (all buckets) per request of the selected customers: the context-window factor. Long contexts cost more than request counts suggest.',
-        [{ expr: tokensPerRequestByCustomer(R, F), legend: `{{${LABELS.customer}}}` }],
+        [{ expr: recordedByCustomer.tokensPerRequest(W, F), legend: `{{${LABELS.customer}}}` }],
         'none',
       ),
     );

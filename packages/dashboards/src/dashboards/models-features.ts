@@ -1,17 +1,5 @@
 import { LABELS } from '@ai-margin/conventions';
-import {
-  cacheHitShare,
-  costByFeature,
-  costByModel,
-  costPerUseByFeature,
-  costRatePerHour,
-  effectivePricePerMTokens,
-  featureCostShare,
-  featureRequestShare,
-  DASHBOARD_RANGE as R,
-  requestsByFeature,
-  tokensByModelAndType,
-} from '../queries/catalog';
+import { costRatePerHour, recordedUsage } from '../queries/catalog';
 import {
   barsPanel,
   DASHBOARD_FILTERS as F,
@@ -23,6 +11,7 @@ import {
   timeseriesPanel,
   UIDS,
   USD,
+  W,
 } from './common';
 
 export function modelsFeaturesDashboard() {
@@ -37,7 +26,7 @@ export function modelsFeaturesDashboard() {
       barsPanel(
         'Cost by model',
         'Variable cost per provider and model over the time range. Model choice usually dominates AI cost: a cheaper model for the biggest bar moves margin most.',
-        [{ expr: costByModel(R, F), legend: pm }],
+        [{ expr: recordedUsage.costByModel(W, F), legend: pm }],
         USD,
         8,
       ),
@@ -46,7 +35,7 @@ export function modelsFeaturesDashboard() {
       barsPanel(
         'Effective price per 1M tokens',
         'Cost divided by tokens (all buckets) per model, in USD per million tokens. Lower than the list price when cache reads are common; higher with long-context tiers.',
-        [{ expr: effectivePricePerMTokens(R, F), legend: pm }],
+        [{ expr: recordedUsage.effectivePricePerMTokens(W, F), legend: pm }],
         USD,
         8,
       ),
@@ -55,7 +44,7 @@ export function modelsFeaturesDashboard() {
       barsPanel(
         'Prompt cache hit share',
         'Share of input-side tokens read from the prompt cache per model. Cache reads are billed at a fraction of the input price.',
-        [{ expr: cacheHitShare(R, F), legend: pm }],
+        [{ expr: recordedUsage.cacheHitShare(W, F), legend: pm }],
         PERCENT,
         8,
       ),
@@ -77,7 +66,12 @@ export function modelsFeaturesDashboard() {
       barsPanel(
         'Tokens by model and bucket',
         'Tokens per model split into non-overlapping buckets (input, cache_read, cache_write_5m, cache_write_1h, output, reasoning) over the time range.',
-        [{ expr: tokensByModelAndType(R, F), legend: `${pm} {{${LABELS.tokenType}}}` }],
+        [
+          {
+            expr: recordedUsage.tokensByModelAndType(W, F),
+            legend: `${pm} {{${LABELS.tokenType}}}`,
+          },
+        ],
         'none',
       ),
     )
@@ -89,11 +83,11 @@ export function modelsFeaturesDashboard() {
         LABELS.feature,
         'Feature',
         [
-          { expr: costByFeature(R, F), name: 'Cost', unit: USD },
-          { expr: requestsByFeature(R, F), name: 'Uses', unit: 'none' },
-          { expr: costPerUseByFeature(R, F), name: 'Cost per use', unit: USD },
-          { expr: featureCostShare(R, F), name: 'Share of cost', unit: PERCENT },
-          { expr: featureRequestShare(R, F), name: 'Share of uses', unit: PERCENT },
+          { expr: recordedUsage.costByFeature(W, F), name: 'Cost', unit: USD },
+          { expr: recordedUsage.requestsByFeature(W, F), name: 'Uses', unit: 'none' },
+          { expr: recordedUsage.costPerUseByFeature(W, F), name: 'Cost per use', unit: USD },
+          { expr: recordedUsage.featureCostShare(W, F), name: 'Share of cost', unit: PERCENT },
+          { expr: recordedUsage.featureRequestShare(W, F), name: 'Share of uses', unit: PERCENT },
         ],
         { column: 'Cost', desc: true },
       ),

@@ -1,22 +1,16 @@
 import { LABELS } from '@ai-margin/conventions';
 import {
-  costByCustomer,
   costRatePerHour,
-  llmShareOfCost,
-  marginByCustomer,
-  marginOf,
-  marginRatioOf,
   priceBookAgeDays,
   DASHBOARD_RANGE as R,
+  recordedByCustomer,
+  recordedUsage,
   rejectedAmounts,
-  revenueByCustomer,
   revenueRatePerHour,
   sdkCoverage,
   top20CostShare,
-  totalCost,
   underwaterCount,
   unpricedRequests,
-  unpricedShare,
 } from '../queries/catalog';
 import { sumBy } from '../queries/promql';
 import {
@@ -31,16 +25,14 @@ import {
   timeseriesPanel,
   UIDS,
   USD,
+  W,
 } from './common';
 
 export function overviewDashboard() {
-  const revenue = sumBy([], revenueByCustomer(R, F));
-  const cost = totalCost(R, F);
-  const margin = sumBy([], marginByCustomer(R, F));
-  const ratio = marginRatioOf(
-    marginOf(revenueByCustomer(R, F), costByCustomer(R, F)),
-    revenueByCustomer(R, F),
-  );
+  const revenue = sumBy([], recordedByCustomer.revenue(W, F));
+  const cost = sumBy([], recordedByCustomer.cost(W, F));
+  const margin = sumBy([], recordedByCustomer.margin(W, F));
+  const ratio = recordedByCustomer.marginRatio(W, F);
   const b = newDashboard(
     UIDS.overview,
     'ai-margin / Overview',
@@ -83,7 +75,7 @@ export function overviewDashboard() {
       statPanel(
         'Customers under water',
         'Number of customers whose margin over the time range is negative (they cost more than they pay). See the Customers dashboard for who.',
-        underwaterCount(marginByCustomer(R, F)),
+        underwaterCount(recordedByCustomer.margin(W, F)),
         'none',
       ),
     )
@@ -91,7 +83,7 @@ export function overviewDashboard() {
       statPanel(
         'Top 20% customers share of cost',
         'Share of variable cost carried by the 20% most expensive customers. 60-80% is typical of usage-based AI products; higher means a few customers drive your bill.',
-        top20CostShare(costByCustomer(R, F)),
+        top20CostShare(recordedByCustomer.cost(W, F)),
         PERCENT,
       ),
     )
@@ -99,7 +91,7 @@ export function overviewDashboard() {
       statPanel(
         'LLM share of variable cost',
         'Share of variable cost that comes from LLM calls (the rest from cost rules such as vector queries). Usually 70-90%: model choice dominates margin.',
-        llmShareOfCost(R, F),
+        recordedUsage.llmShareOfCost(W, F),
         PERCENT,
       ),
     )
@@ -107,7 +99,7 @@ export function overviewDashboard() {
       statPanel(
         'Unpriced requests',
         'Share of LLM calls that could not be priced (unknown model, no price period). Their cost is missing from every figure here: keep this at 0.',
-        unpricedShare(R, F),
+        recordedUsage.unpricedShare(W, F),
         PERCENT,
       ),
     )

@@ -545,3 +545,184 @@ export const WHATIF_DAILY = {
   mrr: (): string =>
     maxBy([L.customer, L.plan], `last_over_time(${METRICS.customerMrr.promName}[1d])`),
 } as const;
+
+// ---- recorded windows (scale) -------------------------------------------------------------
+//
+// At thousands of customers, `increase(raw[30d])` at query time reads every sample of every
+// series in the window: seconds to a minute per panel. The recording rules compute each window
+// once (per customer, per model and feature, per customer and model/feature for drill-downs) and
+// the panels read their latest value. The names below are the rules' outputs; `w` is a window
+// name (`30d`) or the dashboards' `$window` variable.
+
+/** Grafana variable that picks the recorded window of table and stat panels. */
+export const WINDOW_VARIABLE = 'window';
+/** The windows the rules record and the `$window` variable offers. */
+export const RECORDED_WINDOWS = ['1h', '1d', '7d', '30d'] as const satisfies readonly WindowName[];
+export type RecordedWindow = (typeof RECORDED_WINDOWS)[number] | `$${typeof WINDOW_VARIABLE}`;
+
+/** Recording-rule output names (used by the rules, the panels, alerts and tests). */
+export const RECORD = {
+  cost: (w: RecordedWindow) => `customer:ai_margin_cost_usd:increase${w}`,
+  usageRevenue: (w: RecordedWindow) => `customer:ai_margin_usage_revenue_usd:increase${w}`,
+  revenue: (w: RecordedWindow) => `customer:ai_margin_revenue_usd:${w}`,
+  margin: (w: RecordedWindow) => `customer:ai_margin_margin_usd:${w}`,
+  marginRatio: (w: RecordedWindow) => `customer:ai_margin_margin_ratio:${w}`,
+  fixedAllocated: (w: RecordedWindow) => `customer:ai_margin_fixed_cost_allocated_usd:${w}`,
+  costToServe: (w: RecordedWindow) => `customer:ai_margin_cost_to_serve_usd:${w}`,
+  top20CostShare: (w: RecordedWindow) => `ai_margin:top20_cost_share:${w}`,
+  marginBands: (w: RecordedWindow) => `ai_margin:customers_by_margin_band:${w}`,
+  underwater: (w: RecordedWindow) => `ai_margin:underwater_customers:${w}`,
+  cohortMarginRatio: (w: RecordedWindow) => `cohort:ai_margin_margin_ratio:${w}`,
+  cohortMargin: (w: RecordedWindow) => `cohort:ai_margin_margin_usd:${w}`,
+  ageMonthMarginRatio: (w: RecordedWindow) => `age_month:ai_margin_margin_ratio:${w}`,
+  unpricedShare: (w: RecordedWindow) => `ai_margin:unpriced_request_share:${w}`,
+  // scale: the inputs of the dashboards' table and stat panels
+  requests: (w: RecordedWindow) => `customer:ai_margin_requests:increase${w}`,
+  tokens: (w: RecordedWindow) => `customer:ai_margin_tokens:increase${w}`,
+  costDetail: (w: RecordedWindow) => `customer_feature_model:ai_margin_cost_usd:increase${w}`,
+  customerModel: (w: RecordedWindow) => `customer_model:ai_margin_cost_usd:increase${w}`,
+  customerFeature: (w: RecordedWindow) => `customer_feature:ai_margin_cost_usd:increase${w}`,
+  modelFeatureCost: (w: RecordedWindow) => `model_feature:ai_margin_cost_usd:increase${w}`,
+  modelFeatureTokens: (w: RecordedWindow) => `model_feature:ai_margin_tokens:increase${w}`,
+  modelFeatureRequests: (w: RecordedWindow) => `model_feature:ai_margin_requests:increase${w}`,
+} as const;
+
+/** Labels of the rollups. */
+export const ROLLUP_LABELS = {
+  costDetail: [L.customer, L.feature, L.provider, L.model, L.costType],
+  customerModel: [L.customer, L.provider, L.model],
+  customerFeature: [L.customer, L.feature],
+  modelFeatureCost: [L.provider, L.model, L.feature, L.costType],
+  modelFeatureTokens: [L.provider, L.model, L.feature, L.tokenType],
+  modelFeatureRequests: [L.provider, L.model, L.feature, L.priced],
+} as const;
+
+/**
+ * Rule evaluations are this far apart at most (the long-window group runs every 4m);
+ * panels read the latest value within twice that, so a query that runs while an evaluation
+ * is under way (or on Prometheus, whose lookback is 5m) still sees the previous one.
+ */
+export const RECORDED_LOOKBACK = '10m';
+
+/** The latest value of a recording rule's output: `last_over_time(name{m}[10m])`. */
+export function recorded(name: string, m: readonly Matcher[] = []): string {
+  return `last_over_time(${selector(name, m)}[${RECORDED_LOOKBACK}])`;
+}
+
+/** Customer, plan and cohort filters on a per-customer recorded series. */
+function customerRecorded(name: string, f: Filters): string {
+  const m: Matcher[] = [];
+  if (f.customer !== undefined) m.push(re(L.customer, f.customer));
+  if (f.excludeCustomer !== undefined) m.push(nre(L.customer, f.excludeCustomer));
+  return restrictByInfo(recorded(name, m), f);
+}
+
+/** Feature, model and provider filters on a model/feature rollup. */
+function usageRecorded(name: string, f: Filters, extra: readonly Matcher[] = []): string {
+  const m: Matcher[] = [];
+  if (f.feature !== undefined) m.push(re(L.feature, f.feature));
+  if (f.model !== undefined) m.push(re(L.model, f.model));
+  if (f.provider !== undefined) m.push(re(L.provider, f.provider));
+  return recorded(name, [...m, ...extra]);
+}
+
+/**
+ * Per-customer figures over a recorded window. Filters: customer, plan, cohort (the per-customer
+ * rules sum every feature and model: a customer's margin is the whole customer's).
+ */
+export const recordedByCustomer = {
+  cost: (w: RecordedWindow, f: Filters = {}) =>
+    sumBy([L.customer], customerRecorded(RECORD.cost(w), f)),
+  revenue: (w: RecordedWindow, f: Filters = {}) =>
+    sumBy([L.customer], customerRecorded(RECORD.revenue(w), f)),
+  margin: (w: RecordedWindow, f: Filters = {}) =>
+    sumBy([L.customer], customerRecorded(RECORD.margin(w), f)),
+  marginRatio: (w: RecordedWindow, f: Filters = {}) =>
+    sumBy([L.customer], customerRecorded(RECORD.marginRatio(w), f)),
+  costToServe: (w: RecordedWindow, f: Filters = {}) =>
+    sumBy([L.customer], customerRecorded(RECORD.costToServe(w), f)),
+  requests: (w: RecordedWindow, f: Filters = {}) =>
+    sumBy([L.customer], customerRecorded(RECORD.requests(w), f)),
+  tokensPerRequest: (w: RecordedWindow, f: Filters = {}) =>
+    `${sumBy([L.customer], customerRecorded(RECORD.tokens(w), f))} / (${sumBy([L.customer], customerRecorded(RECORD.requests(w), f))} > 0)`,
+  /** Cost of the selected customers per provider and model (drill-down). */
+  costByModel: (w: RecordedWindow, f: Filters = {}) =>
+    sumBy(
+      [L.provider, L.model],
+      usageRecorded(RECORD.customerModel(w), { ...f, feature: undefined }, customerMatchers(f)),
+    ),
+  /** Cost of the selected customers per feature (drill-down). */
+  costByFeature: (w: RecordedWindow, f: Filters = {}) =>
+    sumBy(
+      [L.feature],
+      usageRecorded(RECORD.customerFeature(w), { feature: f.feature }, customerMatchers(f)),
+    ),
+};
+
+function customerMatchers(f: Filters): Matcher[] {
+  return f.customer === undefined ? [] : [re(L.customer, f.customer)];
+}
+
+/**
+ * The table's worst `n` customers by margin: `x and on (customer_id) bottomk(n, margin)`, so
+ * every column of a table holds the same rows (Grafana cannot show 10,000 rows usefully).
+ */
+export function worstCustomers(expr: string, margin: string, n: number): string {
+  return `${paren(expr)} and on (${L.customer}) bottomk(${n}, ${paren(margin)})`;
+}
+
+/** Whole-business and model/feature figures over a recorded window (feature/model/provider filters). */
+export const recordedUsage = {
+  totalCost: (w: RecordedWindow, f: Filters = {}) =>
+    sumBy([], usageRecorded(RECORD.modelFeatureCost(w), f)),
+  costByModel: (w: RecordedWindow, f: Filters = {}) =>
+    sumBy([L.provider, L.model], usageRecorded(RECORD.modelFeatureCost(w), f)),
+  costByFeature: (w: RecordedWindow, f: Filters = {}) =>
+    sumBy([L.feature], usageRecorded(RECORD.modelFeatureCost(w), f)),
+  requestsByFeature: (w: RecordedWindow, f: Filters = {}) =>
+    sumBy([L.feature], usageRecorded(RECORD.modelFeatureRequests(w), f)),
+  costPerUseByFeature: (w: RecordedWindow, f: Filters = {}) =>
+    `${recordedUsage.costByFeature(w, f)} / (${recordedUsage.requestsByFeature(w, f)} > 0)`,
+  featureCostShare: (w: RecordedWindow, f: Filters = {}) =>
+    `${recordedUsage.costByFeature(w, f)} / on () group_left () (${recordedUsage.totalCost(w, f)} > 0)`,
+  featureRequestShare: (w: RecordedWindow, f: Filters = {}) =>
+    `${recordedUsage.requestsByFeature(w, f)} / on () group_left () (${sumBy([], usageRecorded(RECORD.modelFeatureRequests(w), f))} > 0)`,
+  effectivePricePerMTokens: (w: RecordedWindow, f: Filters = {}) =>
+    `${recordedUsage.costByModel(w, f)} / (${sumBy([L.provider, L.model], usageRecorded(RECORD.modelFeatureTokens(w), f))} > 0) * 1000000`,
+  cacheHitShare: (w: RecordedWindow, f: Filters = {}) => {
+    const read = sumBy(
+      [L.provider, L.model],
+      usageRecorded(RECORD.modelFeatureTokens(w), f, [eq(L.tokenType, 'cache_read')]),
+    );
+    const input = sumBy(
+      [L.provider, L.model],
+      usageRecorded(RECORD.modelFeatureTokens(w), f, [
+        re(L.tokenType, 'input|cache_read|cache_write_5m|cache_write_1h'),
+      ]),
+    );
+    return `${read} / (${input} > 0)`;
+  },
+  tokensByModelAndType: (w: RecordedWindow, f: Filters = {}) =>
+    sumBy([L.provider, L.model, L.tokenType], usageRecorded(RECORD.modelFeatureTokens(w), f)),
+  llmShareOfCost: (w: RecordedWindow, f: Filters = {}) =>
+    `${sumBy([], usageRecorded(RECORD.modelFeatureCost(w), f, [eq(L.costType, 'llm')]))} / (${recordedUsage.totalCost(w, f)} > 0)`,
+  unpricedShare: (w: RecordedWindow, f: Filters = {}) =>
+    `(${sumBy([], usageRecorded(RECORD.modelFeatureRequests(w), f, [eq(L.priced, 'false')]))} or vector(0)) / (${sumBy([], usageRecorded(RECORD.modelFeatureRequests(w), f))} > 0)`,
+};
+
+/** Rule expressions of the rollups (raw series -> recorded window). */
+export const rollupExpr = {
+  costDetail: (w: Window) => increaseBy(METRICS.cost, ROLLUP_LABELS.costDetail, w, {}),
+  fromCostDetail: (detail: string, by: readonly string[]) => sumBy(by, detail),
+  requestsByCustomer: (w: Window) => increaseBy(METRICS.requests, [L.customer], w, {}),
+  tokensByCustomer: (w: Window) => increaseBy(METRICS.tokens, [L.customer], w, {}),
+  modelFeatureTokens: (w: Window) =>
+    increaseBy(METRICS.tokens, ROLLUP_LABELS.modelFeatureTokens, w, {}),
+  modelFeatureRequests: (w: Window) =>
+    increaseBy(METRICS.requests, ROLLUP_LABELS.modelFeatureRequests, w, {}),
+};
+
+/** The `n` largest series at each point of a time series panel (10,000 lines help no one). */
+export function topSeries(n: number, expr: string): string {
+  return `topk(${n}, ${paren(expr)})`;
+}

@@ -6,7 +6,6 @@
 import { LABELS } from '@ai-margin/conventions';
 import {
   allocatedFixedCost,
-  costByCustomer,
   costToServeOf,
   marginByInfoLabel,
   marginDistribution,
@@ -14,7 +13,10 @@ import {
   marginRatioByInfoLabel,
   marginRatioOf,
   mrrProrated,
+  RECORD,
+  ROLLUP_LABELS,
   revenueOf,
+  rollupExpr,
   top20CostShare,
   underwaterCount,
   unpricedShare,
@@ -34,23 +36,8 @@ export interface RuleGroup {
   readonly rules: readonly RecordingRule[];
 }
 
-/** Names of the recording rules, so alerts and tests refer to them without typos. */
-export const RECORD = {
-  cost: (w: WindowName) => `customer:ai_margin_cost_usd:increase${w}`,
-  usageRevenue: (w: WindowName) => `customer:ai_margin_usage_revenue_usd:increase${w}`,
-  revenue: (w: WindowName) => `customer:ai_margin_revenue_usd:${w}`,
-  margin: (w: WindowName) => `customer:ai_margin_margin_usd:${w}`,
-  marginRatio: (w: WindowName) => `customer:ai_margin_margin_ratio:${w}`,
-  fixedAllocated: (w: WindowName) => `customer:ai_margin_fixed_cost_allocated_usd:${w}`,
-  costToServe: (w: WindowName) => `customer:ai_margin_cost_to_serve_usd:${w}`,
-  top20CostShare: (w: WindowName) => `ai_margin:top20_cost_share:${w}`,
-  marginBands: (w: WindowName) => `ai_margin:customers_by_margin_band:${w}`,
-  underwater: (w: WindowName) => `ai_margin:underwater_customers:${w}`,
-  cohortMarginRatio: (w: WindowName) => `cohort:ai_margin_margin_ratio:${w}`,
-  cohortMargin: (w: WindowName) => `cohort:ai_margin_margin_usd:${w}`,
-  ageMonthMarginRatio: (w: WindowName) => `age_month:ai_margin_margin_ratio:${w}`,
-  unpricedShare: (w: WindowName) => `ai_margin:unpriced_request_share:${w}`,
-} as const;
+/** Names of the recording rules (defined in the catalog, next to the panels that read them). */
+export { RECORD };
 
 /** Windows that get per-customer rules, and those that also get business-wide rules. */
 export const CUSTOMER_WINDOWS: readonly WindowName[] = ['1h', '1d', '7d', '30d'];
@@ -59,8 +46,28 @@ export const COHORT_WINDOWS: readonly WindowName[] = ['30d'];
 
 function customerRules(w: WindowName): RecordingRule[] {
   const win = WINDOWS[w];
+  const detail = RECORD.costDetail(w);
+  const R = ROLLUP_LABELS;
   return [
-    { record: RECORD.cost(w), expr: costByCustomer(win) },
+    // One pass over the raw cost series; the other cost views sum this rollup.
+    { record: detail, expr: rollupExpr.costDetail(win) },
+    { record: RECORD.cost(w), expr: rollupExpr.fromCostDetail(detail, [LABELS.customer]) },
+    {
+      record: RECORD.customerModel(w),
+      expr: rollupExpr.fromCostDetail(detail, R.customerModel),
+    },
+    {
+      record: RECORD.customerFeature(w),
+      expr: rollupExpr.fromCostDetail(detail, R.customerFeature),
+    },
+    {
+      record: RECORD.modelFeatureCost(w),
+      expr: rollupExpr.fromCostDetail(detail, R.modelFeatureCost),
+    },
+    { record: RECORD.requests(w), expr: rollupExpr.requestsByCustomer(win) },
+    { record: RECORD.tokens(w), expr: rollupExpr.tokensByCustomer(win) },
+    { record: RECORD.modelFeatureRequests(w), expr: rollupExpr.modelFeatureRequests(win) },
+    { record: RECORD.modelFeatureTokens(w), expr: rollupExpr.modelFeatureTokens(win) },
     { record: RECORD.usageRevenue(w), expr: usageRevenueByCustomer(win) },
     { record: RECORD.revenue(w), expr: revenueOf(RECORD.usageRevenue(w), mrrProrated(win)) },
     { record: RECORD.margin(w), expr: marginOf(RECORD.revenue(w), RECORD.cost(w)) },
@@ -100,10 +107,23 @@ function cohortRules(w: WindowName): RecordingRule[] {
  * recording rules come after them in the same group.
  */
 export function recordingRuleGroups(): RuleGroup[] {
-  const rules: RecordingRule[] = [];
-  for (const w of CUSTOMER_WINDOWS) rules.push(...customerRules(w));
-  for (const w of BUSINESS_WINDOWS) rules.push(...businessRules(w));
-  for (const w of COHORT_WINDOWS) rules.push(...cohortRules(w));
-  rules.push({ record: RECORD.unpricedShare('1h'), expr: unpricedShare(WINDOWS['1h']) });
-  return [{ name: 'ai_margin_recording', interval: '1m', rules }];
+  const short: RecordingRule[] = [];
+  const long: RecordingRule[] = [];
+  for (const w of CUSTOMER_WINDOWS)
+    (LONG_WINDOWS.includes(w) ? long : short).push(...customerRules(w));
+  for (const w of BUSINESS_WINDOWS)
+    (LONG_WINDOWS.includes(w) ? long : short).push(...businessRules(w));
+  for (const w of COHORT_WINDOWS) (LONG_WINDOWS.includes(w) ? long : short).push(...cohortRules(w));
+  short.push({ record: RECORD.unpricedShare('1h'), expr: unpricedShare(WINDOWS['1h']) });
+  return [
+    { name: 'ai_margin_recording', interval: '1m', rules: short },
+    // 7- and 30-day windows read weeks of samples: every 4 minutes is fresh enough for a
+    // 30-day figure and keeps evaluation cheap (panels read the latest value within 10m). Not
+    // 5m: vmalert looks back 5m (-datasource.queryStep), so a rule reading another rule's
+    // previous output (written one evaluation earlier by remote write) would miss it.
+    { name: 'ai_margin_recording_long', interval: '4m', rules: long },
+  ];
 }
+
+/** Windows evaluated in the 5-minute group. */
+export const LONG_WINDOWS: readonly WindowName[] = ['7d', '30d'];

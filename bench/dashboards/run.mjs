@@ -1,0 +1,548 @@
+#!/usr/bin/env node
+// Dashboard scale benchmark: generates the history of N customers over D days (every series the
+// processor exports), loads it into real VictoriaMetrics and Prometheus (remote write), lets the
+// real rule evaluators (vmalert; Prometheus' rule manager) evaluate the generated recording
+// rules on it, times every panel query of the generated dashboards the way Grafana sends it
+// (instant targets as instant queries at the end of the range; time series targets as 30-day
+// range queries with a ~45 min step; template variables at their defaults) and prints the
+// slowest queries with their ratio to the budget (1 s instant, 3 s range).
+//
+//   node bench/dashboards/run.mjs --customers 10000 --days 30 [--interval 15m] [--backends vm,prom]
+//        [--generated packages/dashboards/generated] [--baseline <old generated dir>] [--report]
+//        [--json out.json] [--runs 2] [--top 12]
+//
+// --timeout N caps each query at N s (reported as > N s); --attach name=url[,prometheus.yml]
+// runs the phases on a backend that already holds the history.
+// --baseline times an older set of dashboards (raw-series panels, no rules) on the same data
+// before the rules start: the before/after comparison of one load.
+//
+// The binaries come from scripts/backends.sh (cached under .cache/backends).
+import { execFileSync, spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { remoteWrite, remoteWriteBodies, seriesOf } from './history.mjs';
+
+const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
+const BUDGET = { instant: 1, range: 3 };
+
+function parseArgs(argv) {
+  const o = {
+    customers: 1000,
+    days: 7,
+    interval: '15m',
+    backends: 'vm,prom',
+    generated: join(ROOT, 'packages/dashboards/generated'),
+    runs: 2,
+    json: undefined,
+    label: '',
+    baseline: undefined,
+    report: false,
+    top: 12,
+  };
+  for (let i = 0; i < argv.length; i++) {
+    const [flag, inline] = argv[i].split('=', 2);
+    const value = () => inline ?? argv[++i];
+    switch (flag) {
+      case '--customers':
+        o.customers = Number(value());
+        break;
+      case '--days':
+        o.days = Number(value());
+        break;
+      case '--interval':
+        o.interval = value();
+        break;
+      case '--backends':
+        o.backends = value();
+        break;
+      case '--generated':
+        o.generated = resolve(value());
+        break;
+      case '--runs':
+        o.runs = Number(value());
+        break;
+      case '--json':
+        o.json = resolve(value());
+        break;
+      case '--label':
+        o.label = value();
+        break;
+      case '--baseline':
+        o.baseline = resolve(value());
+        break;
+      case '--report':
+        o.report = true;
+        break;
+      case '--timeout':
+        QUERY_TIMEOUT_S = Number(value());
+        break;
+      case '--attach':
+        o.attach = value();
+        break;
+      case '--top':
+        o.top = Number(value());
+        break;
+      default:
+        throw new Error(`unknown flag ${flag}`);
+    }
+  }
+  return o;
+}
+
+const seconds = (d) => {
+  const m = /^(\d+)([smhd])$/.exec(d);
+  if (!m) throw new Error(`bad duration ${d}`);
+  return Number(m[1]) * { s: 1, m: 60, h: 3600, d: 86400 }[m[2]];
+};
+
+function backendPaths() {
+  const out = execFileSync('bash', [join(ROOT, 'scripts/backends.sh')], {
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  const env = {};
+  for (const line of out.split('\n')) {
+    const m = /^export (AI_MARGIN_[A-Z_]+)=(.+)$/.exec(line);
+    if (m) env[m[1]] = m[2];
+  }
+  return env;
+}
+
+function freePort() {
+  return new Promise((res, rej) => {
+    const s = createServer();
+    s.listen(0, '127.0.0.1', () => {
+      const { port } = s.address();
+      s.close(() => res(port));
+    });
+    s.on('error', rej);
+  });
+}
+
+async function waitHttp(url, proc, name, ms = 60_000) {
+  const deadline = Date.now() + ms;
+  for (;;) {
+    try {
+      const r = await fetch(url);
+      if (r.ok) return;
+    } catch {}
+    if (proc.exitCode !== null) throw new Error(`${name} exited:\n${proc.log()}`);
+    if (Date.now() > deadline) throw new Error(`${name} not ready:\n${proc.log()}`);
+    await sleep(100);
+  }
+}
+
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+function start(_name, bin, args) {
+  const p = spawn(bin, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+  let log = '';
+  const keep = (c) => {
+    log = (log + c.toString()).slice(-20_000);
+  };
+  p.stdout.on('data', keep);
+  p.stderr.on('data', keep);
+  p.log = () => log;
+  p.stopped = new Promise((r) => p.once('exit', r));
+  p.stop = async () => {
+    if (p.exitCode === null) {
+      p.kill('SIGTERM');
+      await p.stopped;
+    }
+  };
+  return p;
+}
+
+function ruleFiles(generated) {
+  const dir = join(generated, 'rules');
+  return readdirSync(dir)
+    .filter((f) => f.endsWith('.yml'))
+    .sort()
+    .map((f) => join(dir, f));
+}
+
+/** Panel targets of the dashboards, with each dashboard's variable defaults (as Grafana fills them). */
+function panelTargets(generated) {
+  const dir = join(generated, 'dashboards');
+  const out = [];
+  for (const file of readdirSync(dir)
+    .filter((f) => f.endsWith('.json'))
+    .sort()) {
+    const d = JSON.parse(readFileSync(join(dir, file), 'utf8'));
+    const vars = {};
+    for (const v of d.templating?.list ?? []) {
+      const cur = v.current?.value;
+      const val = Array.isArray(cur) ? cur[0] : cur;
+      if (val === undefined || val === '$__all') vars[v.name] = v.allValue ?? '.*';
+      else vars[v.name] = String(val);
+    }
+    const walk = (panels) => {
+      for (const p of panels) {
+        if (p.panels) walk(p.panels);
+        for (const t of p.targets ?? []) {
+          if (!t.expr) continue;
+          out.push({
+            key: `${d.uid.replace('ai-margin-', '')}/${p.title}/${t.refId}`,
+            expr: t.expr,
+            instant: t.instant === true && t.range !== true,
+            vars,
+          });
+        }
+      }
+    };
+    walk(d.panels ?? []);
+  }
+  return out;
+}
+
+function substitute(expr, vars, rangeS, rateInterval) {
+  let out = expr
+    .replaceAll('$__range_s', String(rangeS))
+    .replaceAll('$__range_ms', String(rangeS * 1000))
+    .replaceAll('$__range', `${rangeS}s`)
+    .replaceAll('$__rate_interval', rateInterval)
+    .replaceAll('$__interval', rateInterval);
+  out = out.replace(/\$\{(\w+)(?::\w+)?\}|\$(\w+)/g, (_m, a, b) => vars[a ?? b] ?? '.*');
+  return out;
+}
+
+let QUERY_TIMEOUT_S = 600;
+
+async function promQuery(base, path, params) {
+  const t0 = performance.now();
+  let text;
+  try {
+    const r = await fetch(`${base}${path}`, {
+      method: 'POST',
+      body: new URLSearchParams({ ...params, timeout: `${QUERY_TIMEOUT_S}s` }),
+      signal: AbortSignal.timeout(QUERY_TIMEOUT_S * 1000),
+    });
+    text = await r.text();
+  } catch {
+    return { s: QUERY_TIMEOUT_S, series: 0, error: `timeout (> ${QUERY_TIMEOUT_S} s)` };
+  }
+  const s = (performance.now() - t0) / 1000;
+  let series = 0;
+  let error;
+  try {
+    const j = JSON.parse(text);
+    if (j.status !== 'success') error = j.error ?? text.slice(0, 200);
+    else series = j.data.result.length;
+  } catch {
+    error = text.slice(0, 200);
+  }
+  return { s, series, error };
+}
+
+async function flushVm(url) {
+  await fetch(`${url}/internal/force_flush`);
+  await fetch(`${url}/internal/resetRollupResultCache`);
+}
+
+/** Rule groups' last evaluation time and duration, from the evaluator's /api/v1/rules. */
+async function ruleGroups(url) {
+  const r = await fetch(`${url}/api/v1/rules`);
+  const j = await r.json();
+  return j.data.groups.map((g) => ({
+    name: g.name,
+    file: g.file,
+    last: Date.parse(g.lastEvaluation ?? 0) || 0,
+    // Prometheus reports the group's time; vmalert only each rule's (run one after the other).
+    evaluationTime:
+      g.evaluationTime ?? (g.rules ?? []).reduce((a, x) => a + (x.evaluationTime ?? 0), 0),
+    rules: (g.rules ?? []).map((x) => ({
+      name: x.name,
+      last: Date.parse(x.lastEvaluation ?? 0) || 0,
+      evaluationTime: x.evaluationTime,
+      health: x.health,
+      lastError: x.lastError,
+    })),
+  }));
+}
+
+async function waitEvaluated(url, after, name, maxMs) {
+  const deadline = Date.now() + maxMs;
+  for (;;) {
+    const groups = await ruleGroups(url).catch(() => []);
+    // Every rule evaluated since `after` (a group's own timestamp is its start).
+    if (
+      groups.length > 0 &&
+      groups.every((g) => g.last > after && g.rules.every((r) => r.last > after))
+    )
+      return groups;
+    if (Date.now() > deadline)
+      throw new Error(
+        `${name}: rule groups not evaluated after load: ${JSON.stringify(groups.map((g) => [g.name, g.last]))}`,
+      );
+    await sleep(1000);
+  }
+}
+
+async function startVm(env, tmp, lookbackS) {
+  const port = await freePort();
+  const proc = start('victoria-metrics', env.AI_MARGIN_VICTORIA_METRICS, [
+    `-httpListenAddr=127.0.0.1:${port}`,
+    `-storageDataPath=${join(tmp, 'vm')}`,
+    '-retentionPeriod=100y',
+    '-search.latencyOffset=0s',
+    // Samples are --interval apart: look back two of them (Grafana's data source setting too).
+    `-search.maxStalenessInterval=${lookbackS}s`,
+    '-search.maxQueryDuration=10m',
+    '-search.maxUniqueTimeseries=10000000',
+    '-search.maxSamplesPerQuery=10000000000',
+    '-search.maxPointsPerTimeseries=1000000',
+    '-loggerLevel=WARN',
+  ]);
+  const url = `http://127.0.0.1:${port}`;
+  await waitHttp(`${url}/health`, proc, 'victoria-metrics');
+  return { name: 'vm', proc, url, writeUrl: `${url}/api/v1/write` };
+}
+
+async function startProm(env, tmp, days, lookbackS) {
+  const port = await freePort();
+  const cfg = join(tmp, 'prometheus.yml');
+  // Out-of-order window: the history is written in time order, but rule backfills are not.
+  writeFileSync(
+    cfg,
+    `global:\n  evaluation_interval: 1m\nstorage:\n  tsdb:\n    out_of_order_time_window: ${days + 1}d\n`,
+  );
+  const proc = start('prometheus', env.AI_MARGIN_PROMETHEUS, [
+    `--config.file=${cfg}`,
+    `--storage.tsdb.path=${join(tmp, 'prom')}`,
+    '--storage.tsdb.retention.time=100y',
+    `--web.listen-address=127.0.0.1:${port}`,
+    '--web.enable-remote-write-receiver',
+    '--web.enable-lifecycle',
+    '--query.timeout=10m',
+    '--query.max-samples=2000000000',
+    `--query.lookback-delta=${lookbackS}s`,
+    '--log.level=warn',
+  ]);
+  const url = `http://127.0.0.1:${port}`;
+  await waitHttp(`${url}/-/ready`, proc, 'prometheus');
+  return { name: 'prom', proc, url, writeUrl: `${url}/api/v1/write`, cfg };
+}
+
+/** Starts the rule evaluator of a backend on `rules`; returns a stop function and its API URL. */
+async function startRules(env, b, rules) {
+  const loaded = Date.now();
+  if (b.name === 'vm') {
+    const port = await freePort();
+    const proc = start('vmalert', env.AI_MARGIN_VMALERT, [
+      ...rules.map((f) => `-rule=${f}`),
+      `-datasource.url=${b.url}`,
+      `-remoteWrite.url=${b.url}`,
+      '-remoteWrite.flushInterval=500ms',
+      `-httpListenAddr=127.0.0.1:${port}`,
+      '-rule.evalDelay=0s',
+      '-external.url=http://127.0.0.1',
+      '-notifier.blackhole',
+      '-loggerLevel=WARN',
+    ]);
+    const url = `http://127.0.0.1:${port}`;
+    await waitHttp(`${url}/-/ready`, proc, 'vmalert');
+    // A rule that reads another rule's output sees it one evaluation later (vmalert writes it
+    // back by remote write): wait for a second evaluation of every rule (5 min for the long group).
+    const first = await waitEvaluated(url, loaded, 'vmalert', 30 * 60_000);
+    const firstDone = Date.now();
+    process.stdout.write(
+      `vm: first evaluation: ${first.map((g) => `${g.name} ${g.evaluationTime.toFixed(2)} s`).join(', ')}; waiting for the second\n`,
+    );
+    const groups = await waitEvaluated(url, firstDone, 'vmalert', 30 * 60_000);
+    await sleep(2000);
+    await flushVm(b.url);
+    return { groups, stop: () => proc.stop() };
+  }
+  const text = readFileSync(b.cfg, 'utf8');
+  writeFileSync(b.cfg, `${text}rule_files:\n${rules.map((f) => `  - ${f}\n`).join('')}`);
+  const r = await fetch(`${b.url}/-/reload`, { method: 'POST' });
+  if (!r.ok) throw new Error(`prometheus reload: ${r.status} ${await r.text()}`);
+  const groups = await waitEvaluated(b.url, loaded, 'prometheus', 30 * 60_000);
+  return { groups, stop: async () => {} };
+}
+
+async function timePanels(b, targets, o, rangeS, step, rateInterval) {
+  const at = Date.now() / 1000;
+  const out = [];
+  for (const t of targets) {
+    const q = substitute(t.expr, t.vars, rangeS, rateInterval);
+    const runs = [];
+    for (let i = 0; i < o.runs; i++) {
+      if (b.name === 'vm') await fetch(`${b.url}/internal/resetRollupResultCache`);
+      runs.push(
+        t.instant
+          ? await promQuery(b.url, '/api/v1/query', { query: q, time: String(at) })
+          : await promQuery(b.url, '/api/v1/query_range', {
+              query: q,
+              start: String(at - rangeS),
+              end: String(at),
+              step: String(step),
+            }),
+      );
+    }
+    const s = Math.max(...runs.map((r) => r.s));
+    const kind = t.instant ? 'instant' : 'range';
+    out.push({
+      key: t.key,
+      kind,
+      s,
+      series: runs[0].series,
+      error: runs.find((r) => r.error)?.error,
+      ratio: s / BUDGET[kind],
+    });
+  }
+  return out;
+}
+
+function timeReport(b, o) {
+  if (!existsSync(join(ROOT, 'packages/cli/dist/main.js'))) return 'not built (npm run build)';
+  const t0 = performance.now();
+  try {
+    execFileSync(
+      process.execPath,
+      [
+        join(ROOT, 'packages/cli/bin/ai-margin.js'),
+        'report',
+        '--url',
+        b.url,
+        '--window',
+        `${o.days}d`,
+        '--json',
+      ],
+      { stdio: ['ignore', 'ignore', 'pipe'], timeout: 600_000 },
+    );
+    return (performance.now() - t0) / 1000;
+  } catch (err) {
+    return `failed: ${String(err).slice(0, 200)}`;
+  }
+}
+
+async function main() {
+  const o = parseArgs(process.argv.slice(2));
+  const env = backendPaths();
+  const intervalMs = seconds(o.interval) * 1000;
+  const endMs = Math.floor(Date.now() / intervalMs) * intervalMs;
+  const startMs = endMs - o.days * 86_400_000;
+  const series = seriesOf({ customers: o.customers, startMs, endMs, extraLabels: {} });
+  const rangeS = o.days * 86400;
+  const step = Math.max(60, Math.round(rangeS / 960));
+  // Grafana: max($__interval + scrape interval, 4 x scrape interval), with the data source's
+  // scrape interval set to the history's sample interval.
+  const rateInterval = `${Math.max(step + intervalMs / 1000, (4 * intervalMs) / 1000)}s`;
+  const targets = panelTargets(o.generated);
+  const baseline = o.baseline ? panelTargets(o.baseline) : [];
+  const rules = ruleFiles(o.generated);
+  process.stdout.write(
+    `history: ${o.customers} customers, ${o.days} days, sample every ${o.interval}, ${series.length} series, ~${Math.round((series.length * (endMs - startMs)) / intervalMs / 1e6)}M samples; ${targets.length} panel queries${o.baseline ? ` (+${baseline.length} baseline)` : ''}; range step ${step}s\n`,
+  );
+  const results = { options: o, series: series.length, backends: {} };
+  const tmp = mkdtempSync(join(tmpdir(), 'ai-margin-bench-'));
+  const backends = [];
+  const phases = { baseline, targets, rules, rangeS, step, rateInterval, results };
+  if (o.attach) {
+    // A backend already holding this history (same --customers/--days/--interval), e.g. one left
+    // running by an interrupted run: `--attach prom=http://127.0.0.1:PORT,/tmp/…/prometheus.yml`.
+    const [name, rest] = o.attach.split('=', 2);
+    const [url, cfg] = rest.split(',');
+    rmSync(tmp, { recursive: true, force: true });
+    await runPhases([{ name, url, writeUrl: `${url}/api/v1/write`, cfg }], env, o, {
+      ...phases,
+      load: 0,
+    });
+    return;
+  }
+  try {
+    for (const name of o.backends.split(','))
+      backends.push(
+        name === 'vm'
+          ? await startVm(env, tmp, (2 * intervalMs) / 1000)
+          : await startProm(env, tmp, o.days, (2 * intervalMs) / 1000),
+      );
+    // One generation, written to every backend.
+    const t0 = performance.now();
+    const bodies = remoteWriteBodies(series, { startMs, endMs, intervalMs });
+    const tee = (function* () {
+      for (const x of bodies) for (const b of backends) yield { ...x, url: b.writeUrl };
+    })();
+    await remoteWrite(tee, 2);
+    for (const b of backends) if (b.name === 'vm') await flushVm(b.url);
+    const load = (performance.now() - t0) / 1000;
+    process.stdout.write(
+      `loaded into ${backends.map((b) => b.name).join(' and ')} in ${load.toFixed(0)} s\n`,
+    );
+    await runPhases(backends, env, o, { ...phases, load });
+  } finally {
+    for (const b of backends) await b.proc.stop();
+    rmSync(tmp, { recursive: true, force: true });
+  }
+}
+
+/** Per backend: the baseline dashboards (no rules), then the rules and the dashboards. */
+async function runPhases(backends, env, o, x) {
+  const { baseline, targets, rules, rangeS, step, rateInterval, load, results } = x;
+  for (const b of backends) {
+    const res = { load, baseline: [], queries: [], rules: [] };
+    results.backends[b.name] = res;
+    if (baseline.length) {
+      res.baseline = await timePanels(b, baseline, o, rangeS, step, rateInterval);
+      printTable(
+        b.name,
+        'before (baseline dashboards, raw series)',
+        res.baseline,
+        [],
+        undefined,
+        o,
+      );
+    }
+    const ev = await startRules(env, b, rules);
+    res.rules = ev.groups;
+    for (const g of res.rules)
+      for (const r of g.rules)
+        if (r.health === 'err' || r.lastError)
+          process.stdout.write(`  rule error ${r.name}: ${r.lastError}\n`);
+    res.queries = await timePanels(b, targets, o, rangeS, step, rateInterval);
+    if (o.report) res.report = timeReport(b, o);
+    await ev.stop();
+    printTable(b.name, o.label || 'dashboards', res.queries, res.rules, res.report, o);
+    if (o.json) writeFileSync(o.json, JSON.stringify(results, null, 2));
+  }
+}
+
+function printTable(backend, label, queries, rules, report, o) {
+  const qs = [...queries].sort((a, b) => b.ratio - a.ratio);
+  const within = (k) =>
+    `${qs.filter((q) => q.kind === k && q.ratio <= 1 && !q.error).length}/${qs.filter((q) => q.kind === k).length}`;
+  const median = (k) => {
+    const v = qs
+      .filter((q) => q.kind === k)
+      .map((q) => q.s)
+      .sort((a, b) => a - b);
+    return v.length ? v[Math.floor(v.length / 2)] : 0;
+  };
+  const max = (k) => Math.max(0, ...qs.filter((q) => q.kind === k).map((q) => q.s));
+  process.stdout.write(
+    `\n== ${backend}: ${label} (${o.customers} customers, ${o.days} d, every ${o.interval}) ==\n` +
+      `within budget: instant ${within('instant')} (median ${median('instant').toFixed(2)} s, max ${max('instant').toFixed(2)} s), range ${within('range')} (median ${median('range').toFixed(2)} s, max ${max('range').toFixed(2)} s)\n` +
+      (report !== undefined
+        ? `ai-margin report --window ${o.days}d: ${typeof report === 'number' ? `${report.toFixed(1)} s` : report}\n`
+        : '') +
+      (rules.length
+        ? `rule evaluation per group: ${rules.map((g) => `${g.name} ${g.evaluationTime.toFixed(2)} s`).join(', ')}\n`
+        : ''),
+  );
+  process.stdout.write(
+    `${'query'.padEnd(78)} ${'kind'.padEnd(7)} ${'s'.padStart(7)} ${'xbudget'.padStart(8)} series\n`,
+  );
+  for (const q of qs.slice(0, o.top))
+    process.stdout.write(
+      `${q.key.slice(0, 78).padEnd(78)} ${q.kind.padEnd(7)} ${q.s.toFixed(2).padStart(7)} ${q.ratio.toFixed(2).padStart(8)} ${q.error ? `ERROR ${q.error.slice(0, 80)}` : q.series}\n`,
+    );
+}
+
+main().catch((err) => {
+  console.error(err);
+  process.exit(1);
+});
