@@ -112,5 +112,13 @@ export const ATTR_AI_MARGIN_USAGE_WEB_SEARCH_CALLS = 'ai_margin.usage.server_too
 export const ATTR_AI_MARGIN_USAGE_WEB_FETCH_CALLS = 'ai_margin.usage.server_tool.web_fetch.calls';
 export const ATTR_AI_MARGIN_USAGE_CODE_EXECUTION_CALLS =
   'ai_margin.usage.server_tool.code_execution.calls';
+/**
+ * Audio tokens, a part of `gen_ai.usage.input_tokens` / `output_tokens` (OpenAI
+ * `prompt_tokens_details.audio_tokens`, Gemini `promptTokensDetails` of modality AUDIO). Providers
+ * price audio apart from text; the price book has no audio price yet, so a call with audio tokens
+ * is unpriced rather than priced as text (which would be too cheap).
+ */
+export const ATTR_AI_MARGIN_USAGE_AUDIO_INPUT_TOKENS = 'ai_margin.usage.audio.input_tokens';
+export const ATTR_AI_MARGIN_USAGE_AUDIO_OUTPUT_TOKENS = 'ai_margin.usage.audio.output_tokens';
 /** OpenAI `usage.compute_units` (openai >= 7.8), as reported; not a token count. */
 export const ATTR_AI_MARGIN_USAGE_COMPUTE_UNITS = 'ai_margin.usage.compute_units';

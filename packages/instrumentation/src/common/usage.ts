@@ -5,6 +5,8 @@
  */
 
 import {
+  ATTR_AI_MARGIN_USAGE_AUDIO_INPUT_TOKENS,
+  ATTR_AI_MARGIN_USAGE_AUDIO_OUTPUT_TOKENS,
   ATTR_AI_MARGIN_USAGE_CACHE_WRITE_1H_TOKENS,
   ATTR_AI_MARGIN_USAGE_WEB_FETCH_CALLS,
   ATTR_AI_MARGIN_USAGE_WEB_SEARCH_CALLS,
@@ -33,6 +35,9 @@ export interface GenAIUsage {
   webSearchCalls?: number;
   /** Server-side web fetches (Anthropic `server_tool_use.web_fetch_requests`). */
   webFetchCalls?: number;
+  /** Audio tokens inside `inputTokens` / `outputTokens` (providers price audio apart). */
+  audioInputTokens?: number;
+  audioOutputTokens?: number;
 }
 
 /** A finite non-negative number, else `undefined`. */
@@ -62,4 +67,8 @@ export function setUsageAttributes(span: Span, usage: GenAIUsage): void {
   set(ATTR_GEN_AI_USAGE_REASONING_OUTPUT_TOKENS, usage.reasoningOutputTokens);
   set(ATTR_AI_MARGIN_USAGE_WEB_SEARCH_CALLS, usage.webSearchCalls);
   set(ATTR_AI_MARGIN_USAGE_WEB_FETCH_CALLS, usage.webFetchCalls);
+  // Zero audio is no audio: only a real count goes on the span.
+  if (usage.audioInputTokens) set(ATTR_AI_MARGIN_USAGE_AUDIO_INPUT_TOKENS, usage.audioInputTokens);
+  if (usage.audioOutputTokens)
+    set(ATTR_AI_MARGIN_USAGE_AUDIO_OUTPUT_TOKENS, usage.audioOutputTokens);
 }

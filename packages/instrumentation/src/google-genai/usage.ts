@@ -9,8 +9,9 @@
  * sums the hops' counts into the response the caller gets and keeps the first hop's prompt as
  * `initialPromptTokenCount`; we never see that merged object (one span per hop), and
  * `initialPromptTokenCount` is never read: each hop's prompt is billed, summing is the bill.
- * Per-modality details (`promptTokensDetails`, …) are not mapped: the price book has one
- * input price per model.
+ * Per-modality details: only the AUDIO counts of `promptTokensDetails` /
+ * `candidatesTokensDetails` are mapped (audio is priced apart from text; images and video are
+ * billed at the text rate).
  * Embeddings: `usageMetadata.promptTokenCount` when the SDK passes it on (3.x: Gemini API
  * `batchEmbedContents`, Vertex `embedContent`), else Vertex's `statistics.tokenCount` per
  * embedding, summed (`predict`; 3.x also copies the `embedContent` count there, so only one of
@@ -35,7 +36,23 @@ export function geminiUsage(usageMetadata: unknown): GenAIUsage | undefined {
   }
   if (cached !== undefined) usage.cacheReadInputTokens = cached;
   if (thoughts !== undefined) usage.reasoningOutputTokens = thoughts;
+  const audioIn = audioTokens(usageMetadata.promptTokensDetails);
+  if (audioIn !== undefined) usage.audioInputTokens = audioIn;
+  const audioOut = audioTokens(usageMetadata.candidatesTokensDetails);
+  if (audioOut !== undefined) usage.audioOutputTokens = audioOut;
   return Object.keys(usage).length > 0 ? usage : undefined;
+}
+
+/** Sum of the AUDIO entries of a `ModalityTokenCount[]`, or undefined when there is none. */
+function audioTokens(details: unknown): number | undefined {
+  if (!Array.isArray(details)) return undefined;
+  let total: number | undefined;
+  for (const d of details) {
+    if (!isRecord(d) || d.modality !== 'AUDIO') continue;
+    const n = tokenCount(d.tokenCount);
+    if (n !== undefined) total = (total ?? 0) + n;
+  }
+  return total;
 }
 
 /** Input tokens of an embedding response (see the module comment). */

@@ -59,6 +59,8 @@ function usageOf(
     cacheReadInputTokens: tokenCount(inputDetails.cached_tokens),
     cacheCreationInputTokens: cacheWrites(inputDetails),
     reasoningOutputTokens: tokenCount(outputDetails.reasoning_tokens),
+    audioInputTokens: tokenCount(inputDetails.audio_tokens),
+    audioOutputTokens: tokenCount(outputDetails.audio_tokens),
   };
 }
 

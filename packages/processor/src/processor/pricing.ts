@@ -116,6 +116,7 @@ export class SpanPricer {
     if (
       call.invalidAttribute === undefined &&
       model !== undefined &&
+      call.audioTokens <= 0 &&
       splitReading(call, buckets) === undefined
     ) {
       // Fast path for the common case, a priceable call: the same answer as the general path,
@@ -178,14 +179,19 @@ export class SpanPricer {
         result =
           model === undefined
             ? unpriced(UNPRICED_REASON.unknownModel, 'the span names no model')
-            : priceCall(this.prices.current(), {
-                provider: call.provider,
-                model,
-                at: hrTimeToMs(span.startTime),
-                usage: tokens,
-                serviceTier: call.serviceTier,
-                ...(call.hasToolCalls ? { toolCalls: call.toolCalls } : {}),
-              });
+            : call.audioTokens > 0
+              ? unpriced(
+                  UNPRICED_REASON.noPeriod,
+                  `${call.audioTokens} audio tokens: the price book has no audio price, and priced as text they would be too cheap`,
+                )
+              : priceCall(this.prices.current(), {
+                  provider: call.provider,
+                  model,
+                  at: hrTimeToMs(span.startTime),
+                  usage: tokens,
+                  serviceTier: call.serviceTier,
+                  ...(call.hasToolCalls ? { toolCalls: call.toolCalls } : {}),
+                });
       }
     }
 

@@ -1,5 +1,7 @@
 import {
   ATTR_AI_MARGIN_SERVICE_TIER,
+  ATTR_AI_MARGIN_USAGE_AUDIO_INPUT_TOKENS,
+  ATTR_AI_MARGIN_USAGE_AUDIO_OUTPUT_TOKENS,
   ATTR_AI_MARGIN_USAGE_CACHE_WRITE_1H_TOKENS,
   ATTR_AI_MARGIN_USAGE_CACHE_WRITE_12H_TOKENS,
   ATTR_AI_MARGIN_USAGE_CACHE_WRITE_30M_TOKENS,
@@ -80,6 +82,8 @@ const CACHE_WRITE_30M = ATTR_AI_MARGIN_USAGE_CACHE_WRITE_30M_TOKENS;
 const CACHE_WRITE_12H = ATTR_AI_MARGIN_USAGE_CACHE_WRITE_12H_TOKENS;
 const REASONING = ATTR_GEN_AI_USAGE_REASONING_OUTPUT_TOKENS;
 const WEB_SEARCH_CALLS = ATTR_AI_MARGIN_USAGE_WEB_SEARCH_CALLS;
+const AUDIO_INPUT = ATTR_AI_MARGIN_USAGE_AUDIO_INPUT_TOKENS;
+const AUDIO_OUTPUT = ATTR_AI_MARGIN_USAGE_AUDIO_OUTPUT_TOKENS;
 const WEB_FETCH_CALLS = ATTR_AI_MARGIN_USAGE_WEB_FETCH_CALLS;
 const CODE_EXECUTION_CALLS = ATTR_AI_MARGIN_USAGE_CODE_EXECUTION_CALLS;
 const RESPONSE_MODEL = ATTR_GEN_AI_RESPONSE_MODEL;
@@ -157,6 +161,8 @@ export interface CallReading {
   serviceTier: RequestedServiceTier | undefined;
   /** Some server-tool call count was present (then `toolCalls` holds them, absent ones 0). */
   hasToolCalls: boolean;
+  /** Audio tokens (input + output) the span reports; ABSENT when none is reported. */
+  audioTokens: number;
   /** Reused: read only when `hasToolCalls`. */
   readonly toolCalls: ToolCalls;
   inputTokens: number;
@@ -180,6 +186,7 @@ export function newCallReading(): CallReading {
     invalidAttribute: undefined,
     serviceTier: undefined,
     hasToolCalls: false,
+    audioTokens: ABSENT,
     toolCalls: { webSearch: 0, webFetch: 0, codeExecution: 0 },
     inputTokens: ABSENT,
     outputTokens: ABSENT,
@@ -206,6 +213,7 @@ function startUsage(out: CallReading): void {
   out.cacheWrite12hTokens = ABSENT;
   out.reasoningTokens = ABSENT;
   out.hasToolCalls = false;
+  out.audioTokens = ABSENT;
 }
 
 /** A count as a `RawUsage` field (an invalid one is absent from the usage); notes usage seen. */
@@ -439,6 +447,7 @@ function readSemconv(attrs: Attributes, rawProvider: string, out: CallReading): 
   out.cacheWrite30mTokens = field(out, countOf(out, attrs[CACHE_WRITE_30M], CACHE_WRITE_30M));
   out.cacheWrite12hTokens = field(out, countOf(out, attrs[CACHE_WRITE_12H], CACHE_WRITE_12H));
   readToolCalls(attrs, out);
+  readAudio(attrs, out);
 
   // An operation-less span without usage (e.g. `anthropic.messages.count_tokens`) is not a call.
   if (operation === undefined && !out.hasUsage) return false;
@@ -471,6 +480,14 @@ function readToolCalls(attrs: Attributes, out: CallReading): void {
   calls.webFetch = Math.max(webFetch, 0);
   calls.codeExecution = Math.max(codeExecution, 0);
   out.hasToolCalls = true;
+}
+
+/** Audio token counts (priced apart from text by the providers); an unusable one is invalid. */
+function readAudio(attrs: Attributes, out: CallReading): void {
+  const input = countOf(out, attrs[AUDIO_INPUT], AUDIO_INPUT);
+  const output = countOf(out, attrs[AUDIO_OUTPUT], AUDIO_OUTPUT);
+  if (input === ABSENT && output === ABSENT) return;
+  out.audioTokens = Math.max(input, 0) + Math.max(output, 0);
 }
 
 function member(v: unknown, key: string): unknown {
