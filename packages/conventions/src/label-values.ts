@@ -88,12 +88,12 @@ export const DEFAULT_REVENUE_TYPE = 'usage';
 
 /** Token types that are input to the model (everything but output and reasoning). */
 export const INPUT_TOKEN_TYPES: readonly string[] = [
-  'input',
-  'cache_read',
-  'cache_write_5m',
-  'cache_write_1h',
-  'cache_write_30m',
-  'cache_write_12h',
+  TOKEN_TYPE_LABEL.input,
+  TOKEN_TYPE_LABEL.cacheRead,
+  TOKEN_TYPE_LABEL.cacheWrite5m,
+  TOKEN_TYPE_LABEL.cacheWrite1h,
+  TOKEN_TYPE_LABEL.cacheWrite30m,
+  TOKEN_TYPE_LABEL.cacheWrite12h,
 ];
 
 /** `result` label values of `METRICS.priceBookReloads`. */

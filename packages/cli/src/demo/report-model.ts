@@ -3,7 +3,7 @@
  * revenue, cost and contribution margin; customers under water and why; the margin
  * distribution; cost concentration; cost per model and per feature; cohorts by age month.
  */
-import type { MetricDefinition } from '@ai-margin/conventions';
+import { INPUT_TOKEN_TYPES as INPUT_TYPES, type MetricDefinition } from '@ai-margin/conventions';
 import { LABELS, METRICS, type Sample, type Snapshot, samplesOf } from './snapshot';
 
 export interface ModelContext {
@@ -160,14 +160,7 @@ function perCustomer(samples: readonly Sample[]): Map<string, number> {
   return out;
 }
 
-const INPUT_TOKEN_TYPES = new Set([
-  'input',
-  'cache_read',
-  'cache_write_5m',
-  'cache_write_1h',
-  'cache_write_30m',
-  'cache_write_12h',
-]);
+const INPUT_TOKEN_TYPES = new Set(INPUT_TYPES);
 
 export const HISTOGRAM_EDGES = [-50, -25, 0, 10, 20, 30, 40, 50, 60, 70, 80, 90, 100];
 
