@@ -12,6 +12,7 @@ import {
   bedrockCases,
   type CurrentCase,
   googleCases,
+  litellmCases,
   openaiCases,
 } from './price-current-models.cases';
 
@@ -54,6 +55,10 @@ describe('current models: Google Gemini', () => {
 });
 describe('current models: AWS Bedrock', () => {
   it.each(bedrockCases.map((c) => [c.name, c] as const))('%s', (_n, c) => run(c));
+});
+
+describe('current models taken from LiteLLM (Claude on Vertex, Nova 2 Pro, extra ids)', () => {
+  it.each(litellmCases.map((c) => [c.name, c] as const))('%s', (_n, c) => run(c));
 });
 
 describe('current models: the 2025 "unknown_model" examples are priced now', () => {

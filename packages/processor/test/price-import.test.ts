@@ -257,6 +257,89 @@ describe('price import: readers', () => {
   });
 });
 
+describe('price import: a model only the secondary dataset lists', () => {
+  const genai = readGenaiPrices(JSON.parse(fx('genai-small.json')), 'g.json', 'fx');
+  const litellm = readLitellm(
+    {
+      'vertex_ai/claude-z': {
+        litellm_provider: 'vertex_ai-anthropic_models',
+        mode: 'chat',
+        input_cost_per_token: 3e-6,
+        output_cost_per_token: 1.5e-5,
+        cache_read_input_token_cost: 3e-7,
+      },
+      'gpt-w': {
+        litellm_provider: 'openai',
+        mode: 'chat',
+        input_cost_per_token: 2e-6,
+        output_cost_per_token: 8e-6,
+        cache_creation_input_token_cost: 2.5e-6,
+      },
+    },
+    'l.json',
+    'lfx',
+  );
+  const build = (models: unknown[]) =>
+    buildBook({
+      sources: [genai, litellm],
+      overrides: parseOverrides({ models }, 'o.json'),
+      asOf: '2026-12-01',
+    });
+
+  it('enters the book when an override names it with "dataset" and a launch date', () => {
+    const result = build([
+      {
+        provider: 'gcp.gemini',
+        from: 'vertex_ai/claude-z',
+        dataset: 'litellm',
+        launch: { date: '2026-05-01', source: 'launch post' },
+        aliases: ['claude-z@default'],
+        serviceTiers: {},
+      },
+    ]);
+    const google = result.files.find((f) => f.provider === 'gcp.gemini')!;
+    expect(google.models.find((m) => m.id === 'claude-z')).toEqual({
+      id: 'claude-z',
+      aliases: ['claude-z@default'],
+      periods: [
+        {
+          effectiveFrom: '2026-05-01',
+          prices: { input: 3, output: 15, cacheRead: 0.3 },
+          source: `${LL} vertex_ai/claude-z; launch date: launch post`,
+        },
+      ],
+    });
+    // Compared with itself: no conflict.
+    expect(result.conflicts.filter((c) => c.model === 'claude-z')).toEqual([]);
+  });
+
+  it('without a launch date it is skipped as "no launch date"; unknown keys are listed', () => {
+    const result = build([
+      { provider: 'gcp.gemini', from: 'vertex_ai/claude-z', dataset: 'litellm' },
+      { provider: 'openai', from: 'gpt-nowhere', dataset: 'litellm' },
+    ]);
+    expect(result.files.some((f) => f.models.some((m) => m.id === 'claude-z'))).toBe(false);
+    expect(result.conflicts.find((c) => c.model === 'claude-z')?.kind).toBe('no launch date');
+    expect(result.skipped).toContain(
+      'openai/gpt-nowhere: listed in the overrides (dataset litellm) but not in litellm lfx',
+    );
+  });
+
+  it("reads an OpenAI model's cache_creation_input_token_cost as a 30-minute write", () => {
+    const w = litellm.models.find((m) => m.id === 'gpt-w')!;
+    expect(w.periods[0]!.prices).toEqual({ input: 2, output: 8, cacheWrite30m: 2.5 });
+  });
+
+  it('refuses an unknown dataset name', () => {
+    expect(() =>
+      parseOverrides(
+        { models: [{ provider: 'openai', from: 'x', dataset: 'openrouter' }] },
+        'o.json',
+      ),
+    ).toThrow(/openai\/x.*dataset|dataset.*openai\/x/);
+  });
+});
+
 describe('price import: bad input names file, model and field', () => {
   it.each([
     ['not an array', '{}', /g\.json: genai-prices data\.json must be a JSON array/],

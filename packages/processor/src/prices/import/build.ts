@@ -10,7 +10,9 @@
  *   (a dated snapshot id), else the model is skipped with a "no launch date" conflict.
  * - Override periods (announced changes the datasets lack) replace a dataset period of the same date.
  * - Secondary datasets (LiteLLM) are compared with the result at `asOf`: price, service tier,
- *   uplift and retirement differences are conflicts; nothing is taken from them silently.
+ *   uplift and retirement differences are conflicts; nothing is taken from them silently. A model
+ *   only a secondary dataset lists enters the book when an override names it with `dataset` (and
+ *   gives its launch date); it is then built exactly like a primary model.
  */
 import { parseInstant } from '../time';
 import type {
@@ -160,7 +162,25 @@ export function buildBook(opts: BuildOptions): BuildResult {
     return s;
   };
   const overrideOf = new Map<string, ModelOverride>();
-  for (const o of opts.overrides?.models ?? []) overrideOf.set(`${o.provider}/${o.from}`, o);
+  const keyOf = (dataset: string, provider: string, from: string) =>
+    `${dataset}|${provider}/${from}`;
+  for (const o of opts.overrides?.models ?? [])
+    overrideOf.set(keyOf(o.dataset ?? primary.dataset, o.provider, o.from), o);
+  // The primary's models, then the models overrides take from a secondary dataset.
+  const entries: { src: SourceModel; set: SourceSet }[] = primary.models.map((src) => ({
+    src,
+    set: primary,
+  }));
+  for (const o of opts.overrides?.models ?? []) {
+    if (o.dataset === undefined || o.dataset === primary.dataset) continue;
+    const set = secondaries.find((s) => s.dataset === o.dataset);
+    const src = set?.models.find((m) => m.provider === o.provider && m.datasetId === o.from);
+    if (set && src) entries.push({ src, set });
+    else
+      skipped.push(
+        `${o.provider}/${o.from}: listed in the overrides (dataset ${o.dataset}) but not in ${set ? `${set.dataset} ${set.ref}` : `the sources (no ${o.dataset} dataset given)`}`,
+      );
+  }
   const addFeatures = (provider: string, model: string, list: string[]) => {
     if (list.length === 0) return;
     const key = `${provider}/${model}`;
@@ -171,8 +191,8 @@ export function buildBook(opts: BuildOptions): BuildResult {
   /** Dataset model -> the model we wrote (for the secondary comparison). */
   const written: { model: ModelPrices; provider: string; src: SourceModel }[] = [];
 
-  for (const src of primary.models) {
-    const ov = overrideOf.get(`${src.provider}/${src.datasetId}`);
+  for (const { src, set } of entries) {
+    const ov = overrideOf.get(keyOf(set.dataset, src.provider, src.datasetId));
     const s = state(src.provider);
     const id = ov?.id ?? src.id;
     const existing =
@@ -184,7 +204,7 @@ export function buildBook(opts: BuildOptions): BuildResult {
     const defaults = opts.overrides?.defaults?.[src.provider];
     const modelFeatures = [...src.features, ...(ov?.features ?? []), ...(defaults?.features ?? [])];
     if (existing) {
-      mergeExisting(existing, src, primary.dataset, conflicts, src.provider);
+      mergeExisting(existing, src, set.dataset, conflicts, src.provider);
       if (ov?.retiredOn && existing.retiredOn !== ov.retiredOn.date) {
         existing.retiredOn = ov.retiredOn.date;
         const note = `Retired on ${ov.retiredOn.date} (${ov.retiredOn.source}); its periods stay so that earlier calls are priced.`;
@@ -196,7 +216,7 @@ export function buildBook(opts: BuildOptions): BuildResult {
     }
     const launch =
       ov?.launch ??
-      (src.launch && { date: src.launch.date, source: `${primary.dataset} ${src.launch.how}` });
+      (src.launch && { date: src.launch.date, source: `${set.dataset} ${src.launch.how}` });
     if (!launch) {
       conflicts.push({
         kind: 'no launch date',
@@ -232,6 +252,7 @@ export function buildBook(opts: BuildOptions): BuildResult {
   }
 
   for (const o of opts.overrides?.models ?? []) {
+    if (o.dataset !== undefined && o.dataset !== primary.dataset) continue;
     if (!primary.models.some((m) => m.provider === o.provider && m.datasetId === o.from)) {
       skipped.push(
         `${o.provider}/${o.from}: listed in the overrides but not in ${primary.dataset} ${primary.ref}`,

@@ -16,6 +16,8 @@ export const LITELLM_PROVIDERS: Readonly<Record<string, string>> = {
   anthropic: 'anthropic',
   gemini: 'gcp.gemini',
   'vertex_ai-language-models': 'gcp.gemini',
+  // Claude on Vertex AI: priced from google.json, whose provider aliases include gcp.vertex_ai.
+  'vertex_ai-anthropic_models': 'gcp.gemini',
   bedrock: 'aws.bedrock',
   bedrock_converse: 'aws.bedrock',
 };
@@ -86,22 +88,39 @@ interface Entry {
   retiredOn?: string;
 }
 
-function readEntry(key: string, raw: Record<string, unknown>, file: string): Entry | string {
+/**
+ * OpenAI models (on OpenAI or Bedrock) bill cache writes with a 30-minute default retention, so
+ * LiteLLM's `cache_creation_input_token_cost` is our `cacheWrite30m` for them (as in the
+ * genai-prices reader), not the Anthropic-style 5-minute write.
+ */
+function bucketOf(field: string, openaiModel: boolean): TokenBucket | undefined {
+  const bucket = BASE_FIELDS[field];
+  return bucket === 'cacheWrite5m' && openaiModel ? 'cacheWrite30m' : bucket;
+}
+
+function readEntry(
+  key: string,
+  raw: Record<string, unknown>,
+  file: string,
+  provider: string,
+): Entry | string {
+  const openaiModel = provider === 'openai' || /(^|[./])openai\./.test(key);
   const prices: Partial<BucketPrices> = {};
   const tierBuckets = new Map<number, Partial<BucketPrices>>();
   const serviceInput: Partial<Record<'batch' | 'flex' | 'priority', number>> = {};
   const features: string[] = [];
   for (const [field, value] of Object.entries(raw)) {
-    const base = BASE_FIELDS[field];
+    const base = bucketOf(field, openaiModel);
     if (base !== undefined) {
       prices[base] = perMillion(num(value, file, key, field));
       continue;
     }
     const above = ABOVE.exec(field);
-    if (above && BASE_FIELDS[above[1]!] !== undefined) {
+    const aboveBucket = above ? bucketOf(above[1]!, openaiModel) : undefined;
+    if (above && aboveBucket !== undefined) {
       const at = Number(above[2]) * 1000;
       const tier = tierBuckets.get(at) ?? {};
-      tier[BASE_FIELDS[above[1]!]!] = perMillion(num(value, file, key, field));
+      tier[aboveBucket] = perMillion(num(value, file, key, field));
       tierBuckets.set(at, tier);
       continue;
     }
@@ -170,7 +189,7 @@ export function readLitellm(data: unknown, file: string, ref: string): SourceSet
       skipped.push(`${key}: ${skip}`);
       continue;
     }
-    const entry = readEntry(key, raw, file);
+    const entry = readEntry(key, raw, file, provider);
     if (typeof entry === 'string') {
       skipped.push(`${key}: ${entry}`);
       continue;

@@ -7,6 +7,7 @@ import { parseInstant } from '../time';
 import type { PricePeriod, ServiceTier } from '../types';
 import { validateProviderFile } from '../validate';
 import { ImportError, isRecord } from './errors';
+import type { DatasetName } from './types';
 
 export interface DatedFact {
   date: string;
@@ -20,6 +21,11 @@ export interface ModelOverride {
   provider: string;
   /** The dataset's id for the model (genai-prices `id`; Bedrock without `global.`/`regional.`). */
   from: string;
+  /**
+   * The dataset `from` names a model of, when it is not the primary one: a model only a secondary
+   * dataset (LiteLLM) lists is taken from it. It still needs a `launch` (LiteLLM has no dates).
+   */
+  dataset?: DatasetName;
   /** Our id, when it differs from the dataset's. */
   id?: string;
   launch?: DatedFact;
@@ -57,6 +63,7 @@ const TOP_KEYS = new Set(['$schema', 'onlyListed', 'defaults', 'models', 'note']
 const MODEL_KEYS = new Set([
   'provider',
   'from',
+  'dataset',
   'id',
   'launch',
   'retiredOn',
@@ -163,8 +170,9 @@ export function parseOverrides(data: unknown, file: string): Overrides {
       );
     }
     const name = `${raw.provider}/${raw.from}`;
-    if (seen.has(name)) throw new ImportError(file, 'listed twice', name, at);
-    seen.add(name);
+    const key = `${typeof raw.dataset === 'string' ? raw.dataset : ''}|${name}`;
+    if (seen.has(key)) throw new ImportError(file, 'listed twice', name, at);
+    seen.add(key);
     for (const k of Object.keys(raw)) {
       if (!MODEL_KEYS.has(k))
         throw new ImportError(
@@ -175,6 +183,11 @@ export function parseOverrides(data: unknown, file: string): Overrides {
         );
     }
     const m: ModelOverride = { provider: raw.provider, from: raw.from };
+    if (raw.dataset !== undefined) {
+      if (raw.dataset !== 'genai-prices' && raw.dataset !== 'litellm')
+        throw new ImportError(file, 'must be "genai-prices" or "litellm"', name, 'dataset');
+      m.dataset = raw.dataset;
+    }
     if (typeof raw.id === 'string') m.id = raw.id;
     if (raw.launch !== undefined) m.launch = fact(raw.launch, file, name, 'launch');
     if (raw.retiredOn !== undefined) m.retiredOn = fact(raw.retiredOn, file, name, 'retiredOn');
