@@ -54,7 +54,8 @@ function runImport() {
     'litellm',
     readFileSync(at('data-sources/litellm/model_prices_and_context_window.trimmed.json'), 'utf8'),
     'data-sources/litellm/model_prices_and_context_window.trimmed.json',
-    '2026-08-01',
+    // The CLI labels a secondary source with its location: the same ref keeps them identical.
+    'data-sources/litellm/model_prices_and_context_window.trimmed.json',
   );
   const overrides = parseOverrides(
     readJson('packages/processor/src/prices/overrides/overrides.json'),

@@ -22,7 +22,8 @@ export const IMPORT_HELP = `usage: ai-margin prices import --from genai-prices|l
 
 Turns public price datasets into dated provider price files. The first --from is the primary source
 (pydantic/genai-prices prices/new_data/v2/data.json); later ones (LiteLLM
-model_prices_and_context_window.json) are only compared with the result, as conflicts.
+model_prices_and_context_window.json) are compared with the result, as conflicts, and give only
+the models an override names with "dataset" (e.g. "litellm").
   --base       directory of the current book (*.json provider files): kept, extended, diffed
   --overrides  our launch dates, retirements, announced changes, service tiers (with sources)
   --out        write <provider>.json, import-diff.txt and import-conflicts.md into DIR;
