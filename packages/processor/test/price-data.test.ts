@@ -40,6 +40,9 @@ const BUCKETS = [
   'cacheWrite12h',
   'output',
   'reasoning',
+  'inputAudio',
+  'cacheReadAudio',
+  'outputAudio',
 ];
 
 function instantMs(value: string): number {

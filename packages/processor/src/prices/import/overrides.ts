@@ -38,8 +38,21 @@ export interface ModelOverride {
   note?: string;
 }
 
+/**
+ * A regional-processing uplift (data residency, `inference_geo`) for the provider's models
+ * launched on or after a date, as the providers announce it ("models released on or after
+ * March 5, 2026"). Written on every period of those models as `regionalProcessingUplift`.
+ */
+export interface RegionalProcessingRule {
+  uplift: number;
+  /** `YYYY-MM-DD`: models whose first period starts on or after it pay the uplift. */
+  launchedOnOrAfter: string;
+  source: string;
+}
+
 export interface ProviderDefaults {
   serviceTiers?: Partial<Record<Exclude<ServiceTier, 'standard'>, number>>;
+  regionalProcessing?: RegionalProcessingRule;
   source: string;
   /** Features every model of the provider has that the format cannot hold. */
   features?: string[];
@@ -69,6 +82,29 @@ const MODEL_KEYS = new Set([
   'note',
 ]);
 const FACT_KEYS = new Set(['date', 'source', 'approximate', 'note']);
+const REGIONAL_KEYS = new Set(['uplift', 'launchedOnOrAfter', 'source']);
+
+function regionalRule(value: unknown, file: string, field: string): RegionalProcessingRule {
+  const shape = 'must be {uplift, launchedOnOrAfter, source}';
+  if (!isRecord(value)) throw new ImportError(file, shape, undefined, field);
+  for (const k of Object.keys(value)) {
+    if (!REGIONAL_KEYS.has(k))
+      throw new ImportError(file, `unknown key "${k}" (${shape})`, undefined, `${field}.${k}`);
+  }
+  if (typeof value.uplift !== 'number' || !(value.uplift > 0) || !Number.isFinite(value.uplift))
+    throw new ImportError(file, 'must be a positive number', undefined, `${field}.uplift`);
+  const date = value.launchedOnOrAfter;
+  if (typeof date !== 'string' || parseInstant(date) === undefined)
+    throw new ImportError(
+      file,
+      'must be a date (YYYY-MM-DD)',
+      undefined,
+      `${field}.launchedOnOrAfter`,
+    );
+  if (typeof value.source !== 'string' || value.source.trim().length < 5)
+    throw new ImportError(file, 'every uplift needs a source', undefined, `${field}.source`);
+  return { uplift: value.uplift, launchedOnOrAfter: date, source: value.source };
+}
 
 function strings(value: unknown, file: string, model: string, field: string): string[] {
   if (!Array.isArray(value) || value.some((v) => typeof v !== 'string' || v === '')) {
@@ -146,6 +182,12 @@ export function parseOverrides(data: unknown, file: string): Overrides {
         pd.serviceTiers = tiers(d.serviceTiers, file, provider, `${field}.serviceTiers`);
       if (d.features !== undefined)
         pd.features = strings(d.features, file, provider, `${field}.features`);
+      if (d.regionalProcessing !== undefined)
+        pd.regionalProcessing = regionalRule(
+          d.regionalProcessing,
+          file,
+          `${field}.regionalProcessing`,
+        );
       out.defaults[provider] = pd;
     }
   }
