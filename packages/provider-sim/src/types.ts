@@ -46,6 +46,11 @@ export interface SimUsage {
   webFetches?: number;
   /** Anthropic `usage.speed` (`fast` for fast mode); rendered only when set. */
   speed?: 'standard' | 'fast';
+  /**
+   * Anthropic `usage.inference_geo` (where inference ran: `global`, `us`). Unset: the request's
+   * `inference_geo` is echoed when it has one, else the field is absent.
+   */
+  inferenceGeo?: string;
 }
 
 /** What the simulator should answer for one call. */
