@@ -138,7 +138,7 @@ describe('anthropic messages.create', () => {
     });
   });
 
-  it('fast mode (usage.speed fast): tier "fast", which the processor leaves unpriced', async () => {
+  it('fast mode (usage.speed fast): tier "fast", priced by the period fast multiplier', async () => {
     sim.setScript(() => reply({ usage: { ...USAGE, speed: 'fast' } }));
     await client().messages.create({ model: MODEL, max_tokens: 16, messages });
     expect(only().attributes['ai_margin.service_tier']).toBe('fast');

@@ -106,4 +106,18 @@ describe('audio and regions priced from the shipped book', () => {
     expect(call('global')).toBeCloseTo(0.1, 12);
     expect(call('us')).toBeCloseTo(0.11, 12);
   });
+
+  it('Anthropic fast mode (ai_margin.service_tier fast) on Opus 4.8: 2x', () => {
+    h = harness({ prices: PriceBook.shipped() });
+    const span = h.span('chat', at('2026-07-01'), {
+      'gen_ai.operation.name': 'chat',
+      'gen_ai.provider.name': 'anthropic',
+      'gen_ai.request.model': 'claude-opus-4-8',
+      'gen_ai.usage.input_tokens': 10_000,
+      'gen_ai.usage.output_tokens': 2_000,
+      'ai_margin.service_tier': 'fast',
+    });
+    // 10,000 x 10 + 2,000 x 50 = 0.2 USD ($10 / $50 per MTok).
+    expect(span.attributes['gen_ai.usage.cost.amount']).toBeCloseTo(0.2, 12);
+  });
 });

@@ -8,6 +8,9 @@
  *   residency); Opus 4.6 5 / write 6.25 / read 0.5 / 25; Sonnet 4.5 3 / 3.75 / 0.3 / 15, no uplift.
  * - Gemini 2.5 Flash (ai.google.dev pricing, genai-prices): text 0.30, audio 1.00, cached text
  *   0.03, cached audio 0.10, output 2.50; no audio output price.
+ * - Anthropic fast mode (platform.claude.com/docs/en/build-with-claude/fast-mode): Opus 4.6 $30 /
+ *   $150 per MTok up to 200K input, $60 / $225 above; Opus 4.8 $10 / $50; stacks with the other
+ *   modifiers (cache prices, data residency). Sonnet has no fast mode.
  */
 import {
   type BucketUsage,
@@ -114,6 +117,40 @@ const CASES: Case[] = [
     name: 'sonnet 4.5 us: older model, no uplift',
     req: opus('us', { model: 'claude-sonnet-4-5-20250929' }),
     expected: (10_000 * 3 + 50_000 * 0.3 + 4_000 * 3.75 + 2_000 * 15) / M, // 0.09
+  },
+  // Anthropic fast mode.
+  {
+    // 10,000 x 30 + 50,000 x 3 (cache read 0.1x of 30) + 4,000 x 37.5 + 2,000 x 150 = 0.9.
+    name: 'opus 4.6 fast: 6x',
+    req: opus(undefined, { serviceTier: 'fast' }),
+    expected: 0.9,
+  },
+  {
+    name: 'opus 4.6 fast and inference_geo us: 6x x1.1',
+    req: opus('us', { serviceTier: 'fast' }),
+    expected: 0.99,
+    uplift: 1.1,
+  },
+  {
+    // Before 2026-03-13, above 200K input: $60 / $225 -> 250,000 x 60 + 1,000 x 225.
+    name: 'opus 4.6 fast above 200K (2026-03-01): 60 / 225',
+    req: opus(undefined, {
+      serviceTier: 'fast',
+      at: at('2026-03-01'),
+      usage: u({ input: 250_000, output: 1_000 }),
+    }),
+    expected: 15.225,
+  },
+  {
+    // 10,000 x 10 + 50,000 x 1 + 4,000 x 12.5 + 2,000 x 50 = 0.3.
+    name: 'opus 4.8 fast: 2x',
+    req: opus(undefined, { serviceTier: 'fast', model: 'claude-opus-4-8', at: at('2026-07-01') }),
+    expected: 0.3,
+  },
+  {
+    name: 'sonnet 4.6 fast: no fast mode, unpriced',
+    req: opus(undefined, { serviceTier: 'fast', model: 'claude-sonnet-4-6' }),
+    expected: { unpriced: 'no_period' },
   },
   // Audio tokens.
   {

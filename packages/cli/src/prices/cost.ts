@@ -20,7 +20,7 @@ export const COST_HELP = `usage: ai-margin prices cost --provider <gen_ai.provid
          [--cache-write-30m <n>] [--cache-write-12h <n>] --output <n> [--reasoning <n>]
          [--web-searches <n>] [--code-executions <n>]
          [--audio-input <n>] [--audio-output <n>] [--region global|us|eu|...]
-         [--service-tier batch|flex|priority] [--prices FILE]... --json
+         [--service-tier batch|flex|priority|fast] [--prices FILE]... --json
 
 Prices one call at the price in force at --at. Token counts follow the OTel semconv convention:
   --input           total input tokens, INCLUDING cache reads and cache writes
@@ -41,7 +41,7 @@ With --json prints one JSON object: { costUsd, period, breakdown, ... }.
 Exit 0 priced; 3 not priced ({"costUsd": null, "reason", "detail"}); 2 bad input.
 `;
 
-const SERVICE_TIERS = ['standard', 'batch', 'flex', 'priority'] as const;
+const SERVICE_TIERS = ['standard', 'batch', 'flex', 'priority', 'fast'] as const;
 
 export async function cost(argv: string[], io: CommandIO): Promise<number> {
   return guarded(io, 'cost', () => {
@@ -83,7 +83,7 @@ export async function cost(argv: string[], io: CommandIO): Promise<number> {
     const region = values.region;
     const tier = values['service-tier'] ?? 'standard';
     if (!(SERVICE_TIERS as readonly string[]).includes(tier)) {
-      throw new UsageError(`--service-tier: "${tier}" is not one of batch, flex, priority`);
+      throw new UsageError(`--service-tier: "${tier}" is not one of batch, flex, priority, fast`);
     }
     const cached = cacheRead + cacheWrite5m + cacheWrite1h + cacheWrite30m + cacheWrite12h;
     if (cached > input) {

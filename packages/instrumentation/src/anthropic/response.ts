@@ -17,9 +17,9 @@ import { ATTR_ANTHROPIC_RESPONSE_SERVICE_TIER, anthropicUsage } from './attribut
 type Params = Record<string, unknown>;
 
 /**
- * Fast mode (`usage.speed: 'fast'`) bills at its own rate, which no source gives us yet: the call
- * gets the tier `fast`, which the processor leaves unpriced (naming it) rather than pricing it as
- * standard. `standard` / null speed leaves the tier to `service_tier`.
+ * Fast mode (`usage.speed: 'fast'`) bills at a per-model multiplier: the call gets the tier
+ * `fast`, priced by the period's `serviceTiers.fast` (unpriced, naming it, where a period has
+ * none). `standard` / null speed leaves the tier to `service_tier`.
  */
 function recordSpeedAndGeo(call: GenAISpan, usage: Params | undefined): void {
   if (usage?.speed === 'fast') call.set(ATTR_AI_MARGIN_SERVICE_TIER, 'fast');

@@ -24,7 +24,7 @@ type PricedTier = Exclude<ServiceTier, 'standard'>;
 
 /** Service tier names meaning "standard" in provider responses (OpenAI reports `default`). */
 const STANDARD_TIER_NAMES = new Set(['standard', 'default', 'auto']);
-const PRICED_TIERS = new Set<string>(['batch', 'flex', 'priority']);
+const PRICED_TIERS = new Set<string>(['batch', 'flex', 'priority', 'fast']);
 
 /** A bucket count: absent is 0; anything not a finite non-negative number is -1 (invalid). */
 function count(value: unknown): number {

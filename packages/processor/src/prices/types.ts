@@ -43,8 +43,11 @@ export type PriceKey = TokenBucket | AudioPriceKey;
 
 export const PRICE_KEYS: readonly PriceKey[] = [...TOKEN_BUCKETS, ...AUDIO_PRICE_KEYS];
 
-/** Service tiers that change the price by a multiplier. `standard` is the default (x1). */
-export type ServiceTier = 'standard' | 'batch' | 'flex' | 'priority';
+/**
+ * Service tiers that change the price by a multiplier. `standard` is the default (x1). `fast` is
+ * Anthropic fast mode (`usage.speed: "fast"`), a per-model multiplier on the standard rates.
+ */
+export type ServiceTier = 'standard' | 'batch' | 'flex' | 'priority' | 'fast';
 
 /**
  * A service tier as a call reports it: one of {@link ServiceTier}, or a name we have no price

@@ -19,7 +19,12 @@ import type {
 } from './types';
 import { PRICE_KEYS, SERVER_TOOLS } from './types';
 
-const SERVICE_TIERS: readonly Exclude<ServiceTier, 'standard'>[] = ['batch', 'flex', 'priority'];
+const SERVICE_TIERS: readonly Exclude<ServiceTier, 'standard'>[] = [
+  'batch',
+  'flex',
+  'priority',
+  'fast',
+];
 const FILE_KEYS = new Set([
   '$schema',
   'provider',

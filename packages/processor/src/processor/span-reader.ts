@@ -306,6 +306,7 @@ function tierOf(raw: string): RequestedServiceTier {
     case 'flex':
     case 'priority':
     case 'batch':
+    case 'fast':
       return tier;
     case 'default':
     case 'auto':

@@ -145,7 +145,7 @@ function tiers(
   if (!isRecord(value)) throw new ImportError(file, 'must be an object', model, field);
   const out: NonNullable<ModelOverride['serviceTiers']> = {};
   for (const [k, v] of Object.entries(value)) {
-    if (k !== 'batch' && k !== 'flex' && k !== 'priority') {
+    if (k !== 'batch' && k !== 'flex' && k !== 'priority' && k !== 'fast') {
       throw new ImportError(file, `unknown service tier "${k}"`, model, `${field}.${k}`);
     }
     if (typeof v !== 'number' || !(v > 0))
