@@ -48,10 +48,10 @@ interface Case {
 const M = 1e6;
 // gpt-5.4: 80,000 uncached + 20,000 cached input, 10,000 output.
 const GPT54 = u({ input: 80_000, cacheRead: 20_000, output: 10_000 });
-const GPT54_GLOBAL = (80_000 * 2.5 + 20_000 * 0.25 + 10_000 * 15) / M; // 0.355
+// Global: 80,000 x 2.5 + 20,000 x 0.25 + 10,000 x 15 = 0.355 USD.
 // Opus 4.6: 10,000 input, 50,000 cache read, 4,000 5-minute writes, 2,000 output.
 const OPUS = u({ input: 10_000, cacheRead: 50_000, cacheWrite5m: 4_000, output: 2_000 });
-const OPUS_GLOBAL = (10_000 * 5 + 50_000 * 0.5 + 4_000 * 6.25 + 2_000 * 25) / M; // 0.15
+// Global: 10,000 x 5 + 50,000 x 0.5 + 4,000 x 6.25 + 2,000 x 25 = 0.15 USD.
 // Gemini 2.5 Flash: 8,000 uncached + 2,000 cached prompt tokens, 500 output.
 const FLASH = u({ input: 8_000, cacheRead: 2_000, output: 500 });
 
