@@ -65,7 +65,9 @@ export interface CostRequest {
 
 /** Audio token counts of a call, each a part of the usage's input or output. */
 export interface AudioTokens {
+  /** Audio input tokens, a part of `input` + `cacheRead` (absent: 0). */
   inputTokens?: number;
+  /** Audio output tokens, a part of `output` (absent: 0). */
   outputTokens?: number;
 }
 

@@ -32,6 +32,7 @@ export const TOKEN_BUCKETS: readonly TokenBucket[] = [
  */
 export type AudioPriceKey = 'inputAudio' | 'cacheReadAudio' | 'outputAudio';
 
+/** The audio price keys of {@link BucketPrices}, in their usual order. */
 export const AUDIO_PRICE_KEYS: readonly AudioPriceKey[] = [
   'inputAudio',
   'cacheReadAudio',
@@ -41,6 +42,7 @@ export const AUDIO_PRICE_KEYS: readonly AudioPriceKey[] = [
 /** Every key of {@link BucketPrices}: the token buckets and the audio prices. */
 export type PriceKey = TokenBucket | AudioPriceKey;
 
+/** Every key a price file's `prices` may hold: {@link TOKEN_BUCKETS}, then {@link AUDIO_PRICE_KEYS}. */
 export const PRICE_KEYS: readonly PriceKey[] = [...TOKEN_BUCKETS, ...AUDIO_PRICE_KEYS];
 
 /**

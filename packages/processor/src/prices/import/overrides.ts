@@ -44,14 +44,17 @@ export interface ModelOverride {
  * March 5, 2026"). Written on every period of those models as `regionalProcessingUplift`.
  */
 export interface RegionalProcessingRule {
+  /** The multiplier, e.g. 1.1 for +10%. */
   uplift: number;
   /** `YYYY-MM-DD`: models whose first period starts on or after it pay the uplift. */
   launchedOnOrAfter: string;
+  /** Where the rule is published (URL, announcement). */
   source: string;
 }
 
 export interface ProviderDefaults {
   serviceTiers?: Partial<Record<Exclude<ServiceTier, 'standard'>, number>>;
+  /** The provider's regional-processing uplift rule (OpenAI data residency, Anthropic `inference_geo`). */
   regionalProcessing?: RegionalProcessingRule;
   source: string;
   /** Features every model of the provider has that the format cannot hold. */
