@@ -154,7 +154,8 @@ const VERCEL_REASONING_DETAIL = 'ai.usage.outputTokenDetails.reasoningTokens';
  */
 const VERCEL_PROVIDER_METADATA = 'ai.response.providerMetadata';
 // Parsing costs about a microsecond: only text that can change the price is parsed.
-const PRICE_CHANGING_METADATA = /"(?:flex|priority|batch)"|"ephemeral_1h_input_tokens":[1-9]/;
+const PRICE_CHANGING_METADATA =
+  /"(?:flex|priority|batch)"|"ephemeral_1h_input_tokens":[1-9]|"speed":"fast"|"inference_geo":"(?!global")/;
 
 /** A count that is present but unusable (ABSENT, from the usage split, marks a missing one). */
 const INVALID = -2;
@@ -541,8 +542,9 @@ function member(v: unknown, key: string): unknown {
 }
 
 /**
- * Service tier and Anthropic 1-hour cache writes from the AI SDK's provider metadata (see
- * {@link VERCEL_PROVIDER_METADATA}); leaves `out` alone when the text has neither.
+ * Service tier (Anthropic fast mode included), Anthropic 1-hour cache writes and `inference_geo`
+ * from the AI SDK's provider metadata (see {@link VERCEL_PROVIDER_METADATA}); leaves `out` alone
+ * when the text has none of them.
  */
 function readVercelMetadata(attrs: Attributes, provider: string, out: CallReading): void {
   const text = attrs[VERCEL_PROVIDER_METADATA];
@@ -556,7 +558,13 @@ function readVercelMetadata(attrs: Attributes, provider: string, out: CallReadin
   let tier: unknown;
   if (provider === GEN_AI_PROVIDER.anthropic) {
     const usage = member(member(meta, 'anthropic'), 'usage');
-    tier = member(usage, 'service_tier');
+    // Fast mode bills at its own multiplier; `usage.speed` wins over `service_tier`, as in the
+    // Anthropic instrumentation.
+    tier = member(usage, 'speed') === 'fast' ? 'fast' : member(usage, 'service_tier');
+    const geo = member(usage, 'inference_geo');
+    if (out.region === undefined && typeof geo === 'string' && geo !== '') {
+      out.region = geo.toLowerCase();
+    }
     const oneHour = member(member(usage, 'cache_creation'), 'ephemeral_1h_input_tokens');
     // Only as a part of the cache-write total the span reports (the rest are 5-minute writes).
     if (
