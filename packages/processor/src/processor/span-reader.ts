@@ -93,7 +93,7 @@ const AUDIO_OUTPUT = ATTR_AI_MARGIN_USAGE_AUDIO_OUTPUT_TOKENS;
 const INFERENCE_REGION = ATTR_AI_MARGIN_INFERENCE_REGION;
 const SERVER_ADDRESS = ATTR_SERVER_ADDRESS;
 /** OpenAI's data-residency hosts (`eu.api.openai.com`, `us.api.openai.com`, ...): the region. */
-const OPENAI_REGIONAL_HOST = /^([a-z]{2,})\.api\.openai\.com$/;
+const OPENAI_REGIONAL_HOST = /^([a-z]{2,})\.api\.openai\.com$/i;
 const OPENAI_GLOBAL_HOST = 'api.openai.com';
 const WEB_FETCH_CALLS = ATTR_AI_MARGIN_USAGE_WEB_FETCH_CALLS;
 const CODE_EXECUTION_CALLS = ATTR_AI_MARGIN_USAGE_CODE_EXECUTION_CALLS;
@@ -532,9 +532,11 @@ function regionOf(attrs: Attributes, provider: string): string | undefined {
   if (provider !== GEN_AI_PROVIDER.openai) return undefined;
   const host = attrs[SERVER_ADDRESS];
   if (typeof host !== 'string') return undefined;
-  const h = host.toLowerCase();
-  if (h === OPENAI_GLOBAL_HOST) return 'global';
-  return OPENAI_REGIONAL_HOST.exec(h)?.[1];
+  // The common host first, without allocating; the regex only for other hosts.
+  if (host === OPENAI_GLOBAL_HOST) return 'global';
+  const regional = OPENAI_REGIONAL_HOST.exec(host);
+  if (regional !== null) return (regional[1] as string).toLowerCase();
+  return host.toLowerCase() === OPENAI_GLOBAL_HOST ? 'global' : undefined;
 }
 
 function member(v: unknown, key: string): unknown {
