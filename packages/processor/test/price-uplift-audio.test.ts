@@ -8,6 +8,7 @@
  *   residency); Opus 4.6 5 / write 6.25 / read 0.5 / 25; Sonnet 4.5 3 / 3.75 / 0.3 / 15, no uplift.
  * - Gemini 2.5 Flash (ai.google.dev pricing, genai-prices): text 0.30, audio 1.00, cached text
  *   0.03, cached audio 0.10, output 2.50; no audio output price.
+ * - OpenAI gpt-audio (openai.com/api/pricing, genai-prices): text 2.50 / 10, audio 32 / 64.
  * - Anthropic fast mode (platform.claude.com/docs/en/build-with-claude/fast-mode): Opus 4.6 $30 /
  *   $150 per MTok up to 200K input, $60 / $225 above; Opus 4.8 $10 / $50; stacks with the other
  *   modifiers (cache prices, data residency). Sonnet has no fast mode.
@@ -174,6 +175,19 @@ const CASES: Case[] = [
     name: 'gemini-2.0-flash audio input at 0.70',
     req: { ...flash({ inputTokens: 4_000 }), model: 'gemini-2.0-flash' },
     expected: (4_000 * 0.1 + 4_000 * 0.7 + 2_000 * 0.025 + 500 * 0.4) / M, // 0.00345
+  },
+  {
+    // Chat Completions: 1,000 prompt tokens (800 audio), 500 completion tokens (400 audio).
+    // 200 x 2.50 + 800 x 32 + 100 x 10 + 400 x 64, per 1M.
+    name: 'gpt-audio audio input and output',
+    req: {
+      provider: 'openai',
+      model: 'gpt-audio-2025-08-28',
+      at: at('2025-12-01'),
+      usage: u({ input: 1_000, output: 500 }),
+      audio: { inputTokens: 800, outputTokens: 400 },
+    },
+    expected: 0.0527,
   },
   {
     name: 'gemini-2.5-flash audio output: no price, unpriced',
