@@ -83,7 +83,7 @@ function newCallTerms(): CallTerms {
 
 /** A reported processing region that pays a regional-processing uplift (not `global`). */
 function isRegional(region: string | undefined): boolean {
-  return region !== undefined && region !== '' && region !== 'global';
+  return region !== undefined && region !== '' && region !== 'global' && region !== 'GLOBAL';
 }
 
 /** Fills `out` for a call; returns the unpriced answer when the tier has no price. */
