@@ -44,6 +44,12 @@ export interface SimUsage {
   webSearches?: number;
   /** Anthropic `usage.server_tool_use.web_fetch_requests`; rendered only when set. */
   webFetches?: number;
+  /**
+   * Audio tokens, a part of `input` + `cacheRead` / of `output`: OpenAI chat
+   * `prompt_tokens_details.audio_tokens` / `completion_tokens_details.audio_tokens` (0 unset).
+   */
+  audioInput?: number;
+  audioOutput?: number;
   /** Anthropic `usage.speed` (`fast` for fast mode); rendered only when set. */
   speed?: 'standard' | 'fast';
   /**
