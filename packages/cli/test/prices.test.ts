@@ -213,6 +213,26 @@ describe('ai-margin prices cost', () => {
     expect(JSON.parse(r.stdout).costUsd).toBeCloseTo(0.033, 9); // (1000*10 + 1000*20)/1e6 * 1.1
   });
 
+  it('shipped book: --region eu pays OpenAI data residency +10%; --audio-input at the audio price', async () => {
+    const base = ['prices', 'cost', '--provider', 'openai', '--model', 'gpt-5.4'];
+    const call = ['--at', '2026-06-01', '--input', '100000', '--cache-read', '20000'];
+    const eu = await run(...base, ...call, '--output', '10000', '--region', 'eu', '--json');
+    expect(eu.code).toBe(0);
+    // 80,000 x 2.5 + 20,000 x 0.25 + 10,000 x 15 = 0.355 USD, x 1.1.
+    expect(JSON.parse(eu.stdout).costUsd).toBeCloseTo(0.3905, 12);
+    expect(JSON.parse(eu.stdout)).toMatchObject({ region: 'eu', regionalProcessingUplift: 1.1 });
+    const audio = await run(
+      ...['prices', 'cost', '--provider', 'gcp.gemini', '--model', 'gemini-2.5-flash'],
+      ...['--at', '2025-12-01', '--input', '10000', '--cache-read', '2000', '--output', '500'],
+      ...['--audio-input', '7000', '--json'],
+    );
+    expect(audio.code).toBe(0);
+    // 1,000 x 0.30 + 7,000 x 1.00 (audio) + 2,000 x 0.03 + 500 x 2.50, per 1M.
+    expect(JSON.parse(audio.stdout).costUsd).toBeCloseTo(0.00861, 12);
+    const noAudioPrice = await run(...base, ...call, '--output', '10000', '--audio-input', '5');
+    expect(noAudioPrice.code).toBe(3);
+  });
+
   it('unpriced: exit 3 with costUsd null and a reason', async () => {
     const unknown = await run(
       'prices',

@@ -115,10 +115,18 @@ export const ATTR_AI_MARGIN_USAGE_CODE_EXECUTION_CALLS =
 /**
  * Audio tokens, a part of `gen_ai.usage.input_tokens` / `output_tokens` (OpenAI
  * `prompt_tokens_details.audio_tokens`, Gemini `promptTokensDetails` of modality AUDIO). Providers
- * price audio apart from text; the price book has no audio price yet, so a call with audio tokens
- * is unpriced rather than priced as text (which would be too cheap).
+ * price audio apart from text: a call with audio tokens is priced at the period's audio prices,
+ * and unpriced when the period has none (priced as text it would be too cheap).
  */
 export const ATTR_AI_MARGIN_USAGE_AUDIO_INPUT_TOKENS = 'ai_margin.usage.audio.input_tokens';
+/** Audio output tokens, a part of `gen_ai.usage.output_tokens` (OpenAI `completion_tokens_details.audio_tokens`). */
 export const ATTR_AI_MARGIN_USAGE_AUDIO_OUTPUT_TOKENS = 'ai_margin.usage.audio.output_tokens';
+/**
+ * Where the provider processed the call: `global`, or a region such as `us` / `eu`, which pays
+ * the price period's `regionalProcessingUplift`. Anthropic reports it as `usage.inference_geo`;
+ * for OpenAI the processor derives it from `server.address` when this attribute is absent
+ * (`eu.api.openai.com` is `eu`, `api.openai.com` is `global`).
+ */
+export const ATTR_AI_MARGIN_INFERENCE_REGION = 'ai_margin.inference_region';
 /** OpenAI `usage.compute_units` (openai >= 7.8), as reported; not a token count. */
 export const ATTR_AI_MARGIN_USAGE_COMPUTE_UNITS = 'ai_margin.usage.compute_units';

@@ -138,7 +138,7 @@ describe('anthropic messages.create', () => {
     });
   });
 
-  it('fast mode (usage.speed fast): tier "fast", which the processor leaves unpriced', async () => {
+  it('fast mode (usage.speed fast): tier "fast", priced by the period fast multiplier', async () => {
     sim.setScript(() => reply({ usage: { ...USAGE, speed: 'fast' } }));
     await client().messages.create({ model: MODEL, max_tokens: 16, messages });
     expect(only().attributes['ai_margin.service_tier']).toBe('fast');
@@ -148,6 +148,27 @@ describe('anthropic messages.create', () => {
     sim.setScript(() => reply({ usage: { ...USAGE, speed: 'standard' } }));
     await client().messages.create({ model: MODEL, max_tokens: 16, messages });
     expect(only().attributes['ai_margin.service_tier']).toBeUndefined();
+  });
+
+  it('usage.inference_geo: recorded as ai_margin.inference_region (US-only inference is 1.1x)', async () => {
+    sim.setScript(() => reply({ usage: { ...USAGE, inferenceGeo: 'us' } }));
+    await client().messages.create({ model: MODEL, max_tokens: 16, messages });
+    expect(only().attributes['ai_margin.inference_region']).toBe('us');
+  });
+
+  it('inference_geo requested and echoed by the API, streaming: region from message_start', async () => {
+    const params = { model: MODEL, max_tokens: 16, messages, stream: true, inference_geo: 'us' };
+    // `inference_geo` may be newer than the SDK's types: sent as an extra body field.
+    const stream = await client().messages.create(params as never);
+    for await (const _ of stream as unknown as AsyncIterable<unknown>) {
+      // drain
+    }
+    expect(only().attributes['ai_margin.inference_region']).toBe('us');
+  });
+
+  it('no inference_geo in the usage: no region on the span', async () => {
+    await client().messages.create({ model: MODEL, max_tokens: 16, messages });
+    expect(only().attributes['ai_margin.inference_region']).toBeUndefined();
   });
 
   it('no server tool used (server_tool_use null): no call counts on the span', async () => {

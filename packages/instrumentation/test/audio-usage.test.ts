@@ -1,7 +1,7 @@
 /**
  * Audio token counts are mapped from each provider's usage details (OpenAI chat and Responses,
- * Gemini modality details) and written on the span only when non-zero: the processor leaves a
- * call with audio tokens unpriced instead of pricing audio as text.
+ * Gemini modality details) and written on the span only when non-zero: the processor prices
+ * them at the audio prices (unpriced where a period has none), never as text.
  */
 import { ATTR_AI_MARGIN_USAGE_AUDIO_INPUT_TOKENS } from '@ai-margin/conventions';
 import type { Span } from '@opentelemetry/api';

@@ -25,6 +25,8 @@ const PRICES = {
   // A price for cache writes (the processor's generic write bucket, `cacheWrite5m`).
   cache: { input: 1.0, output: 4.0, cacheRead: 0.25, cacheWrite5m: 1.25 },
   claude: { input: 3.0, output: 15.0, cacheRead: 0.3, cacheWrite5m: 3.75, cacheWrite1h: 6.0 },
+  // Audio tokens at their own prices (gpt-audio's list prices).
+  audio: { input: 2.5, output: 10, inputAudio: 32, outputAudio: 64 },
 };
 const PRICE_FILE = {
   providers: [
@@ -41,6 +43,10 @@ const PRICE_FILE = {
           id: 'test-cache-model',
           periods: [{ effectiveFrom: '2025-01-01', prices: PRICES.cache, source: 'test' }],
         },
+        {
+          id: 'test-audio-model',
+          periods: [{ effectiveFrom: '2025-01-01', prices: PRICES.audio, source: 'test' }],
+        },
       ],
     },
     {
@@ -50,6 +56,18 @@ const PRICE_FILE = {
         {
           id: 'test-claude',
           periods: [{ effectiveFrom: '2025-01-01', prices: PRICES.claude, source: 'test' }],
+        },
+        {
+          id: 'test-claude-geo',
+          periods: [
+            {
+              effectiveFrom: '2025-01-01',
+              prices: PRICES.claude,
+              serviceTiers: { fast: 6 },
+              regionalProcessingUplift: 1.1,
+              source: 'test',
+            },
+          ],
         },
       ],
     },
@@ -236,6 +254,35 @@ describe('cost on the span (MarginSpanProcessor + hand-written prices)', () => {
     // (100 * 3 + 1000 * 0.3 + 200 * 3.75 + 50 * 6 + 40 * 15) / 1e6 = 2250 / 1e6
     expect(cost(span as ReadableSpan)).toBeCloseTo(0.00225, 12);
     expect(span?.attributes['ai_margin.customer_id']).toBe('globex');
+  });
+
+  it('openai chat with audio: audio tokens at the audio prices', async () => {
+    sim.setScript(() => ({
+      usage: { input: 1000, output: 500, audioInput: 800, audioOutput: 400 },
+      responseModel: 'test-audio-model',
+    }));
+    const openai = new openaiModule.OpenAI({
+      baseURL: `${sim.url}/v1`,
+      apiKey: 't',
+      maxRetries: 0,
+    });
+    await openai.chat.completions.create({ model: 'test-audio', messages });
+    const [span] = await waitForSpans(otel, 1);
+    // (200 * 2.5 + 800 * 32 + 100 * 10 + 400 * 64) / 1e6 = 52,700 / 1e6
+    expect(cost(span as ReadableSpan)).toBeCloseTo(0.0527, 12);
+  });
+
+  it('anthropic fast mode with inference_geo us: x6 fast, x1.1 US-only inference', async () => {
+    sim.setScript(() => ({
+      usage: { input: 100, output: 40, speed: 'fast', inferenceGeo: 'us' },
+      responseModel: 'test-claude-geo',
+    }));
+    const Anthropic = anthropicModule.Anthropic ?? anthropicModule.default;
+    const client = new Anthropic({ baseURL: sim.url, apiKey: 't', maxRetries: 0 });
+    await client.messages.create({ model: 'test-claude-geo', max_tokens: 64, messages });
+    const [span] = await waitForSpans(otel, 1);
+    // (100 * 3 + 40 * 15) / 1e6 = 900 / 1e6, x 6 x 1.1
+    expect(cost(span as ReadableSpan)).toBeCloseTo(0.00594, 12);
   });
 
   // SDK versions with built-in tracing have a `_tracer` field on the client.

@@ -3,6 +3,7 @@ import {
   type BucketUsage,
   type CostRequest,
   normalizeUsage,
+  PriceBook,
   priceCall,
   type ServiceTier,
   TOKEN_BUCKETS,
@@ -454,6 +455,101 @@ describe('normalizeUsage properties', () => {
           expect(u.input).toBe(a);
         },
       ),
+    );
+  });
+});
+
+describe('audio tokens and processing regions (properties, shipped book)', () => {
+  const shipped = PriceBook.shipped();
+  const bucketsArb = fc.record({
+    input: fc.nat({ max: 2_000_000 }),
+    cacheRead: fc.nat({ max: 1_000_000 }),
+    output: fc.nat({ max: 200_000 }),
+  });
+  const full = (u: { input: number; cacheRead: number; output: number }): BucketUsage => ({
+    input: u.input,
+    cacheRead: u.cacheRead,
+    cacheWrite5m: 0,
+    cacheWrite1h: 0,
+    cacheWrite30m: 0,
+    cacheWrite12h: 0,
+    output: u.output,
+    reasoning: 0,
+  });
+
+  it('audio input never makes a call cheaper than the same tokens as text, and sums exactly', () => {
+    fc.assert(
+      fc.property(bucketsArb, fc.double({ min: 0, max: 1, noNaN: true }), (u, share) => {
+        const usage = full(u);
+        const audioIn = Math.floor((u.input + u.cacheRead) * share);
+        const req = {
+          provider: 'gcp.gemini',
+          model: 'gemini-2.5-flash',
+          at: at('2025-12-01T00:00:00Z'),
+          usage,
+        };
+        const text = priceCall(shipped, req);
+        const audio = priceCall(shipped, { ...req, audio: { inputTokens: audioIn } });
+        expect(text.priced && audio.priced).toBe(true);
+        if (!text.priced || !audio.priced) return;
+        expect(audio.costUsd).toBeGreaterThanOrEqual(text.costUsd - 1e-12);
+        const sum = TOKEN_BUCKETS.reduce((s, b) => s + audio.breakdown[b], 0);
+        expect(audio.costUsd).toBe(sum);
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('a regional call costs exactly the uplift times the global one', () => {
+    const models = [
+      { provider: 'openai', model: 'gpt-5.4', at: at('2026-06-01T00:00:00Z'), region: 'eu' },
+      {
+        provider: 'anthropic',
+        model: 'claude-opus-4-6',
+        at: at('2026-04-01T00:00:00Z'),
+        region: 'us',
+      },
+    ];
+    fc.assert(
+      fc.property(
+        fc.constantFrom(...models),
+        bucketsArb,
+        fc.constantFrom<ServiceTier>('standard', 'batch'),
+        (m, u, serviceTier) => {
+          const req = {
+            provider: m.provider,
+            model: m.model,
+            at: m.at,
+            usage: full(u),
+            serviceTier,
+          };
+          const global = priceCall(shipped, req);
+          const regional = priceCall(shipped, { ...req, region: m.region });
+          expect(global.priced && regional.priced).toBe(true);
+          if (!global.priced || !regional.priced) return;
+          expect(regional.costUsd).toBeCloseTo(global.costUsd * 1.1, 9);
+          expect(regional.regionalProcessingUplift).toBe(1.1);
+        },
+      ),
+      { numRuns: 300 },
+    );
+  });
+
+  it('priceCall never throws, whatever the audio and region', () => {
+    fc.assert(
+      fc.property(fc.anything(), fc.anything(), (audio, region) => {
+        const r = priceCall(shipped, {
+          provider: 'gcp.gemini',
+          model: 'gemini-2.5-flash',
+          at: at('2025-12-01T00:00:00Z'),
+          usage: full({ input: 1000, cacheRead: 100, output: 10 }),
+          audio: audio as CostRequest['audio'],
+          region: region as string,
+        });
+        if (r.priced) expect(r.costUsd).toBeGreaterThanOrEqual(0);
+        else expect(r.costUsd).toBeNull();
+      }),
+      { numRuns: 500 },
     );
   });
 });

@@ -40,6 +40,9 @@ const BUCKETS = [
   'cacheWrite12h',
   'output',
   'reasoning',
+  'inputAudio',
+  'cacheReadAudio',
+  'outputAudio',
 ];
 
 function instantMs(value: string): number {
@@ -337,6 +340,9 @@ describe('shipped price data: provider-wide ratios', () => {
       'gpt-5.6-luna': 0.1,
       'text-embedding-3-small': undefined,
       'text-embedding-3-large': undefined,
+      // Chat Completions audio models: no cached-input price in the dataset.
+      'gpt-audio': undefined,
+      'gpt-audio-mini': undefined,
     };
     expect(books.openai.models.map((m) => m.id).sort()).toEqual(Object.keys(ratio).sort());
     for (const { id, period } of everyPeriod(books.openai)) {

@@ -51,9 +51,10 @@ describe('price import: genai-prices + LiteLLM + base + overrides (fixtures)', (
                 source: 'our reviewed launch price',
               },
               {
-                // A dated change after our last period is added; batch carries over.
+                // A dated change after our last period is added; batch carries over; its audio
+                // price comes along. No regional-processing uplift: launched before 2026-01-15.
                 effectiveFrom: '2026-02-01',
-                prices: { input: 2, output: 8 },
+                prices: { input: 2, output: 8, inputAudio: 40 },
                 serviceTiers: { batch: 0.5 },
                 source: `${GP}/openai.yml id gpt-old (start_date 2026-02-01)`,
               },
@@ -74,20 +75,25 @@ describe('price import: genai-prices + LiteLLM + base + overrides (fixtures)', (
                   },
                 ],
                 serviceTiers: { batch: 0.5 },
-                source: `${xSource}; launch date: genai-prices dated snapshot id gpt-x-2026-01-15; service tiers: OpenAI Batch API 50%`,
+                // Launched on the rule's date: every period pays the regional-processing uplift.
+                regionalProcessingUplift: 1.1,
+                source: `${xSource}; launch date: genai-prices dated snapshot id gpt-x-2026-01-15; service tiers: OpenAI Batch API 50%; regional processing: residency uplift (example)`,
               },
               {
                 effectiveFrom: '2026-06-01',
                 prices: { input: 1, cacheRead: 0.1, output: 5 },
                 serviceTiers: { batch: 0.5 },
-                source: `${xSource} (start_date 2026-06-01); service tiers: OpenAI Batch API 50%`,
+                regionalProcessingUplift: 1.1,
+                source: `${xSource} (start_date 2026-06-01); service tiers: OpenAI Batch API 50%; regional processing: residency uplift (example)`,
               },
               {
                 // Announced change from the overrides.
                 effectiveFrom: '2027-01-01',
                 prices: { input: 1.5, output: 6 },
                 serviceTiers: { batch: 0.5 },
-                source: 'announced price rise (example); service tiers: OpenAI Batch API 50%',
+                regionalProcessingUplift: 1.1,
+                source:
+                  'announced price rise (example); service tiers: OpenAI Batch API 50%; regional processing: residency uplift (example)',
               },
             ],
           },
@@ -179,7 +185,6 @@ describe('price import: genai-prices + LiteLLM + base + overrides (fixtures)', (
           'OpenAI EU regional-processing uplift 1.1',
         ],
       },
-      { provider: 'openai', model: 'gpt-old-2025-01-01', features: ['audio input tokens 40'] },
     ]);
   });
 
@@ -211,7 +216,7 @@ describe('price import: genai-prices + LiteLLM + base + overrides (fixtures)', (
       '2 models added, 1 periods added, 0 periods changed, 0 models removed',
     );
     expect(diff).toContain(
-      `+ period gpt-old-2025-01-01 from 2026-02-01: input 2, output 8; service tiers {"batch":0.5}`,
+      `+ period gpt-old-2025-01-01 from 2026-02-01: input 2, output 8, inputAudio 40; service tiers {"batch":0.5}`,
     );
     expect(diff).toContain('+ model gpt-x (aliases gpt-x-2026-01-15)');
     expect(diff).toContain(

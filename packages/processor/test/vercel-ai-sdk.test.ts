@@ -728,6 +728,14 @@ describe('reading the AI SDK provider metadata (span-reader)', () => {
     });
     // Another provider's metadata is not read as this one's.
     expect(read('openai', anthropicMeta(3000, 'priority'))?.serviceTier).toBeUndefined();
+    // Anthropic fast mode and where inference ran (`inference_geo`), from the raw usage.
+    const usage = (extra: Record<string, unknown>) => ({
+      anthropic: { usage: { service_tier: 'standard', ...extra } },
+    });
+    expect(read('anthropic', usage({ speed: 'fast' }))?.serviceTier).toBe('fast');
+    expect(read('anthropic', usage({ speed: 'standard' }))?.serviceTier).toBeUndefined();
+    expect(read('anthropic', usage({ inference_geo: 'us' }))?.region).toBe('us');
+    expect(read('anthropic', usage({ inference_geo: 'global' }))?.region).toBeUndefined();
   });
 });
 

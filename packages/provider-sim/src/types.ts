@@ -44,8 +44,19 @@ export interface SimUsage {
   webSearches?: number;
   /** Anthropic `usage.server_tool_use.web_fetch_requests`; rendered only when set. */
   webFetches?: number;
+  /**
+   * Audio tokens, a part of `input` + `cacheRead` / of `output`: OpenAI chat
+   * `prompt_tokens_details.audio_tokens` / `completion_tokens_details.audio_tokens` (0 unset).
+   */
+  audioInput?: number;
+  audioOutput?: number;
   /** Anthropic `usage.speed` (`fast` for fast mode); rendered only when set. */
   speed?: 'standard' | 'fast';
+  /**
+   * Anthropic `usage.inference_geo` (where inference ran: `global`, `us`). Unset: the request's
+   * `inference_geo` is echoed when it has one, else the field is absent.
+   */
+  inferenceGeo?: string;
 }
 
 /** What the simulator should answer for one call. */

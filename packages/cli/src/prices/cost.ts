@@ -19,7 +19,8 @@ export const COST_HELP = `usage: ai-margin prices cost --provider <gen_ai.provid
          --input <n> [--cache-read <n>] [--cache-write <n>] [--cache-write-1h <n>]
          [--cache-write-30m <n>] [--cache-write-12h <n>] --output <n> [--reasoning <n>]
          [--web-searches <n>] [--code-executions <n>]
-         [--service-tier batch|flex|priority] [--prices FILE]... --json
+         [--audio-input <n>] [--audio-output <n>] [--region global|us|eu|...]
+         [--service-tier batch|flex|priority|fast] [--prices FILE]... --json
 
 Prices one call at the price in force at --at. Token counts follow the OTel semconv convention:
   --input           total input tokens, INCLUDING cache reads and cache writes
@@ -32,11 +33,15 @@ Prices one call at the price in force at --at. Token counts follow the OTel semc
   --code-executions server-side code executions (billed per call)
   --output          output tokens, INCLUDING --reasoning
   --reasoning       reasoning tokens (part of --output)
+  --audio-input     audio input tokens (part of --input; uncached first), priced at audio prices
+  --audio-output    audio output tokens (part of --output), priced at audio prices
+  --region          where the call was processed (OpenAI data residency, Anthropic inference_geo):
+                    a region other than global pays the period's regionalProcessingUplift
 With --json prints one JSON object: { costUsd, period, breakdown, ... }.
 Exit 0 priced; 3 not priced ({"costUsd": null, "reason", "detail"}); 2 bad input.
 `;
 
-const SERVICE_TIERS = ['standard', 'batch', 'flex', 'priority'] as const;
+const SERVICE_TIERS = ['standard', 'batch', 'flex', 'priority', 'fast'] as const;
 
 export async function cost(argv: string[], io: CommandIO): Promise<number> {
   return guarded(io, 'cost', () => {
@@ -55,6 +60,9 @@ export async function cost(argv: string[], io: CommandIO): Promise<number> {
       output: { type: 'string' },
       reasoning: { type: 'string' },
       'service-tier': { type: 'string' },
+      'audio-input': { type: 'string' },
+      'audio-output': { type: 'string' },
+      region: { type: 'string' },
     });
     if (!values) return EXIT.ok;
     const provider = requireFlag(values.provider, 'provider');
@@ -70,9 +78,12 @@ export async function cost(argv: string[], io: CommandIO): Promise<number> {
     const webSearches = parseCount(values['web-searches'], 'web-searches');
     const codeExecutions = parseCount(values['code-executions'], 'code-executions');
     const reasoning = parseCount(values.reasoning, 'reasoning') ?? 0;
+    const audioInput = parseCount(values['audio-input'], 'audio-input');
+    const audioOutput = parseCount(values['audio-output'], 'audio-output');
+    const region = values.region;
     const tier = values['service-tier'] ?? 'standard';
     if (!(SERVICE_TIERS as readonly string[]).includes(tier)) {
-      throw new UsageError(`--service-tier: "${tier}" is not one of batch, flex, priority`);
+      throw new UsageError(`--service-tier: "${tier}" is not one of batch, flex, priority, fast`);
     }
     const cached = cacheRead + cacheWrite5m + cacheWrite1h + cacheWrite30m + cacheWrite12h;
     if (cached > input) {
@@ -109,6 +120,10 @@ export async function cost(argv: string[], io: CommandIO): Promise<number> {
       ...(webSearches !== undefined || codeExecutions !== undefined
         ? { toolCalls: { webSearch: webSearches ?? 0, codeExecution: codeExecutions ?? 0 } }
         : {}),
+      ...(audioInput !== undefined || audioOutput !== undefined
+        ? { audio: { inputTokens: audioInput ?? 0, outputTokens: audioOutput ?? 0 } }
+        : {}),
+      ...(region !== undefined ? { region } : {}),
     });
     if (!result.priced) {
       return notPriced(io, values.json, {
@@ -136,6 +151,10 @@ export async function cost(argv: string[], io: CommandIO): Promise<number> {
       out.tierAboveInputTokens = result.tierAboveInputTokens;
     if (result.geo !== undefined) out.geo = result.geo;
     if (result.regionalUplift !== undefined) out.regionalUplift = result.regionalUplift;
+    if (result.region !== undefined) out.region = result.region;
+    if (result.regionalProcessingUplift !== undefined)
+      out.regionalProcessingUplift = result.regionalProcessingUplift;
+    if (result.audioUsd !== undefined) out.audioUsd = result.audioUsd;
     if (result.discountPercent !== undefined) out.discountPercent = result.discountPercent;
     if (result.toolFeesUsd !== undefined) out.toolFeesUsd = result.toolFeesUsd;
     if (values.json) {
@@ -151,6 +170,10 @@ export async function cost(argv: string[], io: CommandIO): Promise<number> {
         : '',
       result.serviceTier !== 'standard' ? `service tier ${result.serviceTier}` : '',
       result.regionalUplift !== undefined ? `regional uplift x${result.regionalUplift}` : '',
+      result.regionalProcessingUplift !== undefined
+        ? `regional processing (${result.region}) x${result.regionalProcessingUplift}`
+        : '',
+      result.audioUsd !== undefined ? `audio ${usd(result.audioUsd)} (in the buckets)` : '',
       result.discountPercent !== undefined ? `discount ${result.discountPercent}%` : '',
       result.toolFeesUsd !== undefined ? `server-tool fees ${usd(result.toolFeesUsd)}` : '',
     ].filter(Boolean);

@@ -3,7 +3,11 @@
  * stream events (`message_start` model / id / usage, `message_delta` cumulative usage and stop
  * reason, `content_block_delta` text when captured).
  */
-import { ATTR_AI_MARGIN_SERVICE_TIER, ATTR_GEN_AI_OUTPUT_MESSAGES } from '@ai-margin/conventions';
+import {
+  ATTR_AI_MARGIN_INFERENCE_REGION,
+  ATTR_AI_MARGIN_SERVICE_TIER,
+  ATTR_GEN_AI_OUTPUT_MESSAGES,
+} from '@ai-margin/conventions';
 import { contentAttribute } from '../common/config';
 import { isRecord } from '../common/module';
 import type { GenAISpan } from '../common/span';
@@ -13,12 +17,15 @@ import { ATTR_ANTHROPIC_RESPONSE_SERVICE_TIER, anthropicUsage } from './attribut
 type Params = Record<string, unknown>;
 
 /**
- * Fast mode (`usage.speed: 'fast'`) bills at its own rate, which no source gives us yet: the call
- * gets the tier `fast`, which the processor leaves unpriced (naming it) rather than pricing it as
- * standard. `standard` / null speed leaves the tier to `service_tier`.
+ * Fast mode (`usage.speed: 'fast'`) bills at a per-model multiplier: the call gets the tier
+ * `fast`, priced by the period's `serviceTiers.fast` (unpriced, naming it, where a period has
+ * none). `standard` / null speed leaves the tier to `service_tier`.
  */
-function recordSpeed(call: GenAISpan, usage: Params | undefined): void {
+function recordSpeedAndGeo(call: GenAISpan, usage: Params | undefined): void {
   if (usage?.speed === 'fast') call.set(ATTR_AI_MARGIN_SERVICE_TIER, 'fast');
+  // Where inference ran (`global`, `us`): US-only inference is billed at 1.1x on newer models.
+  const geo = usage?.inference_geo;
+  if (typeof geo === 'string' && geo !== '') call.set(ATTR_AI_MARGIN_INFERENCE_REGION, geo);
 }
 
 export function recordMessage(call: GenAISpan, message: unknown, max?: number): void {
@@ -32,7 +39,7 @@ export function recordMessage(call: GenAISpan, message: unknown, max?: number): 
   if (typeof usage?.service_tier === 'string') {
     call.set(ATTR_ANTHROPIC_RESPONSE_SERVICE_TIER, usage.service_tier);
   }
-  recordSpeed(call, usage);
+  recordSpeedAndGeo(call, usage);
   const u = anthropicUsage(usage);
   if (u) call.setUsage(u);
   if (call.captureContent) {
@@ -57,7 +64,7 @@ export function messageStreamObserver(call: GenAISpan, max?: number): StreamObse
     if (typeof usage.service_tier === 'string') {
       call.set(ATTR_ANTHROPIC_RESPONSE_SERVICE_TIER, usage.service_tier);
     }
-    recordSpeed(call, usage);
+    recordSpeedAndGeo(call, usage);
   };
   return {
     onItem: (event) => {

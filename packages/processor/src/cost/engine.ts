@@ -10,6 +10,7 @@ import type { RequestedServiceTier, ServiceTier } from '../prices/types';
 import { SERVER_TOOLS, TOKEN_BUCKETS } from '../prices/types';
 import { emptyBucketUsage } from './normalize';
 import type {
+  AudioTokens,
   BucketUsage,
   CostRequest,
   CostResult,
@@ -23,7 +24,7 @@ type PricedTier = Exclude<ServiceTier, 'standard'>;
 
 /** Service tier names meaning "standard" in provider responses (OpenAI reports `default`). */
 const STANDARD_TIER_NAMES = new Set(['standard', 'default', 'auto']);
-const PRICED_TIERS = new Set<string>(['batch', 'flex', 'priority']);
+const PRICED_TIERS = new Set<string>(['batch', 'flex', 'priority', 'fast']);
 
 /** A bucket count: absent is 0; anything not a finite non-negative number is -1 (invalid). */
 function count(value: unknown): number {
@@ -48,6 +49,8 @@ export interface CallTerms {
   serviceTier: ServiceTier;
   multiplier: number;
   uplift: number | undefined;
+  /** Regional-processing multiplier applied (data residency, `inference_geo`), if any. */
+  processingUplift: number | undefined;
   /** Multiplier of per-call tool fees: the discount only (tiers and uplifts price tokens). */
   feeMultiplier: number;
 }
@@ -61,6 +64,9 @@ const NO_PRICES: EffectivePrices = Object.freeze({
   cacheWrite12h: 0,
   output: 0,
   reasoning: 0,
+  inputAudio: 0,
+  cacheReadAudio: 0,
+  outputAudio: 0,
 });
 
 function newCallTerms(): CallTerms {
@@ -70,8 +76,14 @@ function newCallTerms(): CallTerms {
     serviceTier: 'standard',
     multiplier: 1,
     uplift: undefined,
+    processingUplift: undefined,
     feeMultiplier: 1,
   };
+}
+
+/** A reported processing region that pays a regional-processing uplift (not `global`). */
+function isRegional(region: string | undefined): boolean {
+  return region !== undefined && region !== '' && region !== 'global' && region !== 'GLOBAL';
 }
 
 /** Fills `out` for a call; returns the unpriced answer when the tier has no price. */
@@ -79,13 +91,19 @@ function termsOf(
   found: FoundResolution,
   totalInput: number,
   requested: RequestedServiceTier | undefined,
+  region: string | undefined,
   out: CallTerms,
 ): Unpriced | undefined {
   const period = found.period;
+  const processingUplift =
+    period.regionalProcessingUplift !== undefined && isRegional(region)
+      ? period.regionalProcessingUplift
+      : undefined;
   if (
     requested === undefined &&
     period.tiers.length === 0 &&
     period.regionalUplift === undefined &&
+    processingUplift === undefined &&
     found.discountPercent === undefined
   ) {
     // The common case: standard tier, no cliff tiers, uplift or discount.
@@ -94,6 +112,7 @@ function termsOf(
     out.serviceTier = 'standard';
     out.multiplier = 1;
     out.uplift = undefined;
+    out.processingUplift = undefined;
     out.feeMultiplier = 1;
     return undefined;
   }
@@ -133,6 +152,7 @@ function termsOf(
       ? period.regionalUplift
       : undefined;
   if (uplift !== undefined) multiplier *= uplift;
+  if (processingUplift !== undefined) multiplier *= processingUplift;
   const feeMultiplier = found.discountPercent !== undefined ? 1 - found.discountPercent / 100 : 1;
   multiplier *= feeMultiplier;
   out.prices = prices;
@@ -141,6 +161,7 @@ function termsOf(
   out.serviceTier = serviceTier;
   out.multiplier = multiplier;
   out.uplift = uplift;
+  out.processingUplift = processingUplift;
   return undefined;
 }
 
@@ -216,6 +237,87 @@ function missingPrice(
   return undefined;
 }
 
+/** Audio tokens of a call, by the bucket that holds them. */
+interface AudioSplit {
+  input: number;
+  cacheRead: number;
+  output: number;
+}
+
+/**
+ * Places a call's audio tokens in its buckets: audio input in uncached `input` first, the rest in
+ * `cacheRead` (a span does not say which audio was cached; uncached is the dearer reading), audio
+ * output in `output`. More audio than the bucket holds is `invalid_usage`.
+ */
+function splitAudio(usage: BucketUsage, audio: AudioTokens): AudioSplit | Unpriced {
+  const audioIn = count(audio.inputTokens);
+  const audioOut = count(audio.outputTokens);
+  if (audioIn < 0 || audioOut < 0) {
+    const bad = audioIn < 0 ? 'inputTokens' : 'outputTokens';
+    return unpriced(
+      UNPRICED_REASON.invalidUsage,
+      `audio.${bad} must be a non-negative number, got ${String(audio[bad])}`,
+    );
+  }
+  if (audioIn > usage.input + usage.cacheRead) {
+    return unpriced(
+      UNPRICED_REASON.invalidUsage,
+      `${audioIn} audio input tokens exceed the call's uncached and cached input (${usage.input} + ${usage.cacheRead})`,
+    );
+  }
+  if (audioOut > usage.output) {
+    return unpriced(
+      UNPRICED_REASON.invalidUsage,
+      `${audioOut} audio output tokens exceed the call's output tokens (${usage.output}, reasoning excluded)`,
+    );
+  }
+  const input = Math.min(audioIn, usage.input);
+  return { input, cacheRead: audioIn - input, output: audioOut };
+}
+
+const AUDIO_PARTS = [
+  ['input', 'inputAudio', 'audio input'],
+  ['cacheRead', 'cacheReadAudio', 'cached audio input'],
+  ['output', 'outputAudio', 'audio output'],
+] as const;
+
+/**
+ * Moves the audio tokens of `usage` out of their text buckets: returns the text-only usage, or
+ * the unpriced answer when the period has no price for audio the call has.
+ */
+function audioTextUsage(
+  usage: BucketUsage,
+  split: AudioSplit,
+  prices: EffectivePrices,
+  model: string,
+): BucketUsage | Unpriced {
+  for (const [bucket, price, what] of AUDIO_PARTS) {
+    if (split[bucket] > 0 && Number.isNaN(prices[price])) {
+      return unpriced(
+        UNPRICED_REASON.noPeriod,
+        `no ${price} price for ${model} (${split[bucket]} ${what} tokens): priced as text they would be too cheap`,
+      );
+    }
+  }
+  return {
+    ...usage,
+    input: usage.input - split.input,
+    cacheRead: usage.cacheRead - split.cacheRead,
+    output: usage.output - split.output,
+  };
+}
+
+/** Adds the audio tokens' USD to their buckets of `breakdown`; returns the audio USD. */
+function addAudioCost(split: AudioSplit, terms: CallTerms, breakdown: BucketUsage): number {
+  let total = 0;
+  for (const [bucket, price] of AUDIO_PARTS) {
+    const usd = bucketUsd(split[bucket], terms.prices[price], terms.multiplier);
+    breakdown[bucket] += usd;
+    total += usd;
+  }
+  return total;
+}
+
 function missingFee(
   calls: Partial<ToolCalls>,
   fees: ToolFees,
@@ -276,13 +378,14 @@ export function priceCost(
   serviceTier: RequestedServiceTier | undefined,
   out: CostQuote,
   toolCalls?: ToolCalls,
+  region?: string,
 ): boolean {
   out.period = undefined;
   try {
     const found = book.resolve(provider, model, at);
     if (!found.found) return false;
     const terms = out.terms;
-    if (termsOf(found, totalInputOf(usage), serviceTier, terms) !== undefined) return false;
+    if (termsOf(found, totalInputOf(usage), serviceTier, region, terms) !== undefined) return false;
     let cost = costOf(usage, terms, out.breakdown);
     let fees = 0;
     if (toolCalls !== undefined) {
@@ -311,6 +414,10 @@ export function priceCost(
  *   the requested tier the call is unpriced (`no_period`, naming the tier): a standard price for
  *   a batch or priority call would be silently wrong.
  * - Bedrock: the period's `regionalUplift` multiplies the call unless the id had the `global.` prefix.
+ * - `regionalProcessingUplift` multiplies the call when it reports a processing region other
+ *   than `global` (`req.region`: OpenAI data residency, Anthropic `inference_geo`).
+ * - Audio tokens (`req.audio`, parts of the input and output buckets) are priced at the period's
+ *   audio prices; audio with no audio price makes the call unpriced, never priced as text.
  * - A negotiated discount (model-specific over provider-wide) applies last.
  * - Each bucket costs tokens × USD-per-1M / 1e6 (× the multipliers); `costUsd` is their sum.
  * - Server-tool calls (`toolCalls`) cost calls × the period's fee per 1,000 / 1,000 (× the
@@ -389,18 +496,43 @@ function priceUnchecked(book: PriceBook, req: CostRequest): CostResult {
   if (typeof req.provider !== 'string' || typeof req.model !== 'string') {
     return unpriced(UNPRICED_REASON.unknownModel, 'provider and model must be strings');
   }
+  const region = req.region;
+  if (region !== undefined && typeof region !== 'string') {
+    return unpriced(UNPRICED_REASON.invalidUsage, 'region must be a string');
+  }
+  let audio: AudioSplit | undefined;
+  if (req.audio !== undefined && req.audio !== null) {
+    if (typeof req.audio !== 'object')
+      return unpriced(UNPRICED_REASON.invalidUsage, 'audio must be an object');
+    const split = splitAudio(counted, req.audio);
+    if ('priced' in split) return split;
+    if (split.input + split.cacheRead + split.output > 0) audio = split;
+  }
 
   const found: InternalResolution = book.resolve(req.provider, req.model, req.at);
   if (!found.found) return unpriced(found.reason, found.detail);
   const terms = newCallTerms();
-  const refused = termsOf(found, totalInputOf(counted), req.serviceTier, terms);
+  const refused = termsOf(found, totalInputOf(counted), req.serviceTier, region, terms);
   if (refused !== undefined) return refused;
   const period = found.period;
-  const { tierAbove, serviceTier, uplift } = terms;
+  const { tierAbove, serviceTier, uplift, processingUplift } = terms;
+  let text = counted;
+  if (audio !== undefined) {
+    const t = audioTextUsage(counted, audio, terms.prices, period.resolved.model);
+    if ('priced' in t) return t;
+    text = t;
+  }
   const breakdown = emptyBucketUsage();
-  let costUsd = costOf(counted, terms, breakdown);
-  const missing = missingPrice(counted, terms.prices, period.resolved.model);
+  let costUsd = costOf(text, terms, breakdown);
+  const missing = missingPrice(text, terms.prices, period.resolved.model);
   if (missing !== undefined) return missing;
+  let audioUsd: number | undefined;
+  if (audio !== undefined) {
+    audioUsd = addAudioCost(audio, terms, breakdown);
+    // Summed again in bucket order, so that the breakdown sums exactly to the cost.
+    costUsd = 0;
+    for (const bucket of TOKEN_BUCKETS) costUsd += breakdown[bucket];
+  }
   let toolFeesUsd: number | undefined;
   if (toolCalls !== undefined) {
     const noFee = missingFee(toolCalls, period.toolFees, period.resolved.model);
@@ -422,5 +554,8 @@ function priceUnchecked(book: PriceBook, req: CostRequest): CostResult {
   if (found.discountPercent !== undefined) result.discountPercent = found.discountPercent;
   if (found.geo !== undefined) result.geo = found.geo;
   if (uplift !== undefined) result.regionalUplift = uplift;
+  if (region !== undefined && region !== '') result.region = region;
+  if (processingUplift !== undefined) result.regionalProcessingUplift = processingUplift;
+  if (audioUsd !== undefined) result.audioUsd = audioUsd;
   return result;
 }

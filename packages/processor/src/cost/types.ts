@@ -50,6 +50,25 @@ export interface CostRequest {
   serviceTier?: RequestedServiceTier;
   /** Server-tool calls billed per call; absent tools are 0 calls. */
   toolCalls?: Partial<ToolCalls>;
+  /**
+   * Audio tokens inside `usage` (providers report them as a part of input and output): priced at
+   * the period's audio prices instead of the text prices. Audio input is taken from the uncached
+   * `input` bucket first, the rest from `cacheRead`; audio output from `output`.
+   */
+  audio?: AudioTokens;
+  /**
+   * Where the call was processed, as it reports it (`ai_margin.inference_region`): `global`, or a
+   * region (`us`, `eu`, ...) that pays the period's `regionalProcessingUplift`. Absent: global.
+   */
+  region?: string;
+}
+
+/** Audio token counts of a call, each a part of the usage's input or output. */
+export interface AudioTokens {
+  /** Audio input tokens, a part of `input` + `cacheRead` (absent: 0). */
+  inputTokens?: number;
+  /** Audio output tokens, a part of `output` (absent: 0). */
+  outputTokens?: number;
 }
 
 /** Identifies the period that priced a call, e.g. `openai/o3-2025-04-16@2025-06-10T00:00:00.000Z`. */
@@ -88,6 +107,12 @@ export interface PricedCost {
   geo?: string;
   /** Regional uplift multiplier applied (Bedrock geo/in-region profiles), if any. */
   regionalUplift?: number;
+  /** The processing region the call reported (`CostRequest.region`), if any. */
+  region?: string;
+  /** Regional-processing multiplier applied (data residency, `inference_geo`), if any. */
+  regionalProcessingUplift?: number;
+  /** The part of the breakdown that is audio tokens at audio prices, when the call had audio. */
+  audioUsd?: number;
 }
 
 export interface Unpriced {

@@ -4,10 +4,13 @@
  */
 import type { PeriodRef, ResolvedPrice } from '../cost/types';
 import type { PriceLookup } from './lookup-types';
-import type { PricePeriod, ServerTool, ServiceTier, TokenBucket } from './types';
+import type { PriceKey, PricePeriod, ServerTool, ServiceTier } from './types';
 
-/** USD per 1M tokens for every bucket, with the documented fallbacks already applied. */
-export type EffectivePrices = Readonly<Record<TokenBucket, number>>;
+/**
+ * USD per 1M tokens for every bucket and audio price, with the documented fallbacks already
+ * applied; `NaN` where there is no price (audio without an audio price, say).
+ */
+export type EffectivePrices = Readonly<Record<PriceKey, number>>;
 
 /** USD per call of each server tool; `NaN` where the period names no fee. */
 export type ToolFees = Readonly<Record<ServerTool, number>>;
@@ -29,6 +32,7 @@ export interface CompiledPeriod {
   tiers: readonly CompiledTier[];
   serviceTiers: Readonly<Partial<Record<Exclude<ServiceTier, 'standard'>, number>>>;
   regionalUplift: number | undefined;
+  regionalProcessingUplift: number | undefined;
   toolFees: ToolFees;
 }
 

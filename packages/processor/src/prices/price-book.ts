@@ -96,6 +96,9 @@ function effective(p: BucketPrices): EffectivePrices {
     cacheWrite12h: p.cacheWrite12h ?? Number.NaN,
     output: p.output,
     reasoning: p.reasoning ?? p.output,
+    inputAudio: p.inputAudio ?? Number.NaN,
+    cacheReadAudio: p.cacheReadAudio ?? Number.NaN,
+    outputAudio: p.outputAudio ?? Number.NaN,
   });
 }
 
@@ -316,6 +319,7 @@ function compileModel(model: CompiledModel): void {
       })),
       serviceTiers: period.serviceTiers ?? {},
       regionalUplift: period.regionalUplift,
+      regionalProcessingUplift: period.regionalProcessingUplift,
       toolFees: effectiveToolFees(period.toolFees),
     };
   });

@@ -25,8 +25,31 @@ export const TOKEN_BUCKETS: readonly TokenBucket[] = [
   'reasoning',
 ];
 
-/** Service tiers that change the price by a multiplier. `standard` is the default (x1). */
-export type ServiceTier = 'standard' | 'batch' | 'flex' | 'priority';
+/**
+ * Audio prices, USD per 1M tokens, for the audio part of a bucket: audio tokens are counted in the
+ * `input` / `cacheRead` / `output` buckets (as providers report them) and priced here instead of
+ * at the text price. No fallback: a call with audio tokens and no audio price is unpriced.
+ */
+export type AudioPriceKey = 'inputAudio' | 'cacheReadAudio' | 'outputAudio';
+
+/** The audio price keys of {@link BucketPrices}, in their usual order. */
+export const AUDIO_PRICE_KEYS: readonly AudioPriceKey[] = [
+  'inputAudio',
+  'cacheReadAudio',
+  'outputAudio',
+];
+
+/** Every key of {@link BucketPrices}: the token buckets and the audio prices. */
+export type PriceKey = TokenBucket | AudioPriceKey;
+
+/** Every key a price file's `prices` may hold: {@link TOKEN_BUCKETS}, then {@link AUDIO_PRICE_KEYS}. */
+export const PRICE_KEYS: readonly PriceKey[] = [...TOKEN_BUCKETS, ...AUDIO_PRICE_KEYS];
+
+/**
+ * Service tiers that change the price by a multiplier. `standard` is the default (x1). `fast` is
+ * Anthropic fast mode (`usage.speed: "fast"`), a per-model multiplier on the standard rates.
+ */
+export type ServiceTier = 'standard' | 'batch' | 'flex' | 'priority' | 'fast';
 
 /**
  * A service tier as a call reports it: one of {@link ServiceTier}, or a name we have no price
@@ -57,6 +80,15 @@ export interface BucketPrices {
   cacheWrite12h?: number;
   /** Missing: reasoning tokens are billed at the output price. */
   reasoning?: number;
+  /**
+   * Uncached audio input tokens (a part of `input`). Missing: a call with audio input is
+   * unpriced (`no_period`), never priced as text.
+   */
+  inputAudio?: number;
+  /** Cached audio input tokens (a part of `cacheRead`). Missing: as `inputAudio`. */
+  cacheReadAudio?: number;
+  /** Audio output tokens (a part of `output`). Missing: as `inputAudio`. */
+  outputAudio?: number;
 }
 
 /** Server-side tools billed per call, USD per 1,000 calls (see {@link PricePeriod.toolFees}). */
@@ -89,6 +121,13 @@ export interface PricePeriod {
    * or no prefix) relative to the `global.` profile price in `prices` (e.g. 1.1 for +10%).
    */
   regionalUplift?: number;
+  /**
+   * Multiplier for calls processed in a chosen region rather than globally, relative to `prices`
+   * (OpenAI data-residency endpoints such as `eu.api.openai.com`, Anthropic `inference_geo: "us"`;
+   * 1.1 for +10%). Applies when the call reports a processing region other than `global`
+   * (`ai_margin.inference_region`); a call that reports none is priced at the global rate.
+   */
+  regionalProcessingUplift?: number;
   /**
    * Per-call fees of server-side tools, USD per 1,000 calls (Anthropic web search: 10). Charged
    * on the calls the span reports (`ai_margin.usage.server_tool.<tool>.calls`), on top of the

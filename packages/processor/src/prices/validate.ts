@@ -9,17 +9,22 @@ import type {
   Discount,
   ModelPrices,
   MovingAlias,
+  PriceKey,
   PricePeriod,
   PriceTier,
   ProviderPriceFile,
   ServerTool,
   ServiceTier,
-  TokenBucket,
   UserPriceFile,
 } from './types';
-import { SERVER_TOOLS, TOKEN_BUCKETS } from './types';
+import { PRICE_KEYS, SERVER_TOOLS } from './types';
 
-const SERVICE_TIERS: readonly Exclude<ServiceTier, 'standard'>[] = ['batch', 'flex', 'priority'];
+const SERVICE_TIERS: readonly Exclude<ServiceTier, 'standard'>[] = [
+  'batch',
+  'flex',
+  'priority',
+  'fast',
+];
 const FILE_KEYS = new Set([
   '$schema',
   'provider',
@@ -37,6 +42,7 @@ const PERIOD_KEYS = new Set([
   'tiers',
   'serviceTiers',
   'regionalUplift',
+  'regionalProcessingUplift',
   'toolFees',
   'source',
   'note',
@@ -54,7 +60,7 @@ const DISCOUNT_KEYS = new Set([
   'note',
 ]);
 const USER_KEYS = new Set(['$schema', 'providers', 'discounts', 'note']);
-const BUCKET_SET = new Set<string>(TOKEN_BUCKETS);
+const BUCKET_SET = new Set<string>(PRICE_KEYS);
 
 type Where = { model?: string; field?: string };
 
@@ -155,13 +161,13 @@ function validateBucketPrices(value: unknown, c: Checker): BucketPrices {
   const obj = requireObject(value, c);
   for (const key of Object.keys(obj)) {
     if (!BUCKET_SET.has(key)) {
-      c.fail(`unknown token bucket "${key}" (buckets: ${TOKEN_BUCKETS.join(', ')})`, key);
+      c.fail(`unknown token bucket "${key}" (buckets: ${PRICE_KEYS.join(', ')})`, key);
     }
   }
   if (obj.input === undefined) c.fail('is required', 'input');
   if (obj.output === undefined) c.fail('is required', 'output');
-  const prices: Partial<Record<TokenBucket, number>> = {};
-  for (const bucket of TOKEN_BUCKETS) {
+  const prices: Partial<Record<PriceKey, number>> = {};
+  for (const bucket of PRICE_KEYS) {
     if (obj[bucket] !== undefined) prices[bucket] = requirePrice(obj[bucket], c, bucket);
   }
   return prices as BucketPrices;
@@ -218,6 +224,13 @@ function validatePeriod(value: unknown, c: Checker): PricePeriod {
   }
   if (obj.regionalUplift !== undefined) {
     period.regionalUplift = requirePositive(obj.regionalUplift, c, 'regionalUplift');
+  }
+  if (obj.regionalProcessingUplift !== undefined) {
+    period.regionalProcessingUplift = requirePositive(
+      obj.regionalProcessingUplift,
+      c,
+      'regionalProcessingUplift',
+    );
   }
   if (obj.toolFees !== undefined) {
     const fc: Checker = c.at('toolFees');

@@ -133,6 +133,7 @@ export class SpanPricer {
         call.serviceTier,
         quote,
         call.hasToolCalls ? call.toolCalls : undefined,
+        call.region,
       )
         ? quote.period
         : undefined;
@@ -179,19 +180,23 @@ export class SpanPricer {
         result =
           model === undefined
             ? unpriced(UNPRICED_REASON.unknownModel, 'the span names no model')
-            : call.audioTokens > 0
-              ? unpriced(
-                  UNPRICED_REASON.noPeriod,
-                  `${call.audioTokens} audio tokens: the price book has no audio price, and priced as text they would be too cheap`,
-                )
-              : priceCall(this.prices.current(), {
-                  provider: call.provider,
-                  model,
-                  at: hrTimeToMs(span.startTime),
-                  usage: tokens,
-                  serviceTier: call.serviceTier,
-                  ...(call.hasToolCalls ? { toolCalls: call.toolCalls } : {}),
-                });
+            : priceCall(this.prices.current(), {
+                provider: call.provider,
+                model,
+                at: hrTimeToMs(span.startTime),
+                usage: tokens,
+                serviceTier: call.serviceTier,
+                ...(call.hasToolCalls ? { toolCalls: call.toolCalls } : {}),
+                ...(call.audioTokens > 0
+                  ? {
+                      audio: {
+                        inputTokens: call.audioInputTokens,
+                        outputTokens: call.audioOutputTokens,
+                      },
+                    }
+                  : {}),
+                ...(call.region !== undefined ? { region: call.region } : {}),
+              });
       }
     }
 

@@ -1,4 +1,5 @@
 import {
+  ATTR_AI_MARGIN_INFERENCE_REGION,
   ATTR_AI_MARGIN_SERVICE_TIER,
   ATTR_AI_MARGIN_USAGE_AUDIO_INPUT_TOKENS,
   ATTR_AI_MARGIN_USAGE_AUDIO_OUTPUT_TOKENS,
@@ -22,12 +23,13 @@ import {
   ATTR_GEN_AI_USAGE_OUTPUT_TOKENS,
   ATTR_GEN_AI_USAGE_PROMPT_TOKENS,
   ATTR_GEN_AI_USAGE_REASONING_OUTPUT_TOKENS,
+  ATTR_SERVER_ADDRESS,
   GEN_AI_OPERATION,
   GEN_AI_PROVIDER,
 } from '@ai-margin/conventions';
 import type { Attributes } from '@opentelemetry/api';
 import { ABSENT, type BucketMappingProblem, splitUsage } from '../cost/normalize';
-import type { BucketUsage, RawUsage, ToolCalls, UsageConvention } from '../cost/types';
+import type { AudioTokens, BucketUsage, RawUsage, ToolCalls, UsageConvention } from '../cost/types';
 import type { RequestedServiceTier } from '../prices/types';
 import { normalizeProvider } from './providers';
 
@@ -45,6 +47,10 @@ export interface GenAiCall {
   serviceTier?: RequestedServiceTier;
   /** Server-tool calls billed per call, when the span reports any (absent tools: 0). */
   toolCalls?: ToolCalls;
+  /** Audio tokens inside the usage, when the span reports any. */
+  audio?: AudioTokens;
+  /** Where the call was processed (`global`, `us`, `eu`, ...), when the span says. */
+  region?: string;
 }
 
 /** Operations that are model calls. Agent/tool spans are skipped: they may sum their children. */
@@ -84,6 +90,11 @@ const REASONING = ATTR_GEN_AI_USAGE_REASONING_OUTPUT_TOKENS;
 const WEB_SEARCH_CALLS = ATTR_AI_MARGIN_USAGE_WEB_SEARCH_CALLS;
 const AUDIO_INPUT = ATTR_AI_MARGIN_USAGE_AUDIO_INPUT_TOKENS;
 const AUDIO_OUTPUT = ATTR_AI_MARGIN_USAGE_AUDIO_OUTPUT_TOKENS;
+const INFERENCE_REGION = ATTR_AI_MARGIN_INFERENCE_REGION;
+const SERVER_ADDRESS = ATTR_SERVER_ADDRESS;
+/** OpenAI's data-residency hosts (`eu.api.openai.com`, `us.api.openai.com`, ...): the region. */
+const OPENAI_REGIONAL_HOST = /^([a-z]{2,})\.api\.openai\.com$/i;
+const OPENAI_GLOBAL_HOST = 'api.openai.com';
 const WEB_FETCH_CALLS = ATTR_AI_MARGIN_USAGE_WEB_FETCH_CALLS;
 const CODE_EXECUTION_CALLS = ATTR_AI_MARGIN_USAGE_CODE_EXECUTION_CALLS;
 const RESPONSE_MODEL = ATTR_GEN_AI_RESPONSE_MODEL;
@@ -143,7 +154,8 @@ const VERCEL_REASONING_DETAIL = 'ai.usage.outputTokenDetails.reasoningTokens';
  */
 const VERCEL_PROVIDER_METADATA = 'ai.response.providerMetadata';
 // Parsing costs about a microsecond: only text that can change the price is parsed.
-const PRICE_CHANGING_METADATA = /"(?:flex|priority|batch)"|"ephemeral_1h_input_tokens":[1-9]/;
+const PRICE_CHANGING_METADATA =
+  /"(?:flex|priority|batch)"|"ephemeral_1h_input_tokens":[1-9]|"speed":"fast"|"inference_geo":"(?!global")/;
 
 /** A count that is present but unusable (ABSENT, from the usage split, marks a missing one). */
 const INVALID = -2;
@@ -163,6 +175,12 @@ export interface CallReading {
   hasToolCalls: boolean;
   /** Audio tokens (input + output) the span reports; ABSENT when none is reported. */
   audioTokens: number;
+  /** Audio input tokens (part of the input), 0 when none. */
+  audioInputTokens: number;
+  /** Audio output tokens (part of the output), 0 when none. */
+  audioOutputTokens: number;
+  /** Where the call was processed (`global`, `us`, `eu`, ...), when the span says. */
+  region: string | undefined;
   /** Reused: read only when `hasToolCalls`. */
   readonly toolCalls: ToolCalls;
   inputTokens: number;
@@ -187,6 +205,9 @@ export function newCallReading(): CallReading {
     serviceTier: undefined,
     hasToolCalls: false,
     audioTokens: ABSENT,
+    audioInputTokens: 0,
+    audioOutputTokens: 0,
+    region: undefined,
     toolCalls: { webSearch: 0, webFetch: 0, codeExecution: 0 },
     inputTokens: ABSENT,
     outputTokens: ABSENT,
@@ -214,6 +235,9 @@ function startUsage(out: CallReading): void {
   out.reasoningTokens = ABSENT;
   out.hasToolCalls = false;
   out.audioTokens = ABSENT;
+  out.audioInputTokens = 0;
+  out.audioOutputTokens = 0;
+  out.region = undefined;
 }
 
 /** A count as a `RawUsage` field (an invalid one is absent from the usage); notes usage seen. */
@@ -283,6 +307,7 @@ function tierOf(raw: string): RequestedServiceTier {
     case 'flex':
     case 'priority':
     case 'batch':
+    case 'fast':
       return tier;
     case 'default':
     case 'auto':
@@ -327,6 +352,10 @@ export function readGenAiCall(attrs: Attributes): GenAiCall | undefined {
     invalidAttribute: c.invalidAttribute,
     serviceTier: c.serviceTier,
     ...(c.hasToolCalls ? { toolCalls: { ...c.toolCalls } } : {}),
+    ...(c.audioTokens > 0
+      ? { audio: { inputTokens: c.audioInputTokens, outputTokens: c.audioOutputTokens } }
+      : {}),
+    ...(c.region !== undefined ? { region: c.region } : {}),
   };
 }
 
@@ -454,6 +483,7 @@ function readSemconv(attrs: Attributes, rawProvider: string, out: CallReading): 
   out.provider = provider;
   out.model = modelOf(attrs);
   out.convention = convention;
+  out.region = regionOf(attrs, provider);
   out.serviceTier = serviceTierOf(attrs, provider);
   // A span without a tier attribute may be an AI SDK 7 `chat` span. Our instrumentations set a
   // tier on OpenAI and Anthropic spans, so they skip these lookups.
@@ -487,7 +517,26 @@ function readAudio(attrs: Attributes, out: CallReading): void {
   const input = countOf(out, attrs[AUDIO_INPUT], AUDIO_INPUT);
   const output = countOf(out, attrs[AUDIO_OUTPUT], AUDIO_OUTPUT);
   if (input === ABSENT && output === ABSENT) return;
-  out.audioTokens = Math.max(input, 0) + Math.max(output, 0);
+  out.audioInputTokens = Math.max(input, 0);
+  out.audioOutputTokens = Math.max(output, 0);
+  out.audioTokens = out.audioInputTokens + out.audioOutputTokens;
+}
+
+/**
+ * The processing region: `ai_margin.inference_region` (Anthropic `inference_geo`), else for
+ * OpenAI the data-residency host in `server.address`. Other hosts (a proxy, Azure): unknown.
+ */
+function regionOf(attrs: Attributes, provider: string): string | undefined {
+  const reported = attrs[INFERENCE_REGION];
+  if (typeof reported === 'string' && reported !== '') return reported.toLowerCase();
+  if (provider !== GEN_AI_PROVIDER.openai) return undefined;
+  const host = attrs[SERVER_ADDRESS];
+  if (typeof host !== 'string') return undefined;
+  // The common host first, without allocating; the regex only for other hosts.
+  if (host === OPENAI_GLOBAL_HOST) return 'global';
+  const regional = OPENAI_REGIONAL_HOST.exec(host);
+  if (regional !== null) return (regional[1] as string).toLowerCase();
+  return host.toLowerCase() === OPENAI_GLOBAL_HOST ? 'global' : undefined;
 }
 
 function member(v: unknown, key: string): unknown {
@@ -495,8 +544,9 @@ function member(v: unknown, key: string): unknown {
 }
 
 /**
- * Service tier and Anthropic 1-hour cache writes from the AI SDK's provider metadata (see
- * {@link VERCEL_PROVIDER_METADATA}); leaves `out` alone when the text has neither.
+ * Service tier (Anthropic fast mode included), Anthropic 1-hour cache writes and `inference_geo`
+ * from the AI SDK's provider metadata (see {@link VERCEL_PROVIDER_METADATA}); leaves `out` alone
+ * when the text has none of them.
  */
 function readVercelMetadata(attrs: Attributes, provider: string, out: CallReading): void {
   const text = attrs[VERCEL_PROVIDER_METADATA];
@@ -510,7 +560,13 @@ function readVercelMetadata(attrs: Attributes, provider: string, out: CallReadin
   let tier: unknown;
   if (provider === GEN_AI_PROVIDER.anthropic) {
     const usage = member(member(meta, 'anthropic'), 'usage');
-    tier = member(usage, 'service_tier');
+    // Fast mode bills at its own multiplier; `usage.speed` wins over `service_tier`, as in the
+    // Anthropic instrumentation.
+    tier = member(usage, 'speed') === 'fast' ? 'fast' : member(usage, 'service_tier');
+    const geo = member(usage, 'inference_geo');
+    if (out.region === undefined && typeof geo === 'string' && geo !== '') {
+      out.region = geo.toLowerCase();
+    }
     const oneHour = member(member(usage, 'cache_creation'), 'ephemeral_1h_input_tokens');
     // Only as a part of the cache-write total the span reports (the rest are 5-minute writes).
     if (
@@ -561,6 +617,7 @@ function readVercel(attrs: Attributes, operation: string, out: CallReading): boo
   out.provider = provider;
   out.model = modelOf(attrs);
   out.convention = convention;
+  out.region = regionOf(attrs, provider);
   out.serviceTier = serviceTierOf(attrs, provider);
   if (out.serviceTier === undefined) readVercelMetadata(attrs, provider, out);
   return true;

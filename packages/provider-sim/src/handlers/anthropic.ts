@@ -6,14 +6,15 @@
  * `cache_creation.ephemeral_5m_input_tokens` / `ephemeral_1h_input_tokens`, `output_tokens` =
  * output. Streams: `message_start` carries input/cache usage with `output_tokens: 1`;
  * `message_delta` carries the cumulative usage (input, cache and final output), as the API has
- * done since 2025. `webSearches` / `webFetches` give `usage.server_tool_use`. Errors use `{ type: 'error', error: { type, message } }`.
+ * done since 2025. `webSearches` / `webFetches` give `usage.server_tool_use`; `usage.inference_geo`
+ * is `inferenceGeo`, else the request's `inference_geo` (rendered only when one is set). Errors use `{ type: 'error', error: { type, message } }`.
  */
 import type { HandlerContext, ProviderHandler, SseEvent } from '../handler';
 import { DEFAULT_TEXT, modelOf, splitText } from '../script';
 import type { SimUsage } from '../types';
 import { errorTypeFor, isRecord, nextId } from './common';
 
-function anthropicUsage(u: SimUsage, outputTokens = u.output) {
+function anthropicUsage(u: SimUsage, outputTokens: number, geo: string | undefined) {
   const w5 = u.cacheWrite5m ?? 0;
   const w1 = u.cacheWrite1h ?? 0;
   return {
@@ -25,6 +26,7 @@ function anthropicUsage(u: SimUsage, outputTokens = u.output) {
     service_tier: 'standard',
     ...serverToolUse(u),
     ...(u.speed === undefined ? {} : { speed: u.speed }),
+    ...(geo === undefined ? {} : { inference_geo: geo }),
   };
 }
 
@@ -61,6 +63,10 @@ const messages: ProviderHandler = {
       ? { input: 0, output: 0 }
       : (reply.usage ?? { input: 0, output: 0 });
     const responseModel = reply.responseModel ?? model;
+    // Where inference ran: the reply's, else the request's `inference_geo` echoed (as the API).
+    const geo =
+      usage.inferenceGeo ??
+      (typeof body.inference_geo === 'string' ? body.inference_geo : undefined);
     if (!stream) {
       return ctx.sendJson(200, {
         id,
@@ -70,7 +76,7 @@ const messages: ProviderHandler = {
         content: [{ type: 'text', text }],
         stop_reason: 'end_turn',
         stop_sequence: null,
-        usage: anthropicUsage(usage),
+        usage: anthropicUsage(usage, usage.output, geo),
       });
     }
     const ev = (type: string, payload: Record<string, unknown>): SseEvent => ({
@@ -87,7 +93,7 @@ const messages: ProviderHandler = {
           content: [],
           stop_reason: null,
           stop_sequence: null,
-          usage: anthropicUsage(usage, 1),
+          usage: anthropicUsage(usage, 1, geo),
         },
       }),
       ev('content_block_start', { index: 0, content_block: { type: 'text', text: '' } }),

@@ -43,12 +43,12 @@ function chatUsage(u: SimUsage) {
     total_tokens: promptTotal(u) + u.output,
     prompt_tokens_details: {
       cached_tokens: u.cacheRead ?? 0,
-      audio_tokens: 0,
+      audio_tokens: u.audioInput ?? 0,
       ...(writes === undefined ? {} : { cache_write_tokens: writes }),
     },
     completion_tokens_details: {
       reasoning_tokens: u.reasoning ?? 0,
-      audio_tokens: 0,
+      audio_tokens: u.audioOutput ?? 0,
       accepted_prediction_tokens: 0,
       rejected_prediction_tokens: 0,
     },

@@ -22,8 +22,8 @@ import type {
   PriceTier,
   ProviderPriceFile,
 } from '../types';
-import { TOKEN_BUCKETS } from '../types';
-import type { ModelOverride, Overrides } from './overrides';
+import { AUDIO_PRICE_KEYS, TOKEN_BUCKETS } from '../types';
+import type { ModelOverride, Overrides, ProviderDefaults } from './overrides';
 import type { Conflict, FeatureGap, SourceModel, SourcePeriod, SourceSet } from './types';
 
 export interface BuildOptions {
@@ -88,6 +88,12 @@ function comparePrices(
     out.push(c);
   };
   for (const b of TOKEN_BUCKETS) push(b, ours.prices[b], theirs.prices[b]);
+  // Audio prices are compared only where both sides have one (a source without audio prices is
+  // silent about them, not in disagreement).
+  for (const b of AUDIO_PRICE_KEYS) {
+    if (ours.prices[b] !== undefined && theirs.prices[b] !== undefined)
+      push(b, ours.prices[b], theirs.prices[b]);
+  }
   const at = new Set(
     [...(ours.tiers ?? []), ...(theirs.tiers ?? [])].map((t) => t.aboveInputTokens),
   );
@@ -111,6 +117,22 @@ function toPeriod(p: SourcePeriod, from: string, source: string): PricePeriod {
   return period;
 }
 
+/**
+ * Audio prices the dataset has and our reviewed period lacks are added to it, when the dataset
+ * confirms the period's text prices (same input and output): the audio price belongs to that
+ * price regime. Returns whether anything was added.
+ */
+function fillAudio(ours: PricePeriod, theirs: SourcePeriod, where: string): boolean {
+  if (AUDIO_PRICE_KEYS.some((k) => ours.prices[k] !== undefined)) return false;
+  const audio = AUDIO_PRICE_KEYS.filter((k) => theirs.prices[k] !== undefined);
+  if (audio.length === 0) return false;
+  if (ours.prices.input !== theirs.prices.input || ours.prices.output !== theirs.prices.output)
+    return false;
+  for (const k of audio) ours.prices[k] = theirs.prices[k];
+  ours.source = `${ours.source}; audio prices: ${where}`;
+  return true;
+}
+
 /** Puts keys in the book's usual order so that diffs of the written JSON stay small. */
 function tidyPeriod(p: PricePeriod): PricePeriod {
   const out: PricePeriod = { effectiveFrom: p.effectiveFrom } as PricePeriod;
@@ -119,6 +141,8 @@ function tidyPeriod(p: PricePeriod): PricePeriod {
   if (p.tiers) out.tiers = p.tiers;
   if (p.serviceTiers) out.serviceTiers = p.serviceTiers;
   if (p.regionalUplift !== undefined) out.regionalUplift = p.regionalUplift;
+  if (p.regionalProcessingUplift !== undefined)
+    out.regionalProcessingUplift = p.regionalProcessingUplift;
   if (p.toolFees) out.toolFees = p.toolFees;
   out.source = p.source;
   if (p.note !== undefined) out.note = p.note;
@@ -348,7 +372,7 @@ function newPeriods(
   src: SourceModel,
   launch: { date: string; source: string; approximate?: boolean; note?: string },
   ov: ModelOverride | undefined,
-  defaults: { serviceTiers?: PricePeriod['serviceTiers']; source: string } | undefined,
+  defaults: ProviderDefaults | undefined,
 ): PricePeriod[] {
   const launchMs = ms(launch.date);
   const periods: PricePeriod[] = [];
@@ -375,6 +399,14 @@ function newPeriods(
     if (tiers && Object.keys(tiers).length > 0 && p.serviceTiers === undefined) {
       p.serviceTiers = { ...tiers };
       if (tierSource) p.source = `${p.source}; service tiers: ${tierSource}`;
+    }
+  }
+  const regional = defaults?.regionalProcessing;
+  if (regional && launchMs >= ms(regional.launchedOnOrAfter)) {
+    for (const p of periods) {
+      if (p.regionalProcessingUplift !== undefined) continue;
+      p.regionalProcessingUplift = regional.uplift;
+      p.source = `${p.source}; regional processing: ${regional.source}`;
     }
   }
   return periods;
@@ -430,6 +462,7 @@ function mergeExisting(
       const atMs = Number.isFinite(firstDatedMs) ? firstDatedMs - 1 : ms(last.effectiveFrom);
       const ours = periodAt(existing.periods, atMs);
       if (ours) {
+        fillAudio(ours, p, src.where);
         comparePrices(
           conflicts,
           { provider, model: existing.id, at: ours.effectiveFrom },
@@ -443,6 +476,7 @@ function mergeExisting(
     const startMs = ms(p.start);
     const same = existing.periods.find((q) => ms(q.effectiveFrom) === startMs);
     if (same) {
+      fillAudio(same, p, `${src.where} (start_date ${p.start})`);
       comparePrices(
         conflicts,
         { provider, model: existing.id, at: p.start },

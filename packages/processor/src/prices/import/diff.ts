@@ -3,12 +3,12 @@
  * added periods, changed prices) and the conflict / feature report in Markdown.
  */
 import type { BucketPrices, ModelPrices, PricePeriod, ProviderPriceFile } from '../types';
-import { TOKEN_BUCKETS } from '../types';
+import { PRICE_KEYS } from '../types';
 import type { BuildResult } from './build';
 import type { Conflict } from './types';
 
 function fmtPrices(p: BucketPrices): string {
-  return TOKEN_BUCKETS.filter((b) => p[b] !== undefined)
+  return PRICE_KEYS.filter((b) => p[b] !== undefined)
     .map((b) => `${b} ${p[b]}`)
     .join(', ');
 }
@@ -19,6 +19,8 @@ function fmtPeriod(p: PricePeriod): string {
     parts.push(`above ${t.aboveInputTokens} input tokens: ${fmtPrices(t.prices)}`);
   if (p.serviceTiers) parts.push(`service tiers ${JSON.stringify(p.serviceTiers)}`);
   if (p.regionalUplift !== undefined) parts.push(`regional uplift x${p.regionalUplift}`);
+  if (p.regionalProcessingUplift !== undefined)
+    parts.push(`regional processing x${p.regionalProcessingUplift}`);
   return parts.join('; ');
 }
 

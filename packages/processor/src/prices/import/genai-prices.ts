@@ -3,7 +3,7 @@
  * each with `models[]`; a model's `prices` is one ModelPrice or a list of ConditionalPrice whose
  * entries carry `constraint.start_date`). Output: `SourceModel`s in our units and provider names.
  */
-import type { BucketPrices, PricePeriod, PriceTier, TokenBucket } from '../types';
+import type { BucketPrices, PriceKey, PricePeriod, PriceTier } from '../types';
 import { ImportError, isRecord, MAX_DATASET_MODELS, roundPrice } from './errors';
 import type { SourceModel, SourcePeriod, SourceSet } from './types';
 
@@ -16,18 +16,18 @@ export const GENAI_PROVIDERS: Readonly<Record<string, string>> = {
 };
 
 /** Price keys that map onto our buckets. `cache_write_mtok` depends on the provider (see below). */
-const KEY_BUCKET: Readonly<Record<string, TokenBucket>> = {
+const KEY_BUCKET: Readonly<Record<string, PriceKey>> = {
   input_mtok: 'input',
   output_mtok: 'output',
   cache_read_mtok: 'cacheRead',
   cache_write_1h_mtok: 'cacheWrite1h',
   output_reasoning_mtok: 'reasoning',
+  input_audio_mtok: 'inputAudio',
+  cache_audio_read_mtok: 'cacheReadAudio',
+  output_audio_mtok: 'outputAudio',
 };
 
 const FEATURE_NAMES: Readonly<Record<string, string>> = {
-  input_audio_mtok: 'audio input tokens',
-  output_audio_mtok: 'audio output tokens',
-  cache_audio_read_mtok: 'cached audio input tokens',
   input_image_mtok: 'image input tokens',
   output_image_mtok: 'image output tokens',
   cache_image_read_mtok: 'cached image input tokens',
@@ -90,11 +90,11 @@ export function convertModelPrice(
   | undefined {
   if (!isRecord(raw)) throw new ImportError(ctx.file, 'must be an object', ctx.model, field);
   const features: string[] = [];
-  const buckets = new Map<TokenBucket, number | Tiered>();
+  const buckets = new Map<PriceKey, number | Tiered>();
   let toolFees: PricePeriod['toolFees'];
   for (const [key, value] of Object.entries(raw)) {
     const price = readPrice(value, ctx, `${field}.${key}`);
-    let bucket: TokenBucket | undefined = KEY_BUCKET[key];
+    let bucket: PriceKey | undefined = KEY_BUCKET[key];
     if (key === 'web_searches_kcount' && typeof price === 'number') {
       // USD per 1,000 searches: our toolFees unit.
       toolFees = { webSearch: roundPrice(price) };

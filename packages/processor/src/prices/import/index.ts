@@ -28,7 +28,13 @@ export { diffBooks, renderReport } from './diff';
 export { ImportError, MAX_DATASET_BYTES, MAX_DATASET_MODELS } from './errors';
 export { GENAI_PROVIDERS, readGenaiPrices } from './genai-prices';
 export { LITELLM_PROVIDERS, readLitellm } from './litellm';
-export type { DatedFact, ModelOverride, Overrides, ProviderDefaults } from './overrides';
+export type {
+  DatedFact,
+  ModelOverride,
+  Overrides,
+  ProviderDefaults,
+  RegionalProcessingRule,
+} from './overrides';
 export { parseOverrides } from './overrides';
 export type * from './types';
 

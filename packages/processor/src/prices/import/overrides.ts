@@ -44,8 +44,24 @@ export interface ModelOverride {
   note?: string;
 }
 
+/**
+ * A regional-processing uplift (data residency, `inference_geo`) for the provider's models
+ * launched on or after a date, as the providers announce it ("models released on or after
+ * March 5, 2026"). Written on every period of those models as `regionalProcessingUplift`.
+ */
+export interface RegionalProcessingRule {
+  /** The multiplier, e.g. 1.1 for +10%. */
+  uplift: number;
+  /** `YYYY-MM-DD`: models whose first period starts on or after it pay the uplift. */
+  launchedOnOrAfter: string;
+  /** Where the rule is published (URL, announcement). */
+  source: string;
+}
+
 export interface ProviderDefaults {
   serviceTiers?: Partial<Record<Exclude<ServiceTier, 'standard'>, number>>;
+  /** The provider's regional-processing uplift rule (OpenAI data residency, Anthropic `inference_geo`). */
+  regionalProcessing?: RegionalProcessingRule;
   source: string;
   /** Features every model of the provider has that the format cannot hold. */
   features?: string[];
@@ -76,6 +92,29 @@ const MODEL_KEYS = new Set([
   'note',
 ]);
 const FACT_KEYS = new Set(['date', 'source', 'approximate', 'note']);
+const REGIONAL_KEYS = new Set(['uplift', 'launchedOnOrAfter', 'source']);
+
+function regionalRule(value: unknown, file: string, field: string): RegionalProcessingRule {
+  const shape = 'must be {uplift, launchedOnOrAfter, source}';
+  if (!isRecord(value)) throw new ImportError(file, shape, undefined, field);
+  for (const k of Object.keys(value)) {
+    if (!REGIONAL_KEYS.has(k))
+      throw new ImportError(file, `unknown key "${k}" (${shape})`, undefined, `${field}.${k}`);
+  }
+  if (typeof value.uplift !== 'number' || !(value.uplift > 0) || !Number.isFinite(value.uplift))
+    throw new ImportError(file, 'must be a positive number', undefined, `${field}.uplift`);
+  const date = value.launchedOnOrAfter;
+  if (typeof date !== 'string' || parseInstant(date) === undefined)
+    throw new ImportError(
+      file,
+      'must be a date (YYYY-MM-DD)',
+      undefined,
+      `${field}.launchedOnOrAfter`,
+    );
+  if (typeof value.source !== 'string' || value.source.trim().length < 5)
+    throw new ImportError(file, 'every uplift needs a source', undefined, `${field}.source`);
+  return { uplift: value.uplift, launchedOnOrAfter: date, source: value.source };
+}
 
 function strings(value: unknown, file: string, model: string, field: string): string[] {
   if (!Array.isArray(value) || value.some((v) => typeof v !== 'string' || v === '')) {
@@ -116,7 +155,7 @@ function tiers(
   if (!isRecord(value)) throw new ImportError(file, 'must be an object', model, field);
   const out: NonNullable<ModelOverride['serviceTiers']> = {};
   for (const [k, v] of Object.entries(value)) {
-    if (k !== 'batch' && k !== 'flex' && k !== 'priority') {
+    if (k !== 'batch' && k !== 'flex' && k !== 'priority' && k !== 'fast') {
       throw new ImportError(file, `unknown service tier "${k}"`, model, `${field}.${k}`);
     }
     if (typeof v !== 'number' || !(v > 0))
@@ -153,6 +192,12 @@ export function parseOverrides(data: unknown, file: string): Overrides {
         pd.serviceTiers = tiers(d.serviceTiers, file, provider, `${field}.serviceTiers`);
       if (d.features !== undefined)
         pd.features = strings(d.features, file, provider, `${field}.features`);
+      if (d.regionalProcessing !== undefined)
+        pd.regionalProcessing = regionalRule(
+          d.regionalProcessing,
+          file,
+          `${field}.regionalProcessing`,
+        );
       out.defaults[provider] = pd;
     }
   }
