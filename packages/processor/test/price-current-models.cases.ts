@@ -518,13 +518,14 @@ export const googleCases: CurrentCase[] = [
     expected: ((10000 * 0.75) / M + (1000 * 3.75) / M) * 0.5,
   },
   {
-    name: 'gemini-3.6-flash on the priority tier: no priority price in this snapshot, unpriced',
+    // Priority 1.8x (LiteLLM `_priority`; genai-prices says the same of 3.7 Flash).
+    name: 'gemini-3.6-flash on the priority tier: 1.8 x 0.75 / 3.75',
     provider: 'gcp.gemini',
     model: 'gemini-3.6-flash',
     at: at('2026-10-01'),
     usage: u({ input: 10000, output: 1000 }),
     serviceTier: 'priority',
-    expected: NO_PERIOD,
+    expected: ((10000 * 0.75) / M + (1000 * 3.75) / M) * 1.8,
   },
   // Gemini 3.6 Flash: introductory 0.75 / 3.75 (cache 0.075) through 2026-12-31; 1.5 / 7.5
   // (cache 0.15) from 2027-01-01. Gemini 3.7 Flash has the same schedule.

@@ -9,6 +9,9 @@
  * - Gemini 2.5 Flash (ai.google.dev pricing, genai-prices): text 0.30, audio 1.00, cached text
  *   0.03, cached audio 0.10, output 2.50; no audio output price.
  * - OpenAI gpt-audio (openai.com/api/pricing, genai-prices): text 2.50 / 10, audio 32 / 64.
+ * - Flex and priority: gpt-5.4 flex 0.5x, priority 2x (as OpenAI prices gpt-5; LiteLLM `_flex`,
+ *   `_priority`); gpt-5.2 has no flex price in any source; Gemini 3.5 Flash 1.5 / 0.15 / 9,
+ *   priority 1.8x (genai-prices says 1.8x for 3.7 Flash, LiteLLM for 3.5).
  * - Anthropic fast mode (platform.claude.com/docs/en/build-with-claude/fast-mode): Opus 4.6 $30 /
  *   $150 per MTok up to 200K input, $60 / $225 above; Opus 4.8 $10 / $50; stacks with the other
  *   modifiers (cache prices, data residency). Sonnet has no fast mode.
@@ -91,6 +94,35 @@ const CASES: Case[] = [
     req: openai('eu', { serviceTier: 'batch' }),
     expected: 0.19525,
     uplift: 1.1,
+  },
+  // Flex and priority (OpenAI: flex 0.5x, priority 2x on gpt-5.4, as on gpt-5; LiteLLM's
+  // `_flex`/`_priority` prices). Gemini 3.5 Flash 1.5 / cached 0.15 / 9, priority 1.8x.
+  {
+    name: 'gpt-5.4 eu, flex: x0.5 x1.1',
+    req: openai('eu', { serviceTier: 'flex' }),
+    expected: 0.19525,
+    uplift: 1.1,
+  },
+  {
+    name: 'gpt-5.4 priority: 2x',
+    req: openai('global', { serviceTier: 'priority' }),
+    expected: 0.71,
+  },
+  {
+    name: 'gpt-5.2 flex: no source prices it, unpriced',
+    req: openai(undefined, { serviceTier: 'flex', model: 'gpt-5.2' }),
+    expected: { unpriced: 'no_period' },
+  },
+  {
+    // (8,000 x 1.5 + 2,000 x 0.15 + 500 x 9) x 1.8 = 0.030240.
+    name: 'gemini-3.5-flash priority: 1.8x',
+    req: {
+      ...flash(undefined),
+      model: 'gemini-3.5-flash',
+      at: at('2026-08-01'),
+      serviceTier: 'priority',
+    },
+    expected: ((8_000 * 1.5 + 2_000 * 0.15 + 500 * 9) / M) * 1.8,
   },
   {
     // 300,000 input > 272k: every bucket at 5 / 0.5 / 22.5, then +10%.
