@@ -1,6 +1,7 @@
 /** Helpers shared by the `ai-margin prices` subcommands. */
 import { type ParseArgsConfig, parseArgs } from 'node:util';
 import { PriceBook, PriceFileError, parseInstant } from '@ai-margin/processor';
+import { UsageError } from '../args';
 import type { CommandIO } from '../io';
 
 /** Exit codes of `ai-margin prices`. */
@@ -16,10 +17,7 @@ export const EXIT = {
   fetchFailed: 4,
 } as const;
 
-/** A command-line problem: printed to stderr, exit code 2. */
-export class UsageError extends Error {
-  override name = 'UsageError';
-}
+export { UsageError };
 
 /** Runs a subcommand body, turning UsageError / PriceFileError / parseArgs errors into exit 2. */
 export async function guarded(
