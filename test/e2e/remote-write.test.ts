@@ -58,6 +58,20 @@ const RESOURCE_LABELS = {
   deployment_environment_name: 'staging',
 };
 
+/**
+ * `job` from the resource, as Prometheus 3's and Mimir's OTLP receivers set it: `namespace/name`,
+ * or `name` without a namespace. VictoriaMetrics and vmagent set no `job` from OTLP themselves.
+ */
+const JOB_FROM_SERVICE = [
+  '- source_labels: [service_name]',
+  '  target_label: job',
+  '- source_labels: [service_namespace, service_name]',
+  "  regex: '(.+);(.+)'",
+  "  replacement: '$1/$2'",
+  '  target_label: job',
+  '',
+].join('\n');
+
 let vm: VictoriaMetrics;
 /** A second VictoriaMetrics receiving the same processor's OTLP directly (no vmagent). */
 let vmDirect: VictoriaMetrics;
@@ -118,6 +132,7 @@ beforeAll(async () => {
     // the series' newest ("out of order sample", HTTP 400, the block is dropped). Samples 50 ms
     // apart need one queue; 60 s export intervals do not, in practice.
     flags: ['-remoteWrite.queues=1'],
+    relabelConfig: JOB_FROM_SERVICE,
   });
   backends = [
     { name: 'VictoriaMetrics', url: vm.url },
@@ -187,13 +202,14 @@ const q = (base: string, query: string, time?: number) =>
   instantQuery(base, query, time, { noCache: true });
 
 /**
- * Every ai_margin series carries the three resource labels, and a cost series carries exactly
- * its own labels plus those three: no `job`, `instance` or `target_info` join on this path.
+ * Every ai_margin series carries the three resource labels (plus `job` when given), and a cost
+ * series carries exactly its own labels plus those: no `instance`, no `target_info` join.
  */
-async function expectResourceLabels(base: string): Promise<void> {
+async function expectResourceLabels(base: string, job?: string): Promise<void> {
+  const want = job === undefined ? RESOURCE_LABELS : { ...RESOURCE_LABELS, job };
   const all: Sample[] = await q(base, '{__name__=~"ai_margin_.+"}');
   expect(all.length).toBeGreaterThan(0);
-  for (const s of all) expect(s.metric).toMatchObject(RESOURCE_LABELS);
+  for (const s of all) expect(s.metric).toMatchObject(want);
   const cost = all.find((s) => s.metric.__name__ === 'ai_margin_cost_usd_total');
   expect(Object.keys(cost?.metric ?? {}).sort()).toEqual(
     [
@@ -203,13 +219,13 @@ async function expectResourceLabels(base: string): Promise<void> {
       'feature',
       'model',
       'provider',
-      ...Object.keys(RESOURCE_LABELS),
+      ...Object.keys(want),
     ].sort(),
   );
 }
 
 describe('OTLP -> VictoriaMetrics directly (same processor, second reader)', () => {
-  it('the same resource labels and cumulative cost', async () => {
+  it('resource attributes as labels, no job; the same cumulative cost', async () => {
     await pollUntil(
       () => q(vmDirect.url, 'sum(ai_margin_requests_total)'),
       (r) => r[0]?.value === 7,
@@ -260,9 +276,9 @@ describe('OTLP -> vmagent -> remote write', () => {
       );
     });
 
-    it(`resource attributes arrive as labels on ${backend}`, async () => {
+    it(`resource attributes arrive as labels on ${backend}, job from the relabeling`, async () => {
       const base = backend === 'VictoriaMetrics' ? vm.url : prom.url;
-      await expectResourceLabels(base);
+      await expectResourceLabels(base, 'shop/checkout');
     });
   }
 });

@@ -3,7 +3,7 @@
  * 127.0.0.1 and remote-writes it to one or more backends, the way a platform team puts it in
  * front of VictoriaMetrics, Prometheus, Mimir or Thanos Receive.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { locateBackends } from './backends';
@@ -16,6 +16,8 @@ export interface VmagentOptions {
    * `http://prom/api/v1/write` (Prometheus with `--web.enable-remote-write-receiver`).
    */
   remoteWrite: ReadonlyArray<{ url: string; protocol?: 'prometheus' | 'auto' }>;
+  /** Relabeling rules (YAML list) applied to every sample before remote write. */
+  relabelConfig?: string;
   /** Extra command-line flags. */
   flags?: string[];
 }
@@ -42,6 +44,11 @@ export async function startVmagent(options: VmagentOptions): Promise<Server> {
       `-remoteWrite.url=${target.url}`,
       `-remoteWrite.forcePromProto=${target.protocol === 'prometheus'}`,
     );
+  }
+  if (options.relabelConfig !== undefined) {
+    const file = join(dir, 'relabel.yml');
+    writeFileSync(file, options.relabelConfig);
+    args.push(`-remoteWrite.relabelConfig=${file}`);
   }
   args.push(...(options.flags ?? []));
   const proc = startProc('vmagent', vmagent, args);
