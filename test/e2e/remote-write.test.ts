@@ -14,13 +14,33 @@
 
 import { LABELS } from '@ai-margin/conventions';
 import {
+  allocatedFixedCost,
+  cacheHitShare,
   costByCustomer,
   costByFeature,
   costByModel,
+  costPerUseByFeature,
+  costRatePerHour,
+  effectivePricePerMTokens,
+  featureCostShare,
+  featureRequestShare,
+  llmShareOfCost,
   marginByCustomer,
+  marginByInfoLabel,
+  marginDistribution,
+  marginRatioByInfoLabel,
+  marginRatioOf,
   prometheusClient,
+  requestsByCustomer,
   requestsByFeature,
   revenueByCustomer,
+  revenueRatePerHour,
+  tokensByModelAndType,
+  tokensPerRequestByCustomer,
+  top20CostShare,
+  totalCost,
+  underwaterCount,
+  unpricedRequests,
   type Window,
 } from '@ai-margin/dashboards';
 import { marginMetricViews } from '@ai-margin/processor';
@@ -354,5 +374,75 @@ describe('catalog report queries on the same samples', () => {
       else expectClose(Number(b[i]), Number(part), `report field ${i}`);
     });
     expectClose(onVm?.totals.cost, WINDOW.cost.acme + WINDOW.cost.globex, 'report total cost');
+  });
+
+  it('every windowed catalog query: the same series and values on both', async () => {
+    const w = window;
+    const margin = marginByCustomer(w);
+    const revenue = revenueByCustomer(w);
+    const ratio = marginRatioOf(margin, revenue);
+    const queries: Record<string, string> = {
+      costByCustomer: costByCustomer(w),
+      revenueByCustomer: revenue,
+      marginByCustomer: margin,
+      marginRatio: ratio,
+      allocatedFixedCost: allocatedFixedCost(w),
+      requestsByCustomer: requestsByCustomer(w),
+      tokensPerRequestByCustomer: tokensPerRequestByCustomer(w),
+      costByModel: costByModel(w),
+      costByFeature: costByFeature(w),
+      requestsByFeature: requestsByFeature(w),
+      costPerUseByFeature: costPerUseByFeature(w),
+      featureCostShare: featureCostShare(w),
+      featureRequestShare: featureRequestShare(w),
+      effectivePricePerMTokens: effectivePricePerMTokens(w),
+      cacheHitShare: cacheHitShare(w),
+      tokensByModelAndType: tokensByModelAndType(w),
+      llmShareOfCost: llmShareOfCost(w),
+      totalCost: totalCost(w),
+      costRatePerHourByCustomer: costRatePerHour([LABELS.customer], w.range),
+      revenueRatePerHour: revenueRatePerHour(w.range),
+      underwaterCount: underwaterCount(margin),
+      top20CostShare: top20CostShare(costByCustomer(w)),
+      marginDistribution: marginDistribution(ratio),
+      marginByCohort: marginByInfoLabel(LABELS.cohort, margin),
+      marginRatioByPlan: marginRatioByInfoLabel(LABELS.plan, margin, revenue),
+      unpricedRequests: unpricedRequests(w),
+    };
+    const sorted = (r: Sample[]) =>
+      r
+        .map((x) => ({ key: JSON.stringify(Object.entries(x.metric).sort()), value: x.value }))
+        .sort((a, b) => a.key.localeCompare(b.key));
+    let nonEmpty = 0;
+    for (const [name, query] of Object.entries(queries)) {
+      const [a, b] = await Promise.all(backends.map((x) => q(x.url, query, at)));
+      const sa = sorted(a ?? []);
+      const sb = sorted(b ?? []);
+      expect(
+        sb.map((x) => x.key),
+        name,
+      ).toEqual(sa.map((x) => x.key));
+      for (const [i, x] of sa.entries()) expectClose(sb[i]?.value, x.value, `${name} ${x.key}`);
+      if (sa.length > 0) nonEmpty++;
+    }
+    // Empty on both: no fixed-cost pools, no unpriced calls.
+    expect(nonEmpty).toBe(Object.keys(queries).length - 2);
+    // Two of them by hand: the rate over the whole window is its increase per second.
+    const perHour = byKey(await q(vm.url, queries.costRatePerHourByCustomer!, at), [
+      LABELS.customer,
+    ]);
+    expectMapClose(
+      perHour,
+      {
+        acme: (WINDOW.cost.acme * 3600) / Number(w.seconds),
+        globex: (WINDOW.cost.globex * 3600) / Number(w.seconds),
+      },
+      'cost per hour',
+    );
+    expectClose(
+      (await q(prom.url, queries.underwaterCount!, at))[0]?.value,
+      1,
+      'customers under water',
+    );
   });
 });
