@@ -7,9 +7,11 @@
  * Checked on both backends: the exact cumulative series (cost, tokens, requests, revenue, MRR) of
  * hand-priced calls (test/support/fleet-calls.ts); the resource attributes `service.name`,
  * `service.namespace`, `deployment.environment.name` (set through the SDK Resource and
- * OTEL_RESOURCE_ATTRIBUTES) arriving as the labels the fleet selectors use; and the catalog's
- * report queries (cost, revenue, margin per customer, cost per model and feature) giving the same
- * hand-computed figures on VictoriaMetrics and on Prometheus for the same samples.
+ * OTEL_RESOURCE_ATTRIBUTES) arriving as the labels the fleet selectors use (also straight from
+ * VictoriaMetrics' own OTLP receiver, through a second metric reader); the catalog's report
+ * queries (cost, revenue, margin per customer, cost per model and feature) giving the same
+ * hand-computed figures on VictoriaMetrics and on Prometheus for the same samples, as do
+ * `ai-margin report`'s builder and every other windowed catalog query.
  */
 
 import { LABELS } from '@ai-margin/conventions';
