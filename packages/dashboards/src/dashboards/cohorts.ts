@@ -50,7 +50,12 @@ export function cohortsDashboard() {
         'Contribution margin in USD of each signup cohort over the selected time range.',
         [
           {
-            expr: marginByInfoLabel(LABELS.cohort, recordedByCustomer.margin(W, F)),
+            expr: marginByInfoLabel(
+              LABELS.cohort,
+              recordedByCustomer.margin(W, F),
+              [],
+              scopeMatchers(F),
+            ),
             legend: cohort,
           },
         ],
@@ -81,6 +86,7 @@ export function cohortsDashboard() {
               LABELS.ageMonth,
               recordedByCustomer.margin(W, F),
               recordedByCustomer.revenue(W, F),
+              scopeMatchers(F),
             ),
             legend: age,
           },

@@ -456,10 +456,11 @@ export function marginByInfoLabel(
   label: string,
   margin: string,
   scope: readonly string[] = [],
+  infoMatchers: readonly Matcher[] = [],
 ): string {
   return sumBy(
     [label, ...scope],
-    `${paren(margin)} * ${on([L.customer, ...scope])} group_left (${label}) ${customerInfo([], scope)}`,
+    `${paren(margin)} * ${on([L.customer, ...scope])} group_left (${label}) ${customerInfo(infoMatchers, scope)}`,
   );
 }
 
@@ -735,8 +736,12 @@ export const recordedByCustomer = {
     sumBy([L.customer], customerRecorded(RECORD.revenue(w), f)),
   margin: (w: RecordedWindow, f: Filters = {}) =>
     sumBy([L.customer], customerRecorded(RECORD.margin(w), f)),
+  /**
+   * Margin / revenue of the summed figures: a customer served in two selected environments has
+   * one ratio of its totals (summing the recorded per-environment ratios would add ratios).
+   */
   marginRatio: (w: RecordedWindow, f: Filters = {}) =>
-    sumBy([L.customer], customerRecorded(RECORD.marginRatio(w), f)),
+    marginRatioOf(recordedByCustomer.margin(w, f), recordedByCustomer.revenue(w, f)),
   costToServe: (w: RecordedWindow, f: Filters = {}) =>
     sumBy([L.customer], customerRecorded(RECORD.costToServe(w), f)),
   requests: (w: RecordedWindow, f: Filters = {}) =>
