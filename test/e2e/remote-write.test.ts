@@ -63,6 +63,7 @@ import {
 } from '../support/fleet-calls';
 import { pollUntil, sleep } from '../support/proc';
 import { byKey, instantQuery, type Sample } from '../support/promql';
+import { OTLP_RELABEL } from '../support/relabel';
 import { type Server, startPrometheus } from '../support/servers';
 import { startVmagent } from '../support/vmagent';
 
@@ -79,20 +80,6 @@ const RESOURCE_LABELS = {
   service_namespace: 'shop',
   deployment_environment_name: 'staging',
 };
-
-/**
- * `job` from the resource, as Prometheus 3's and Mimir's OTLP receivers set it: `namespace/name`,
- * or `name` without a namespace. VictoriaMetrics and vmagent set no `job` from OTLP themselves.
- */
-const JOB_FROM_SERVICE = [
-  '- source_labels: [service_name]',
-  '  target_label: job',
-  '- source_labels: [service_namespace, service_name]',
-  "  regex: '(.+);(.+)'",
-  "  replacement: '$1/$2'",
-  '  target_label: job',
-  '',
-].join('\n');
 
 let vm: VictoriaMetrics;
 /** A second VictoriaMetrics receiving the same processor's OTLP directly (no vmagent). */
@@ -154,7 +141,7 @@ beforeAll(async () => {
     // the series' newest ("out of order sample", HTTP 400, the block is dropped). Samples 50 ms
     // apart need one queue; 60 s export intervals do not, in practice.
     flags: ['-remoteWrite.queues=1'],
-    relabelConfig: JOB_FROM_SERVICE,
+    relabelConfig: OTLP_RELABEL,
   });
   backends = [
     { name: 'VictoriaMetrics', url: vm.url },

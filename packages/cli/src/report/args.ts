@@ -13,6 +13,7 @@ export interface ReportOptions {
 
 export const USAGE = `usage: ai-margin report --url <Prometheus-compatible API> [--window 30d] [--at <time>] [--json]
                         [--customer <regex>] [--feature <regex>] [--model <regex>] [--provider <regex>]
+                        [--environment <regex>] [--cluster <regex>] [--job <regex>]
 
 Runs the ai-margin PromQL catalog against a Prometheus-compatible query API (Prometheus,
 VictoriaMetrics, Mimir, Thanos) and prints cost to serve and margin per customer, cost per model,
@@ -24,6 +25,8 @@ the top-20% customers' share of cost and the customers under water.
   --at        end of the window: RFC 3339 time or Unix seconds (default now)
   --json      print JSON instead of tables
   --customer, --feature, --model, --provider   restrict to label values matching a regex
+  --environment, --cluster, --job   restrict to series of these environments
+              (deployment_environment_name), clusters and services (job); see docs/fleet.md
 `;
 
 const FLAGS = {
@@ -37,7 +40,15 @@ const FLAGS = {
   provider: { type: 'string' },
 } as const;
 
-const FILTERS = ['customer', 'feature', 'model', 'provider'] as const;
+const FILTERS = [
+  'customer',
+  'feature',
+  'model',
+  'provider',
+  'environment',
+  'cluster',
+  'job',
+] as const;
 
 export function parseReportArgs(argv: string[], now = Date.now() / 1000): ReportOptions {
   const v = parseFlags(argv, FLAGS);
