@@ -12,7 +12,9 @@
 //        [--json out.json] [--runs 2] [--top 12]
 //
 // --timeout N caps each query at N s (reported as > N s); --attach name=url[,prometheus.yml]
-// runs the phases on a backend that already holds the history.
+// runs the phases on a backend that already holds the history; --keep loads the history and keeps
+// the backends running (prints the --attach arguments) until stopped; --backfill writes the 1h
+// rules the time series panels read over the whole history before timing.
 // --baseline times an older set of dashboards (raw-series panels, no rules) on the same data
 // before the rules start: the before/after comparison of one load.
 //
