@@ -4,7 +4,7 @@
  * exports OTLP to a real VictoriaMetrics (resource attributes become labels; a relabel rule makes
  * `job` = namespace/name, as Prometheus and the Collector name it) and is scraped by a real
  * Prometheus whose targets carry the environment and cluster labels. vmalert evaluates the
- * generated recording rules; every table, stat, bar and recorded time series panel of the
+ * generated recording rules; every table, stat, bar and time series panel of the
  * generated dashboards is then checked per environment, per cluster and in total against figures
  * computed by hand from the scripted calls (test/support/scenario.ts): three replicas give the
  * figures of one process, and staging never mixes into production.
@@ -340,7 +340,7 @@ describe('dashboard panels per environment, per cluster and in total', () => {
     const f = figures();
     // The checks run up to two minutes after `atMs`: the book's age may have grown that much.
     const panelsOf = (e: Expected): Record<string, PanelExpectation> => {
-      const want = expectedPanels(e, e, now, RANGE.rangeSeconds, priceBook);
+      const want = expectedPanels(e, now, RANGE.rangeSeconds, priceBook);
       const book = want[BOOK] as Extract<PanelExpectation, { kind: 'values' }>;
       return { ...want, [BOOK]: { ...book, absTol: 180 / 86_400 } };
     };
@@ -386,7 +386,7 @@ describe('dashboard panels per environment, per cluster and in total', () => {
     expect(f.staging.totalCost).toBeGreaterThan(0.01);
     expect(f.total.totalCost).toBeCloseTo(f.prod.totalCost + f.staging.totalCost, 12);
 
-    const panels = panelQueries().filter((p) => !isRatePanel(p, prodWant));
+    const panels = panelQueries();
     expect(panels.length).toBeGreaterThan(25);
     const seriesOf = async (p: PanelQuery, vars: Record<string, string>, labels: string[]) => {
       const query = substitute(p.expr, { ...RANGE, vars });
@@ -468,8 +468,3 @@ describe('dashboard panels per environment, per cluster and in total', () => {
     expect(f.staging.unpricedByModel).not.toEqual(f.prod.unpricedByModel);
   });
 });
-
-/** Rate panels (USD per hour) are integrals over time; the live test checks them. */
-function isRatePanel(p: PanelQuery, want: Record<string, PanelExpectation>): boolean {
-  return want[p.key]?.kind === 'rate';
-}

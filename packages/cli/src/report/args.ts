@@ -38,6 +38,9 @@ const FLAGS = {
   feature: { type: 'string' },
   model: { type: 'string' },
   provider: { type: 'string' },
+  environment: { type: 'string' },
+  cluster: { type: 'string' },
+  job: { type: 'string' },
 } as const;
 
 const FILTERS = [

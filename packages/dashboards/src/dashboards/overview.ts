@@ -1,14 +1,13 @@
 import { LABELS } from '@ai-margin/conventions';
 import {
-  costRatePerHour,
   priceBookAgeDays,
   DASHBOARD_RANGE as R,
   recordedByCustomer,
   recordedUsage,
   rejectedAmounts,
-  revenueRatePerHour,
   sdkCoverage,
   top20CostShare,
+  trailingHour,
   underwaterCount,
   unpricedRequests,
 } from '../queries/catalog';
@@ -106,11 +105,11 @@ export function overviewDashboard() {
     .withRow(row('Trends'))
     .withPanel(
       timeseriesPanel(
-        'Revenue vs cost per hour',
-        'Hourly revenue (usage revenue rate plus MRR spread over 30 days) against hourly variable cost. The gap is the contribution margin.',
+        'Revenue vs cost per trailing hour',
+        'USD per trailing hour: at each point, the revenue (usage revenue plus MRR spread over 30 days) and the variable cost of the hour ending there, from the 1h recording rules. The gap is the contribution margin. Follows the customer, plan and cohort filters (not feature, model or provider: revenue has no model).',
         [
-          { expr: revenueRatePerHour('$__rate_interval', F), legend: 'revenue' },
-          { expr: costRatePerHour([], '$__rate_interval', F), legend: 'cost' },
+          { expr: trailingHour.revenue(F), legend: 'revenue' },
+          { expr: trailingHour.cost(F), legend: 'cost' },
         ],
         USD,
       ),
@@ -126,11 +125,11 @@ export function overviewDashboard() {
     )
     .withPanel(
       timeseriesPanel(
-        'Cost per hour by provider',
-        'Hourly variable cost split by provider.',
+        'Cost per trailing hour by provider',
+        'USD per trailing hour: at each point, the variable cost of the hour ending there, per provider, from the 1h model/feature recording rule. Follows the feature, model and provider filters (not customer, plan or cohort).',
         [
           {
-            expr: costRatePerHour([LABELS.provider], '$__rate_interval', F),
+            expr: trailingHour.costBy([LABELS.provider], F),
             legend: `{{${LABELS.provider}}}`,
           },
         ],
