@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Fetches the real backends the tests run against — VictoriaMetrics (+ vmalert, vmalert-tool),
+# Fetches the real backends the tests run against — VictoriaMetrics (+ vmalert, vmalert-tool, vmagent),
 # Prometheus 2.53 + promtool, Alertmanager 0.28 (+ amtool) — from Debian 13 "trixie" packages,
 # without touching the system's apt state, and prints where each binary is.
 #
@@ -8,7 +8,7 @@
 #
 # Idempotent: everything lives in .cache/backends (gitignored); a second run does no network I/O.
 # Users who installed the servers another way set the env vars below to skip the download of
-# that binary: AI_MARGIN_VICTORIA_METRICS, AI_MARGIN_VMALERT, AI_MARGIN_VMALERT_TOOL,
+# that binary: AI_MARGIN_VICTORIA_METRICS, AI_MARGIN_VMALERT, AI_MARGIN_VMALERT_TOOL, AI_MARGIN_VMAGENT,
 # AI_MARGIN_PROMETHEUS, AI_MARGIN_PROMTOOL, AI_MARGIN_ALERTMANAGER, AI_MARGIN_AMTOOL.
 # AI_MARGIN_BACKENDS_CACHE moves the cache; AI_MARGIN_DEBIAN_MIRROR overrides the mirror read from
 # the machine's apt sources.
@@ -26,6 +26,7 @@ BINARIES=(
   "victoria-metrics|AI_MARGIN_VICTORIA_METRICS|victoria-metrics"
   "vmalert|AI_MARGIN_VMALERT|vmalert"
   "vmalert-tool|AI_MARGIN_VMALERT_TOOL|vmalert-tool"
+  "vmagent|AI_MARGIN_VMAGENT|vmagent"
   "prometheus|AI_MARGIN_PROMETHEUS|prometheus"
   "promtool|AI_MARGIN_PROMTOOL|promtool"
   "alertmanager|AI_MARGIN_ALERTMANAGER|prometheus-alertmanager"

@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Installs what the test suite needs from Debian's packages, idempotently:
 #   - chromium (headless browser for the HTML report test), from the machine's own apt sources;
-#   - the real backends (VictoriaMetrics, vmalert, Prometheus, promtool, Alertmanager, amtool),
-#     from Debian trixie packages into .cache/backends (see scripts/backends.sh).
+#   - the real backends (VictoriaMetrics, vmalert, vmagent, Prometheus, promtool, Alertmanager,
+#     amtool), from Debian trixie packages into .cache/backends (see scripts/backends.sh).
 # Needs root for apt-get install (CI and the dev machines run as root); set
 # AI_MARGIN_SKIP_APT=1 to skip the apt step when chromium is already installed another way.
 set -euo pipefail

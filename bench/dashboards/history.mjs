@@ -411,3 +411,29 @@ export async function remoteWrite(items, parallel = 2) {
   await Promise.all(inflight);
   if (failure) throw failure;
 }
+
+/**
+ * One remote-write request body for given samples: `[{ labels, samples: [[ms, value], …] }]`
+ * (the benchmark's backfill of recording-rule outputs).
+ */
+export function writeRequestOf(timeseries) {
+  const w = new Writer(4 << 20);
+  const samples = new Writer(1024);
+  for (const ts of timeseries) {
+    const labels = labelBytes(ts.labels);
+    samples.pos = 0;
+    for (const [ms, v] of ts.samples) {
+      samples.varint(0x12);
+      samples.varint(1 + 8 + 1 + varintLen(ms));
+      samples.varint(0x09);
+      samples.double(v);
+      samples.varint(0x10);
+      samples.varint(ms);
+    }
+    w.varint(0x0a);
+    w.varint(labels.length + samples.pos);
+    w.bytes(labels);
+    w.bytes(samples.buf.subarray(0, samples.pos));
+  }
+  return snappyLiteral(w.buf.subarray(0, w.pos));
+}

@@ -12,7 +12,9 @@
 //        [--json out.json] [--runs 2] [--top 12]
 //
 // --timeout N caps each query at N s (reported as > N s); --attach name=url[,prometheus.yml]
-// runs the phases on a backend that already holds the history.
+// runs the phases on a backend that already holds the history; --keep loads the history and keeps
+// the backends running (prints the --attach arguments) until stopped; --backfill writes the 1h
+// rules the time series panels read over the whole history before timing.
 // --baseline times an older set of dashboards (raw-series panels, no rules) on the same data
 // before the rules start: the before/after comparison of one load.
 //
@@ -23,7 +25,8 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { remoteWrite, remoteWriteBodies, seriesOf } from './history.mjs';
+import { parse as parseYaml } from 'yaml';
+import { remoteWrite, remoteWriteBodies, seriesOf, writeRequestOf } from './history.mjs';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const BUDGET = { instant: 1, range: 3 };
@@ -84,6 +87,12 @@ function parseArgs(argv) {
         break;
       case '--top':
         o.top = Number(value());
+        break;
+      case '--backfill':
+        o.backfill = true;
+        break;
+      case '--keep':
+        o.keep = true;
         break;
       default:
         throw new Error(`unknown flag ${flag}`);
@@ -356,12 +365,106 @@ async function startRules(env, b, rules) {
     await flushVm(b.url);
     return { groups, stop: () => proc.stop() };
   }
-  const text = readFileSync(b.cfg, 'utf8');
+  // An attached Prometheus' config may list the rules of an earlier run: replace them.
+  const text = readFileSync(b.cfg, 'utf8').replace(/^rule_files:\n(?:[ \t]+-.*\n?)*/m, '');
   writeFileSync(b.cfg, `${text}rule_files:\n${rules.map((f) => `  - ${f}\n`).join('')}`);
   const r = await fetch(`${b.url}/-/reload`, { method: 'POST' });
   if (!r.ok) throw new Error(`prometheus reload: ${r.status} ${await r.text()}`);
   const groups = await waitEvaluated(b.url, loaded, 'prometheus', 30 * 60_000);
   return { groups, stop: async () => {} };
+}
+
+/**
+ * The 1h recording rules the time series (range) panels read, with the 1h rules they read in
+ * turn, in rule-file order: the series a 30-day range query needs 30 days of.
+ */
+function trendRules(rules, targets) {
+  const all = [];
+  for (const f of rules)
+    for (const g of parseYaml(readFileSync(f, 'utf8')).groups ?? [])
+      for (const r of g.rules ?? []) if (r.record) all.push(r);
+  const uses = (expr, name) =>
+    new RegExp(`(^|[^\\w:])${name.replaceAll(':', '\\:')}($|[^\\w:])`).test(expr);
+  const need = new Set();
+  const add = (expr) => {
+    // Only the 1h rules: backfilling a 30-day window at every hour would read 30 days per point.
+    for (const r of all)
+      if (!need.has(r.record) && r.record.endsWith('1h') && uses(expr, r.record)) {
+        need.add(r.record);
+        add(r.expr);
+      }
+  };
+  const ranged = targets.filter((t) => !t.instant);
+  for (const t of ranged) add(t.expr);
+  // Rules only other rules read (the cost detail) need their value at the end alone.
+  return all
+    .filter((r) => need.has(r.record))
+    .map((r) => ({ ...r, read: ranged.some((t) => uses(t.expr, r.record)) }));
+}
+
+/**
+ * Writes the series the trend rules would have recorded over the history, one point per sample
+ * interval. Replaying the rules (`vmalert -replay`, `promtool tsdb create-blocks-from rules`)
+ * takes about a minute per rule and 2-day chunk on this machine at 10,000 customers, so each rule
+ * is evaluated once, at the history's last sample, and every series gets that value times a
+ * random factor at each interval: the same series and sample count as a replay (what a range
+ * query's time depends on), not the same values. Rules that read earlier rules see their output;
+ * a rule no panel reads (the cost detail) gets the last point only.
+ */
+async function backfill(b, rules, startMs, intervalMs) {
+  const t0 = performance.now();
+  const q = async (query, time) => {
+    const res = await fetch(`${b.url}/api/v1/query`, {
+      method: 'POST',
+      body: new URLSearchParams({ query, time: String(time), timeout: '600s' }),
+    });
+    const j = await res.json();
+    if (j.status !== 'success') throw new Error(`backfill ${query}: ${j.error}`);
+    return j.data.result;
+  };
+  // The history's last sample (an attached backend may hold an older history than `now`).
+  const [last] = await q(
+    'max(max_over_time(timestamp(ai_margin_fixed_cost_monthly_usd)[40d:1h]))',
+    Date.now() / 1000,
+  );
+  const endMs = Math.round(Number(last.value[1]) * 1000);
+  let a = 12345;
+  const rnd = () => {
+    a = (a * 1103515245 + 12345) % 2147483648;
+    return a / 2147483648;
+  };
+  let points = 0;
+  for (const r of rules) {
+    const result = await q(r.expr, endMs / 1000);
+    const ts = result.map((s) => {
+      const v = Number(s.value[1]);
+      const samples = [];
+      if (r.read)
+        for (let t = startMs; t < endMs; t += intervalMs) samples.push([t, v * (0.5 + rnd())]);
+      samples.push([endMs, v]);
+      return { labels: { ...s.metric, ...(r.labels ?? {}), __name__: r.record }, samples };
+    });
+    for (let i = 0; i < ts.length; i += 500) {
+      const body = writeRequestOf(ts.slice(i, i + 500));
+      // A kept-alive connection the server closed meanwhile fails once (EPIPE): retry.
+      for (let attempt = 1; ; attempt++) {
+        try {
+          await remoteWrite([{ body, url: b.writeUrl }], 1);
+          break;
+        } catch (err) {
+          if (attempt >= 3) throw err;
+          await sleep(1000);
+        }
+      }
+      points += ts.slice(i, i + 500).reduce((x, y) => x + y.samples.length, 0);
+    }
+    if (b.name === 'vm') await flushVm(b.url);
+  }
+  const s = (performance.now() - t0) / 1000;
+  process.stdout.write(
+    `${b.name}: backfilled ${rules.map((r) => r.record).join(', ')} up to ${new Date(endMs).toISOString()}: ${points} points in ${s.toFixed(0)} s\n`,
+  );
+  return s;
 }
 
 async function timePanels(b, targets, o, rangeS, step, rateInterval) {
@@ -441,7 +544,18 @@ async function main() {
   const results = { options: o, series: series.length, backends: {} };
   const tmp = mkdtempSync(join(tmpdir(), 'ai-margin-bench-'));
   const backends = [];
-  const phases = { baseline, targets, rules, rangeS, step, rateInterval, results };
+  const phases = {
+    baseline,
+    targets,
+    rules,
+    rangeS,
+    step,
+    rateInterval,
+    results,
+    startMs,
+    endMs,
+    intervalMs,
+  };
   if (o.attach) {
     // A backend already holding this history (same --customers/--days/--interval), e.g. one left
     // running by an interrupted run: `--attach prom=http://127.0.0.1:PORT,/tmp/…/prometheus.yml`.
@@ -473,6 +587,18 @@ async function main() {
     process.stdout.write(
       `loaded into ${backends.map((b) => b.name).join(' and ')} in ${load.toFixed(0)} s\n`,
     );
+    if (o.keep) {
+      // Load once, measure many times: keep the loaded backends until this process is stopped.
+      for (const b of backends)
+        process.stdout.write(
+          `kept: --attach ${b.name}=${b.url}${b.cfg ? `,${b.cfg}` : ''} (data in ${tmp}); stop this process to end\n`,
+        );
+      await new Promise((r) => {
+        process.once('SIGINT', r);
+        process.once('SIGTERM', r);
+      });
+      return;
+    }
     await runPhases(backends, env, o, { ...phases, load });
   } finally {
     for (const b of backends) await b.proc.stop();
@@ -486,6 +612,8 @@ async function runPhases(backends, env, o, x) {
   for (const b of backends) {
     const res = { load, baseline: [], queries: [], rules: [] };
     results.backends[b.name] = res;
+    if (o.backfill)
+      res.backfill = await backfill(b, trendRules(rules, targets), x.startMs, x.intervalMs);
     if (baseline.length) {
       res.baseline = await timePanels(b, baseline, o, rangeS, step, rateInterval);
       printTable(

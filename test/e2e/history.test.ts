@@ -2,7 +2,7 @@
  * Cohort and trend panels on months of history: test/support/history.ts writes hourly series
  * with real timestamps (light and heavy customers in three signup cohorts, a price cut, age
  * months on the info gauge) into a real VictoriaMetrics, and the generated dashboards' cohort
- * and rate panels are evaluated at dates in the past and compared with plain arithmetic over the
+ * and trend panels are evaluated at dates in the past and compared with plain arithmetic over the
  * generator's own hourly increments.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -140,36 +140,37 @@ describe('history in VictoriaMetrics: cohort and trend panels', () => {
     }
   });
 
-  it('cost and revenue per hour follow usage growth and the price cut', async () => {
-    const costByProvider = panel('ai-margin-overview/Cost per hour by provider/A');
-    const revenueRate = panel('ai-margin-overview/Revenue vs cost per hour/A');
+  it('cost and revenue per trailing hour follow usage growth and the price cut', async () => {
+    const costByProvider = panel('ai-margin-overview/Cost per trailing hour by provider/A');
+    const revenueTrend = panel('ai-margin-overview/Revenue vs cost per trailing hour/A');
+    const costTrend = panel('ai-margin-overview/Revenue vs cost per trailing hour/B');
     const H = 3_600_000;
     const rates: number[] = [];
     for (const t of checkTimes) {
-      const active = history.customers.filter((c) => history.activeAt(c, t - 2 * H));
-      // rate over 2h of hourly samples: the mean of the last two hourly increments, per hour.
-      const cost = active.reduce(
-        (a, c) => a + (history.hourCost(c, t) + history.hourCost(c, t - H)) / 2,
-        0,
-      );
+      const when = new Date(t).toISOString();
+      const active = history.customers.filter((c) => history.activeAt(c, t));
+      // The 1h rules at t: the last hourly increment (samples at t - 1h and t).
+      const cost = active.reduce((a, c) => a + history.costBetween(c, t - H, t), 0);
       const got = byKey(
         await instantQuery(vm.url, substitute(costByProvider.expr, WINDOW), t / 1000),
         ['provider'],
       );
-      expectMap(got, new Map([['openai', cost]]), `cost per hour at ${new Date(t).toISOString()}`);
+      expectMap(got, new Map([['openai', cost]]), `cost per trailing hour at ${when}`);
+      expectMap(
+        byKey(await instantQuery(vm.url, substitute(costTrend.expr, WINDOW), t / 1000), []),
+        new Map([['', cost]]),
+        `cost (revenue vs cost) at ${when}`,
+      );
       rates.push(cost);
       const revenue = active.reduce(
-        (a, c) =>
-          a +
-          (history.hourRevenue(c, t) + history.hourRevenue(c, t - H)) / 2 +
-          (c.mrrUsd * 3600) / MONTH_S,
+        (a, c) => a + history.revenueBetween(c, t - H, t) + (c.mrrUsd * 3600) / MONTH_S,
         0,
       );
       const rev = byKey(
-        await instantQuery(vm.url, substitute(revenueRate.expr, WINDOW), t / 1000),
+        await instantQuery(vm.url, substitute(revenueTrend.expr, WINDOW), t / 1000),
         [],
       );
-      expectMap(rev, new Map([['', revenue]]), `revenue per hour at ${new Date(t).toISOString()}`);
+      expectMap(rev, new Map([['', revenue]]), `revenue per trailing hour at ${when}`);
     }
     // The trend panel shows the price cut: cost per hour drops although usage only grows.
     const after = checkTimes.findIndex((t) => t > history.priceChangeMs);

@@ -30,6 +30,7 @@ export interface BackendPaths {
   vmalert: string;
   /** Absent when the victoria-metrics package does not ship it. */
   vmalertTool?: string;
+  vmagent: string;
   prometheus: string;
   promtool: string;
   alertmanager: string;
@@ -40,6 +41,7 @@ const ENV_TO_KEY: Record<string, keyof BackendPaths> = {
   AI_MARGIN_VICTORIA_METRICS: 'victoriaMetrics',
   AI_MARGIN_VMALERT: 'vmalert',
   AI_MARGIN_VMALERT_TOOL: 'vmalertTool',
+  AI_MARGIN_VMAGENT: 'vmagent',
   AI_MARGIN_PROMETHEUS: 'prometheus',
   AI_MARGIN_PROMTOOL: 'promtool',
   AI_MARGIN_ALERTMANAGER: 'alertmanager',
@@ -63,6 +65,7 @@ export function locateBackends(): BackendPaths {
   for (const key of [
     'victoriaMetrics',
     'vmalert',
+    'vmagent',
     'prometheus',
     'promtool',
     'alertmanager',

@@ -2,9 +2,9 @@
  * What every dashboard panel must show for the live scenario, computed from the scenario's own
  * figures (test/support/scenario.ts), keyed by `<dashboard uid>/<panel title>/<refId>`.
  *
- * Window panels (`$__range`) see the whole scenario, so they are sums of known totals and are
- * compared exactly. Subscription revenue over a window is MRR x window / 30 days. Rate panels
- * (`$__rate_interval`) are checked by the area under their curve (see live.test.ts).
+ * Window panels and the trailing-hour time series see the whole scenario, so they are sums of
+ * known totals and are compared exactly. Subscription revenue over a window is MRR x window / 30
+ * days.
  */
 import { readFileSync } from 'node:fs';
 import { CUSTOMERS, cohortOf, type Expected } from './scenario';
@@ -18,23 +18,14 @@ function installedVersion(pkg: string): string {
 
 const MONTH_S = 2_592_000;
 
-export type PanelExpectation =
-  | {
-      kind: 'values';
-      labels: string[];
-      values: Map<string, number>;
-      relTol?: number;
-      /** Absolute tolerance (for values that depend on when the query runs). */
-      absTol?: number;
-    }
-  | {
-      kind: 'rate';
-      labels: string[];
-      /** USD gained per series over the scenario. */
-      totals: Map<string, number>;
-      /** Per-series constant USD/hour added by the query (pro-rated MRR). */
-      constantPerHour?: Map<string, number>;
-    };
+export type PanelExpectation = {
+  kind: 'values';
+  labels: string[];
+  values: Map<string, number>;
+  relTol?: number;
+  /** Absolute tolerance (for values that depend on when the query runs). */
+  absTol?: number;
+};
 
 const values = (
   labels: string[],
@@ -101,14 +92,9 @@ function ratioByInfo(
   return out;
 }
 
-/**
- * @param e figures of the whole scenario (window panels)
- * @param rated figures without each series' first sample (rate panels: VictoriaMetrics' rate()
- *   does not count a series' first sample, unlike its increase())
- */
+/** @param e figures of the whole scenario */
 export function expectedPanels(
   e: Expected,
-  rated: Expected,
   now: Date,
   rangeSeconds: number,
   /** The price book the service runs (live stack only): its version and newest price. */
@@ -194,29 +180,23 @@ export function expectedPanels(
     ),
     // A histogram panel: one margin ratio per customer, bucketed by Grafana.
     'ai-margin-overview/Margin distribution (customers per margin band)/A': values(C, f.ratio),
-    'ai-margin-overview/Revenue vs cost per hour/A': {
-      kind: 'rate',
-      labels: [],
-      totals: new Map([['', sum(rated.usageRevenueByCustomer)]]),
-      constantPerHour: new Map([['', mrrPerHour]]),
-    },
-    'ai-margin-overview/Revenue vs cost per hour/B': {
-      kind: 'rate',
-      labels: [],
-      totals: new Map([['', rated.totalCost]]),
-    },
-    'ai-margin-overview/Cost per hour by provider/A': {
-      kind: 'rate',
-      labels: ['provider'],
-      totals: (() => {
+    // Time series panels: USD per trailing hour from the 1h rules. The scenario lasts under an
+    // hour, so the last point (now) holds the whole scenario, like the 1h window panels.
+    'ai-margin-overview/Revenue vs cost per trailing hour/A': scalar(
+      sum(e.usageRevenueByCustomer) + mrrPerHour,
+    ),
+    'ai-margin-overview/Revenue vs cost per trailing hour/B': scalar(e.totalCost),
+    'ai-margin-overview/Cost per trailing hour by provider/A': values(
+      ['provider'],
+      (() => {
         const m = new Map<string, number>();
-        for (const [key, v] of rated.costByModel) {
+        for (const [key, v] of e.costByModel) {
           const p = key.split('|')[0]!;
           m.set(p, (m.get(p) ?? 0) + v);
         }
         return m;
       })(),
-    },
+    ),
     // ---- customers
     'ai-margin-customers/Customers by margin/A': values(C, f.margin),
     'ai-margin-customers/Customers by margin/B': values(C, f.ratio),
@@ -227,21 +207,14 @@ export function expectedPanels(
     'ai-margin-customers/Customers by margin/G': values(C, tokensPerRequest),
     'ai-margin-customers/Cost by model/A': values(PM, e.costByModel),
     'ai-margin-customers/Cost by feature/A': values(['feature'], e.costByFeature),
-    'ai-margin-customers/Cost per hour by customer/A': {
-      kind: 'rate',
-      labels: C,
-      totals: rated.costByCustomer,
-    },
+    // 10 and 20 customers shown at most: the scenario has fewer.
+    'ai-margin-customers/Cost per trailing hour by customer/A': values(C, e.costByCustomer),
     'ai-margin-customers/Tokens per request/A': values(C, tokensPerRequest),
     // ---- models & features
     'ai-margin-models-features/Cost by model/A': values(PM, e.costByModel),
     'ai-margin-models-features/Effective price per 1M tokens/A': values(PM, effectivePrice),
     'ai-margin-models-features/Prompt cache hit share/A': values(PM, cacheShare),
-    'ai-margin-models-features/Cost per hour by model/A': {
-      kind: 'rate',
-      labels: PM,
-      totals: rated.costByModel,
-    },
+    'ai-margin-models-features/Cost per trailing hour by model/A': values(PM, e.costByModel),
     'ai-margin-models-features/Tokens by model and bucket/A': values(
       ['provider', 'model', 'token_type'],
       e.tokensByModelType,
@@ -266,11 +239,10 @@ export function expectedPanels(
       ['feature'],
       requestShare,
     ),
-    'ai-margin-models-features/Cost per hour by feature/A': {
-      kind: 'rate',
-      labels: ['feature'],
-      totals: rated.costByFeature,
-    },
+    'ai-margin-models-features/Cost per trailing hour by feature/A': values(
+      ['feature'],
+      e.costByFeature,
+    ),
     // ---- cohorts (each scenario customer is its own cohort and age month)
     'ai-margin-cohorts/Margin % by cohort (trailing 30 days)/A': values(
       ['customer_cohort'],

@@ -60,8 +60,11 @@ async function finish(
   };
 }
 
-/** Prometheus 2.53 with `configYaml` written to a temp prometheus.yml. */
-export async function startPrometheus(configYaml: string): Promise<Server> {
+/**
+ * Prometheus 2.53 with `configYaml` written to a temp prometheus.yml; `flags` are added to the
+ * command line (e.g. `--web.enable-remote-write-receiver`).
+ */
+export async function startPrometheus(configYaml: string, flags: string[] = []): Promise<Server> {
   const { prometheus } = locateBackends();
   const dir = tempDir('prom');
   const config = join(dir, 'prometheus.yml');
@@ -72,6 +75,7 @@ export async function startPrometheus(configYaml: string): Promise<Server> {
     `--storage.tsdb.path=${join(dir, 'data')}`,
     `--web.listen-address=127.0.0.1:${port}`,
     '--log.level=warn',
+    ...flags,
   ]);
   return finish('prometheus', proc, port, dir, '/-/ready');
 }

@@ -48,7 +48,7 @@ describe('ai-margin demo (built CLI, child process)', () => {
     await expect(run(process.execPath, [BIN, 'demo', '--customers', 'many'])).rejects.toMatchObject(
       {
         code: 2,
-        stderr: expect.stringContaining('--customers needs an integer >= 1 (got many)'),
+        stderr: expect.stringContaining("--customers needs an integer >= 1 (got 'many')"),
       },
     );
   });

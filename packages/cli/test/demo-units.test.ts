@@ -156,7 +156,7 @@ describe('options', () => {
     });
     expect(parseDemoOptions(['--serve', '0', '--json'])).toMatchObject({ serve: 0, json: true });
     expect(() => parseDemoOptions(['--customers', '0'])).toThrow(
-      /--customers needs an integer >= 1/,
+      /--customers needs an integer >= 1 \(got '0'\)/,
     );
     expect(() => parseDemoOptions(['--otlp', 'localhost:4318'])).toThrow(/--otlp needs an http/);
     expect(() => parseDemoOptions(['--frobnicate'])).toThrow(/unknown option '--frobnicate'/);

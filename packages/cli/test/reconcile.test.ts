@@ -222,10 +222,10 @@ describe('ai-margin reconcile', () => {
       [['--openai-costs', 'x'], /exactly one of --provisional-url and --provisional-file/],
       [
         ['--openai-costs', 'x', '--provisional-file', 'y', '--from', '2026-02-30'],
-        /--from: expected a UTC day/,
+        /--from needs a UTC day YYYY-MM-DD \(got '2026-02-30'\)/,
       ],
       [['--openai-costs', 'x', '--provisional-file', 'y', '--max-drift', 'lots'], /--max-drift/],
-      [['--openai-costs', 'x', '--provisional-file', 'y', '--bogus'], /Unknown option '--bogus'/],
+      [['--openai-costs', 'x', '--provisional-file', 'y', '--bogus'], /unknown option '--bogus'/],
     ];
     for (const [args, re] of cases) {
       const { io, out } = capture();

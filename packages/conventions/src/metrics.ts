@@ -53,6 +53,14 @@ export const LABELS = {
   version: 'version',
   newestPriceDate: 'newest_price_date',
   contextAbove: 'context_above',
+  /**
+   * Fleet labels: where a series comes from. Not written by the processor; they come from the
+   * path into the TSDB (scrape job and target labels, or OTel resource attributes such as
+   * `deployment.environment.name`, which VictoriaMetrics' OTLP receiver turns into labels).
+   */
+  job: 'job',
+  environment: 'deployment_environment_name',
+  cluster: 'cluster',
 } as const;
 
 const L = LABELS;

@@ -488,6 +488,156 @@ function bookAlerts(stale: ExpAlert[], unpricedModels: Array<[string, string]>) 
   return alerts;
 }
 
+// ---- fleet data set: replicas, services and environments --------------------------------------
+// prod (cluster eu-1): service api on three replicas (r1..r3) and service worker on one; staging
+// (no cluster label): one replica. Counters split over replicas and services add up; the gauges
+// every process exports (MRR, customer info, fixed-cost pool) are the same on each and count once.
+// per hour: prod    alice cost 0.125 + 0.0625 + 0.0625 (api) + 0.25 (worker) = 0.5, MRR 720 (1/h),
+//                   requests 1 + 1 + 2 = 4, requests pool 720/month (1/h)
+//           staging alice cost 3, MRR 1440 (2/h), requests 1 priced + 1 unpriced, no pool
+// Summed without the scope labels they would mix into cost 3.5 and MRR max 1440.
+const PROD = 'deployment_environment_name="prod",cluster="eu-1"';
+const STAGING = 'deployment_environment_name="staging"';
+const REPLICAS = ['job="api",instance="r1"', 'job="api",instance="r2"', 'job="api",instance="r3"'];
+const WORKER = 'job="worker",instance="w1"';
+const STAGING_API = 'job="api",instance="s1"';
+const FLEET_COST_LABELS =
+  'customer_id="alice",feature="chat",provider="openai",model="gpt-4o",cost_type="llm"';
+const at = (metric: string, labels: string, where: string, values: string): Series => ({
+  series: `${metric}{${labels},${where}}`,
+  values,
+});
+const everyProdProcess = [...REPLICAS, WORKER].map((p) => `${PROD},${p}`);
+const FLEET_SERIES: Series[] = [
+  ...[0.125, 0.0625, 0.0625].map((perHour, i) =>
+    at('ai_margin_cost_usd_total', FLEET_COST_LABELS, `${PROD},${REPLICAS[i]}`, counter(perHour)),
+  ),
+  at('ai_margin_cost_usd_total', FLEET_COST_LABELS, `${PROD},${WORKER}`, counter(0.25)),
+  at('ai_margin_cost_usd_total', FLEET_COST_LABELS, `${STAGING},${STAGING_API}`, counter(3)),
+  ...everyProdProcess.flatMap((p) => [
+    at('ai_margin_customer_mrr_usd', 'customer_id="alice",plan="pro"', p, gauge(720)),
+    at(
+      'ai_margin_customer_info',
+      'customer_id="alice",plan="pro",customer_cohort="2026-01",customer_age_month="2",segment="smb"',
+      p,
+      gauge(1),
+    ),
+    at(
+      'ai_margin_fixed_cost_monthly_usd',
+      'pool="vector_db",allocate_by="requests"',
+      p,
+      gauge(720),
+    ),
+  ]),
+  at(
+    'ai_margin_customer_mrr_usd',
+    'customer_id="alice",plan="team"',
+    `${STAGING},${STAGING_API}`,
+    gauge(1440),
+  ),
+  at(
+    'ai_margin_customer_info',
+    'customer_id="alice",plan="team",customer_cohort="2026-02",customer_age_month="0",segment="smb"',
+    `${STAGING},${STAGING_API}`,
+    gauge(1),
+  ),
+  ...[1, 1, 2].map((perHour, i) =>
+    at(
+      'ai_margin_requests_total',
+      'customer_id="alice",feature="chat",provider="openai",model="gpt-4o",priced="true"',
+      `${PROD},${REPLICAS[i]}`,
+      counter(perHour),
+    ),
+  ),
+  ...(['true', 'false'] as const).map((priced) =>
+    at(
+      'ai_margin_requests_total',
+      `customer_id="alice",feature="chat",provider="openai",model="gpt-4o",priced="${priced}"`,
+      `${STAGING},${STAGING_API}`,
+      counter(1),
+    ),
+  ),
+];
+
+/** Per-scope expectations of the fleet data set: [prod, staging] values (undefined: no series). */
+function fleetExpectations(): { expr: string; samples: Sample[] }[] {
+  const out: { expr: string; samples: Sample[] }[] = [];
+  const both = (
+    record: string,
+    labels: string,
+    prod: number | undefined,
+    staging: number | undefined,
+  ) => {
+    const samples: Sample[] = [];
+    const sep = labels === '' ? '' : ',';
+    if (prod !== undefined)
+      samples.push({ labels: `${record}{${labels}${sep}${PROD}}`, value: prod });
+    if (staging !== undefined)
+      samples.push({ labels: `${record}{${labels}${sep}${STAGING}}`, value: staging });
+    out.push({ expr: record, samples });
+  };
+  const alice = 'customer_id="alice"';
+  // one window of each rule group: 1h (ai_margin_recording), 30d (ai_margin_recording_long)
+  for (const [w, h] of [
+    ['1h', 1],
+    ['30d', 720],
+  ] as const) {
+    both(`customer:ai_margin_cost_usd:increase${w}`, alice, 0.5 * h, 3 * h);
+    both(`customer:ai_margin_revenue_usd:${w}`, alice, 1 * h, 2 * h);
+    both(`customer:ai_margin_margin_usd:${w}`, alice, 0.5 * h, -1 * h);
+    both(`customer:ai_margin_margin_ratio:${w}`, alice, 0.5, -0.5);
+    both(`customer:ai_margin_fixed_cost_allocated_usd:${w}`, alice, 1 * h, undefined);
+    both(`customer:ai_margin_cost_to_serve_usd:${w}`, alice, 1.5 * h, 3 * h);
+    both(`customer:ai_margin_requests:increase${w}`, alice, 4 * h, 2 * h);
+    both(
+      `model_feature:ai_margin_cost_usd:increase${w}`,
+      'provider="openai",model="gpt-4o",feature="chat",cost_type="llm"',
+      0.5 * h,
+      3 * h,
+    );
+  }
+  both('ai_margin:unpriced_request_share:1h', '', 0, 0.5);
+  both('ai_margin:top20_cost_share:30d', '', 1, 1);
+  both('ai_margin:underwater_customers:30d', '', 0, 1);
+  const bands = 'ai_margin:customers_by_margin_band:30d';
+  out.push({
+    expr: bands,
+    samples: ['below 0%', '0-20%', '20-40%', '40-60%', '60-80%', '80% and above'].flatMap(
+      (band) => [
+        { labels: `${bands}{band="${band}",${PROD}}`, value: band === '40-60%' ? 1 : 0 },
+        { labels: `${bands}{band="${band}",${STAGING}}`, value: band === 'below 0%' ? 1 : 0 },
+      ],
+    ),
+  });
+  out.push({
+    expr: 'cohort:ai_margin_margin_ratio:30d',
+    samples: [
+      {
+        labels: `cohort:ai_margin_margin_ratio:30d{customer_cohort="2026-01",${PROD}}`,
+        value: 0.5,
+      },
+      {
+        labels: `cohort:ai_margin_margin_ratio:30d{customer_cohort="2026-02",${STAGING}}`,
+        value: -0.5,
+      },
+    ],
+  });
+  out.push({
+    expr: 'age_month:ai_margin_margin_ratio:30d',
+    samples: [
+      {
+        labels: `age_month:ai_margin_margin_ratio:30d{customer_age_month="2",${PROD}}`,
+        value: 0.5,
+      },
+      {
+        labels: `age_month:ai_margin_margin_ratio:30d{customer_age_month="0",${STAGING}}`,
+        value: -0.5,
+      },
+    ],
+  });
+  return out;
+}
+
 function testFile(groups: unknown[]): string {
   // Recording rules first, so alerts read this step's values (promtool's group order is
   // otherwise random, and with a 1h step last step's values are beyond the 5m lookback).
@@ -679,6 +829,31 @@ describe('rule files under promtool 2.53', { timeout: 180_000 }, () => {
         },
       ]),
     ]);
+    expect(r.code, r.output).toBe(0);
+  });
+
+  it('fleet: three replicas and two services equal one process; two environments stay apart', () => {
+    const alerts = Object.fromEntries(ALERTS.map((a) => [a, [] as ExpAlert[]])) as Record<
+      AlertName,
+      ExpAlert[]
+    >;
+    // staging's alice loses 720 USD in 30 days; prod's alice earns 360: one alert, in staging.
+    alerts.AiMarginNegativeMarginCustomer = [
+      {
+        exp_labels: {
+          severity: 'critical',
+          team: 'ai-margin',
+          customer_id: 'alice',
+          deployment_environment_name: 'staging',
+        },
+        exp_annotations: ann(
+          'Customer alice costs more to serve than it pays [staging]',
+          'Contribution margin of alice over the last 30d is -720.00 USD (revenue minus variable cost). Every request from this customer loses money.',
+          'negative-margin-customer',
+        ),
+      },
+    ];
+    const r = runTests('fleet', [group('fleet', FLEET_SERIES, alerts, fleetExpectations())]);
     expect(r.code, r.output).toBe(0);
   });
 

@@ -29,14 +29,10 @@ import {
   reconcile,
   reconciliationSamples,
 } from '@ai-margin/reconcile';
+import { UsageError } from '../args';
 import type { CommandIO } from '../io';
 import { readModelMap } from '../reconcile/model-map';
-import {
-  parseReconcileArgs,
-  RECONCILE_HELP,
-  type ReconcileCliOptions,
-  UsageError,
-} from '../reconcile/options';
+import { parseReconcileArgs, RECONCILE_HELP, type ReconcileCliOptions } from '../reconcile/options';
 import {
   checkWritable,
   type FileToWrite,

@@ -3,8 +3,9 @@
  * from the same PromQL catalog as the dashboards.
  */
 import { prometheusClient } from '@ai-margin/dashboards';
+import { UsageError } from '../args';
 import type { CommandIO } from '../io';
-import { parseReportArgs, USAGE, UsageError } from '../report/args';
+import { parseReportArgs, USAGE } from '../report/args';
 import { buildReport } from '../report/build';
 import { formatReport } from '../report/format';
 

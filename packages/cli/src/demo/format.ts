@@ -1,4 +1,5 @@
 /** Number formatting and plain-text tables for the terminal report. */
+import { type Column, textTable } from '../text-table';
 
 export function usd(n: number, decimals = 2): string {
   const sign = n < 0 ? '-' : '';
@@ -27,32 +28,12 @@ export function int(n: number): string {
   return Math.round(n).toLocaleString('en-US');
 }
 
-export interface Column {
-  header: string;
-  align?: 'left' | 'right';
-}
-
-/** Renders rows under headers, columns padded to their widest cell. */
-export function table(
+/** The demo and what-if reports' tables: indented two spaces, a box-drawing rule under the header. */
+export function reportTable(
   columns: readonly Column[],
   rows: readonly (readonly string[])[],
-  indent = '  ',
 ): string {
-  const widths = columns.map((c, i) =>
-    Math.max(c.header.length, ...rows.map((r) => (r[i] ?? '').length)),
-  );
-  const line = (cells: readonly string[]) =>
-    indent +
-    columns
-      .map((c, i) => {
-        const cell = cells[i] ?? '';
-        const w = widths[i] ?? 0;
-        return c.align === 'right' ? cell.padStart(w) : cell.padEnd(w);
-      })
-      .join('  ')
-      .trimEnd();
-  const rule = indent + widths.map((w) => '─'.repeat(w)).join('  ');
-  return [line(columns.map((c) => c.header)), rule, ...rows.map(line)].join('\n');
+  return textTable(columns, rows, { indent: '  ', rule: '─' });
 }
 
 /** A horizontal bar of `value / max` of `width` cells, with eighth-block precision. */

@@ -1,4 +1,6 @@
 /** Command-line options of `ai-margin demo`. */
+import { httpUrlFlag, intFlag, parseFlags } from '../args';
+
 export interface DemoOptions {
   seed: number;
   customers: number;
@@ -40,79 +42,47 @@ options:
   -h, --help         show this help
 `;
 
-function positiveInt(flag: string, raw: string | undefined, min: number): number {
-  const n = Number(raw);
-  if (raw === undefined || !Number.isInteger(n) || n < min) {
-    throw new Error(`${flag} needs an integer >= ${min} (got ${raw ?? 'nothing'})`);
-  }
-  return n;
-}
+const FLAGS = {
+  seed: { type: 'string' },
+  customers: { type: 'string' },
+  concurrency: { type: 'string' },
+  html: { type: 'string' },
+  json: { type: 'boolean', default: false },
+  serve: { type: 'string' },
+  otlp: { type: 'string' },
+  whatif: { type: 'string' },
+  suggest: { type: 'boolean', default: false },
+  help: { type: 'boolean', short: 'h', default: false },
+} as const;
 
-/** Parses argv; throws an Error naming the bad flag. */
-export function parseDemoOptions(argv: readonly string[]): DemoOptions {
-  const o: DemoOptions = {
-    seed: 42,
-    customers: 300,
-    concurrency: 16,
-    json: false,
-    suggest: false,
-    help: false,
-  };
+/** `--serve` takes an optional port: a bare `--serve` (not followed by digits) means the default. */
+function withServePort(argv: readonly string[]): string[] {
+  const out: string[] = [];
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i] as string;
-    const [flag, inline] =
-      arg.startsWith('--') && arg.includes('=') ? arg.split(/=(.*)/s, 2) : [arg, undefined];
-    const value = (): string | undefined => inline ?? argv[++i];
-    switch (flag) {
-      case '--seed':
-        o.seed = positiveInt('--seed', value(), 0);
-        break;
-      case '--customers':
-        o.customers = positiveInt('--customers', value(), 1);
-        break;
-      case '--concurrency':
-        o.concurrency = positiveInt('--concurrency', value(), 1);
-        break;
-      case '--html': {
-        const v = value();
-        if (!v) throw new Error('--html needs a file name');
-        o.html = v;
-        break;
-      }
-      case '--json':
-        o.json = true;
-        break;
-      case '--serve': {
-        const next = inline ?? argv[i + 1];
-        if (next !== undefined && /^\d+$/.test(next)) {
-          o.serve = positiveInt('--serve', next, 0);
-          if (inline === undefined) i++;
-        } else o.serve = DEFAULT_SERVE_PORT;
-        break;
-      }
-      case '--otlp': {
-        const v = value();
-        if (!v || !/^https?:\/\//.test(v))
-          throw new Error(`--otlp needs an http(s) URL (got ${v ?? 'nothing'})`);
-        o.otlp = v;
-        break;
-      }
-      case '--whatif': {
-        const v = value();
-        if (!v) throw new Error('--whatif needs a scenario file');
-        o.whatif = v;
-        break;
-      }
-      case '--suggest':
-        o.suggest = true;
-        break;
-      case '-h':
-      case '--help':
-        o.help = true;
-        break;
-      default:
-        throw new Error(`unknown option '${arg}'`);
-    }
+    if (arg === '--serve' && !/^\d+$/.test(argv[i + 1] ?? ''))
+      out.push(`--serve=${DEFAULT_SERVE_PORT}`);
+    else out.push(arg);
   }
-  return o;
+  return out;
+}
+
+/** Parses argv; throws a UsageError naming the bad flag. */
+export function parseDemoOptions(argv: readonly string[]): DemoOptions {
+  const v = parseFlags(withServePort(argv), FLAGS);
+  return {
+    seed: intFlag('--seed', v.seed, 42, 0),
+    customers: intFlag('--customers', v.customers, 300, 1),
+    concurrency: intFlag('--concurrency', v.concurrency, 16, 1),
+    html: v.html,
+    json: v.json,
+    serve:
+      v.serve === undefined
+        ? undefined
+        : intFlag('--serve', v.serve, DEFAULT_SERVE_PORT, 0, 65_535),
+    otlp: httpUrlFlag('--otlp', v.otlp),
+    whatif: v.whatif,
+    suggest: v.suggest,
+    help: v.help,
+  };
 }

@@ -1,5 +1,5 @@
 /** The margin report as aligned plain-text tables for the terminal. */
-import { bar, int, percent, share, table, usd, usdSmall } from './format';
+import { bar, int, percent, reportTable, share, usd, usdSmall } from './format';
 import { featureCells, isUnpricedModel, modelCells } from './report-cells';
 import { type DemoReport, formatTokens } from './report-model';
 
@@ -45,7 +45,7 @@ export function renderTerminalReport(
 
   out.push(heading('Summary', color));
   out.push(
-    table(
+    reportTable(
       [{ header: '' }, { header: 'value', align: 'right' }],
       [
         ['Revenue', usd(t.revenueUsd)],
@@ -69,7 +69,7 @@ export function renderTerminalReport(
   else {
     const shown = r.underWater.slice(0, 15);
     out.push(
-      table(
+      reportTable(
         [
           { header: 'customer' },
           { header: 'plan' },
@@ -109,7 +109,7 @@ export function renderTerminalReport(
 
   out.push(heading('Cost per model', color));
   out.push(
-    table(
+    reportTable(
       [
         { header: 'provider' },
         { header: 'model' },
@@ -126,7 +126,7 @@ export function renderTerminalReport(
 
   out.push(heading('Cost per feature', color));
   out.push(
-    table(
+    reportTable(
       [
         { header: 'feature' },
         { header: 'cost', align: 'right' },
@@ -141,7 +141,7 @@ export function renderTerminalReport(
 
   out.push(heading('By month', color));
   out.push(
-    table(
+    reportTable(
       [
         { header: 'month' },
         { header: 'customers', align: 'right' },
@@ -162,7 +162,7 @@ export function renderTerminalReport(
   );
   out.push('', '  Cost per model and month:');
   out.push(
-    table(
+    reportTable(
       [
         { header: 'model' },
         ...r.months.map((m) => ({ header: monthLabel(m), align: 'right' as const })),
@@ -177,7 +177,7 @@ export function renderTerminalReport(
   if (r.priceChanges.length === 0) out.push('  none');
   else {
     out.push(
-      table(
+      reportTable(
         [
           { header: 'model' },
           ...r.months.map((m) => ({ header: monthLabel(m), align: 'right' as const })),
@@ -198,7 +198,7 @@ export function renderTerminalReport(
 
   out.push(heading('Margin by month of customer life (cohort ageing)', color));
   out.push(
-    table(
+    reportTable(
       [
         { header: 'month of life' },
         { header: 'customer-months', align: 'right' },
@@ -217,7 +217,7 @@ export function renderTerminalReport(
   );
   out.push('', '  Margin % by signup cohort and month:');
   out.push(
-    table(
+    reportTable(
       [
         { header: 'cohort' },
         { header: 'customers', align: 'right' },
@@ -235,7 +235,7 @@ export function renderTerminalReport(
   if (r.unpriced.length === 0) out.push('  none: every call was priced');
   else {
     out.push(
-      table(
+      reportTable(
         [
           { header: 'provider' },
           { header: 'model' },

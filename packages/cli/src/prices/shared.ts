@@ -1,7 +1,9 @@
 /** Helpers shared by the `ai-margin prices` subcommands. */
 import { type ParseArgsConfig, parseArgs } from 'node:util';
 import { PriceBook, PriceFileError, parseInstant } from '@ai-margin/processor';
+import { UsageError } from '../args';
 import type { CommandIO } from '../io';
+import { columnsOf, textTable } from '../text-table';
 
 /** Exit codes of `ai-margin prices`. */
 export const EXIT = {
@@ -16,10 +18,7 @@ export const EXIT = {
   fetchFailed: 4,
 } as const;
 
-/** A command-line problem: printed to stderr, exit code 2. */
-export class UsageError extends Error {
-  override name = 'UsageError';
-}
+export { UsageError };
 
 /** Runs a subcommand body, turning UsageError / PriceFileError / parseArgs errors into exit 2. */
 export async function guarded(
@@ -139,22 +138,10 @@ export function printJson(io: CommandIO, value: unknown): void {
   io.stdout(`${JSON.stringify(value, null, 2)}\n`);
 }
 
-/** Left-aligned text table. */
+/** Left-aligned text table; the first row is the header. */
 export function table(rows: string[][]): string {
-  const widths: number[] = [];
-  for (const row of rows) {
-    row.forEach((cell, i) => {
-      widths[i] = Math.max(widths[i] ?? 0, cell.length);
-    });
-  }
-  return rows
-    .map((row) =>
-      row
-        .map((cell, i) => cell.padEnd(widths[i]!))
-        .join('  ')
-        .trimEnd(),
-    )
-    .join('\n');
+  const [header = [], ...body] = rows;
+  return textTable(columnsOf(header), body);
 }
 
 /** USD with enough digits for sub-cent per-call costs. */

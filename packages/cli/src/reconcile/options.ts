@@ -1,5 +1,5 @@
 /** Command-line options of `ai-margin reconcile` (node:util parseArgs), validated. */
-import { parseArgs } from 'node:util';
+import { dayFlag, dayRange, httpUrlFlag, parseFlags, UsageError } from '../args';
 
 export const RECONCILE_HELP = `usage: ai-margin reconcile [report inputs] [provisional input] [options]
 
@@ -59,30 +59,30 @@ export interface ReconcileCliOptions {
   help: boolean;
 }
 
-export class UsageError extends Error {}
-
-function isDay(text: string): boolean {
-  if (!/^\d{4}-\d{2}-\d{2}$/.test(text)) return false;
-  const ms = Date.parse(`${text}T00:00:00Z`);
-  return !Number.isNaN(ms) && new Date(ms).toISOString().startsWith(text);
-}
-
-function isHttpUrl(text: string): boolean {
-  try {
-    const u = new URL(text);
-    return u.protocol === 'http:' || u.protocol === 'https:';
-  } catch {
-    return false;
-  }
-}
+const FLAGS = {
+  'openai-costs': { type: 'string', multiple: true },
+  'anthropic-costs': { type: 'string', multiple: true },
+  'aws-cur': { type: 'string', multiple: true },
+  'fetch-openai': { type: 'boolean' },
+  'fetch-anthropic': { type: 'boolean' },
+  'openai-base-url': { type: 'string' },
+  'anthropic-base-url': { type: 'string' },
+  'save-pages': { type: 'string' },
+  'provisional-url': { type: 'string' },
+  'provisional-file': { type: 'string' },
+  from: { type: 'string' },
+  to: { type: 'string' },
+  'model-map': { type: 'string' },
+  'max-drift': { type: 'string' },
+  'publish-url': { type: 'string' },
+  'published-url': { type: 'string' },
+  'openmetrics-out': { type: 'string' },
+  json: { type: 'boolean' },
+  help: { type: 'boolean', short: 'h' },
+} as const;
 
 export function parseReconcileArgs(argv: string[]): ReconcileCliOptions {
-  let values: ReturnType<typeof parse>['values'];
-  try {
-    values = parse(argv).values;
-  } catch (e) {
-    throw new UsageError((e as Error).message);
-  }
+  const values = parseFlags(argv, FLAGS);
   const opts: ReconcileCliOptions = {
     openaiCosts: values['openai-costs'] ?? [],
     anthropicCosts: values['anthropic-costs'] ?? [],
@@ -112,14 +112,9 @@ export function parseReconcileArgs(argv: string[]): ReconcileCliOptions {
     }
     opts.maxDrift = n;
   }
-  for (const key of ['from', 'to'] as const) {
-    const v = opts[key];
-    if (v !== undefined && !isDay(v))
-      throw new UsageError(`--${key}: expected a UTC day YYYY-MM-DD, got '${v}'`);
-  }
-  if (opts.from && opts.to && opts.from > opts.to) {
-    throw new UsageError(`--from ${opts.from} is after --to ${opts.to}`);
-  }
+  dayFlag('--from', opts.from);
+  dayFlag('--to', opts.to);
+  dayRange(opts.from, opts.to);
   const reports =
     opts.openaiCosts.length +
     opts.anthropicCosts.length +
@@ -144,37 +139,7 @@ export function parseReconcileArgs(argv: string[]): ReconcileCliOptions {
     ['--openai-base-url', opts.openaiBaseUrl],
     ['--anthropic-base-url', opts.anthropicBaseUrl],
   ] as const) {
-    if (v !== undefined && !isHttpUrl(v))
-      throw new UsageError(`${flag}: not an http(s) URL: '${v}'`);
+    httpUrlFlag(flag, v);
   }
   return opts;
-}
-
-function parse(argv: string[]) {
-  return parseArgs({
-    args: argv,
-    allowPositionals: false,
-    strict: true,
-    options: {
-      'openai-costs': { type: 'string', multiple: true },
-      'anthropic-costs': { type: 'string', multiple: true },
-      'aws-cur': { type: 'string', multiple: true },
-      'fetch-openai': { type: 'boolean' },
-      'fetch-anthropic': { type: 'boolean' },
-      'openai-base-url': { type: 'string' },
-      'anthropic-base-url': { type: 'string' },
-      'save-pages': { type: 'string' },
-      'provisional-url': { type: 'string' },
-      'provisional-file': { type: 'string' },
-      from: { type: 'string' },
-      to: { type: 'string' },
-      'model-map': { type: 'string' },
-      'max-drift': { type: 'string' },
-      'publish-url': { type: 'string' },
-      'published-url': { type: 'string' },
-      'openmetrics-out': { type: 'string' },
-      json: { type: 'boolean' },
-      help: { type: 'boolean', short: 'h' },
-    },
-  });
 }

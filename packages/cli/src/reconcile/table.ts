@@ -1,5 +1,6 @@
 /** The human-readable drift report of `ai-margin reconcile`: aligned columns, one row per day/provider/model. */
 import type { ReconcileResult } from '@ai-margin/reconcile';
+import { columnsOf, textTable } from '../text-table';
 
 const money = (v: number | null) => (v === null ? '-' : v.toFixed(4));
 const signed = (v: number | null, digits: number, suffix = '') =>
@@ -7,13 +8,7 @@ const signed = (v: number | null, digits: number, suffix = '') =>
 
 /** Renders rows as columns; numeric columns (by index) are right-aligned. */
 export function alignColumns(header: string[], rows: string[][], numeric: Set<number>): string {
-  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
-  const fmt = (cells: string[]) =>
-    cells
-      .map((c, i) => (numeric.has(i) ? c.padStart(widths[i] ?? 0) : c.padEnd(widths[i] ?? 0)))
-      .join('  ')
-      .trimEnd();
-  return [fmt(header), ...rows.map(fmt)].join('\n');
+  return textTable(columnsOf(header, numeric), rows);
 }
 
 export function renderDriftTable(

@@ -1,5 +1,6 @@
 /** Command-line options of `ai-margin report`. */
 import { type Filters, type Window, windowOf } from '@ai-margin/dashboards';
+import { httpUrlFlag, parseFlags, requiredFlag, UsageError } from '../args';
 
 export interface ReportOptions {
   url: string;
@@ -12,6 +13,7 @@ export interface ReportOptions {
 
 export const USAGE = `usage: ai-margin report --url <Prometheus-compatible API> [--window 30d] [--at <time>] [--json]
                         [--customer <regex>] [--feature <regex>] [--model <regex>] [--provider <regex>]
+                        [--environment <regex>] [--cluster <regex>] [--job <regex>]
 
 Runs the ai-margin PromQL catalog against a Prometheus-compatible query API (Prometheus,
 VictoriaMetrics, Mimir, Thanos) and prints cost to serve and margin per customer, cost per model,
@@ -23,61 +25,50 @@ the top-20% customers' share of cost and the customers under water.
   --at        end of the window: RFC 3339 time or Unix seconds (default now)
   --json      print JSON instead of tables
   --customer, --feature, --model, --provider   restrict to label values matching a regex
+  --environment, --cluster, --job   restrict to series of these environments
+              (deployment_environment_name), clusters and services (job); see docs/fleet.md
 `;
 
-export class UsageError extends Error {}
+const FLAGS = {
+  url: { type: 'string' },
+  window: { type: 'string', default: '30d' },
+  at: { type: 'string' },
+  json: { type: 'boolean', default: false },
+  customer: { type: 'string' },
+  feature: { type: 'string' },
+  model: { type: 'string' },
+  provider: { type: 'string' },
+  environment: { type: 'string' },
+  cluster: { type: 'string' },
+  job: { type: 'string' },
+} as const;
 
-const FILTERS = ['customer', 'feature', 'model', 'provider'] as const;
+const FILTERS = [
+  'customer',
+  'feature',
+  'model',
+  'provider',
+  'environment',
+  'cluster',
+  'job',
+] as const;
 
 export function parseReportArgs(argv: string[], now = Date.now() / 1000): ReportOptions {
-  let url: string | undefined;
-  let window = '30d';
-  let at: number = Math.floor(now);
-  let json = false;
+  const v = parseFlags(argv, FLAGS);
+  const url = httpUrlFlag('--url', requiredFlag('--url', v.url)) as string;
+  const at = v.at === undefined ? Math.floor(now) : parseTime(requiredFlag('--at', v.at));
   const filters: Record<string, string> = {};
-  for (let i = 0; i < argv.length; i++) {
-    const raw = argv[i]!;
-    const eq = raw.indexOf('=');
-    const flag = raw.startsWith('--') && eq > 0 ? raw.slice(0, eq) : raw;
-    const inline = raw.startsWith('--') && eq > 0 ? raw.slice(eq + 1) : undefined;
-    const value = (): string => {
-      const v = inline ?? argv[++i];
-      if (v === undefined || v === '') throw new UsageError(`${flag} needs a value`);
-      return v;
-    };
-    switch (flag) {
-      case '--url':
-        url = value();
-        break;
-      case '--window':
-        window = value();
-        break;
-      case '--at':
-        at = parseTime(value());
-        break;
-      case '--json':
-        json = true;
-        break;
-      default: {
-        const name = flag.replace(/^--/, '');
-        if ((FILTERS as readonly string[]).includes(name)) {
-          filters[name] = value();
-          break;
-        }
-        throw new UsageError(`unknown option '${raw}'`);
-      }
-    }
+  for (const name of FILTERS) {
+    const value = v[name];
+    if (value !== undefined) filters[name] = requiredFlag(`--${name}`, value);
   }
-  if (!url) throw new UsageError('--url is required');
-  if (!/^https?:\/\//.test(url))
-    throw new UsageError(`--url must start with http:// or https:// (got '${url}')`);
-  let w: Window;
+  let window: Window;
   try {
-    w = windowOf(window);
+    window = windowOf(v.window);
   } catch (err) {
     throw new UsageError((err as Error).message);
   }
-  return { url, window: w, at, json, filters };
+  return { url, window, at, json: v.json, filters };
 }
 
 function parseTime(value: string): number {

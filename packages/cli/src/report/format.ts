@@ -1,18 +1,14 @@
 /** Renders a MarginReport as aligned plain-text tables. */
+import { textTable } from '../text-table';
 import type { MarginReport, TrendRow } from './build';
 
-type Align = 'left' | 'right';
-
-/** Aligned table: first row is the header; numeric columns right-aligned. */
-export function table(header: string[], rows: string[][], align: Align[]): string {
-  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
-  const line = (cells: string[]) =>
-    cells
-      .map((c, i) => (align[i] === 'right' ? c.padStart(widths[i]!) : c.padEnd(widths[i]!)))
-      .join('  ')
-      .trimEnd();
-  const rule = widths.map((w) => '-'.repeat(w)).join('  ');
-  return [line(header), rule, ...rows.map(line)].join('\n');
+/** Aligned table with a `-` rule under the header. */
+function table(header: string[], rows: string[][], align: ('left' | 'right')[]): string {
+  return textTable(
+    header.map((h, i) => ({ header: h, align: align[i] ?? 'left' })),
+    rows,
+    { rule: '-' },
+  );
 }
 
 /** Dollars with 2 decimals (6 below one cent), or `minDigits` when more precision is wanted. */

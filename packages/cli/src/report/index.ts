@@ -1,3 +1,4 @@
-export { parseReportArgs, type ReportOptions, USAGE, UsageError } from './args';
+export { UsageError } from '../args';
+export { parseReportArgs, type ReportOptions, USAGE } from './args';
 export { buildReport, type MarginReport, type QueryClient } from './build';
 export { formatReport } from './format';

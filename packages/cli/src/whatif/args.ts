@@ -1,4 +1,6 @@
 /** Command-line options of `ai-margin whatif`. */
+import { dayFlag, dayRange, httpUrlFlag, intFlag, parseFlags, UsageError } from '../args';
+
 export interface WhatifOptions {
   scenario?: string;
   url?: string;
@@ -17,8 +19,6 @@ export interface WhatifOptions {
   rows: number;
   help: boolean;
 }
-
-export class UsageError extends Error {}
 
 export const USAGE = `usage: ai-margin whatif [--scenario FILE] (--url URL | --demo) [options]
 
@@ -45,106 +45,45 @@ options:
   -h, --help         show this help
 `;
 
-const DAY = /^\d{4}-\d{2}-\d{2}$/;
-
-function day(flag: string, v: string | undefined): string {
-  if (!v || !DAY.test(v) || Number.isNaN(Date.parse(`${v}T00:00:00Z`)))
-    throw new UsageError(`${flag} needs a day YYYY-MM-DD (got ${v ?? 'nothing'})`);
-  return v;
-}
-
-function int(flag: string, v: string | undefined, min: number, max: number): number {
-  const n = Number(v);
-  if (v === undefined || !Number.isInteger(n) || n < min || n > max)
-    throw new UsageError(
-      `${flag} needs an integer between ${min} and ${max} (got ${v ?? 'nothing'})`,
-    );
-  return n;
-}
+const FLAGS = {
+  scenario: { type: 'string' },
+  url: { type: 'string' },
+  demo: { type: 'boolean', default: false },
+  seed: { type: 'string' },
+  customers: { type: 'string' },
+  from: { type: 'string' },
+  to: { type: 'string' },
+  prices: { type: 'string', multiple: true },
+  suggest: { type: 'boolean', default: false },
+  'all-models': { type: 'boolean', default: false },
+  json: { type: 'boolean', default: false },
+  html: { type: 'string' },
+  rows: { type: 'string' },
+  help: { type: 'boolean', short: 'h', default: false },
+} as const;
 
 export function parseWhatifArgs(argv: readonly string[]): WhatifOptions {
+  const v = parseFlags(argv, FLAGS);
   const o: WhatifOptions = {
-    demo: false,
-    seed: 42,
-    customers: 300,
-    prices: [],
-    json: false,
-    suggest: false,
-    allModels: false,
-    rows: 15,
-    help: false,
+    scenario: v.scenario,
+    url: httpUrlFlag('--url', v.url),
+    demo: v.demo,
+    seed: intFlag('--seed', v.seed, 42, 0, 2 ** 31),
+    customers: intFlag('--customers', v.customers, 300, 1, 100_000),
+    from: dayFlag('--from', v.from),
+    to: dayFlag('--to', v.to),
+    prices: v.prices ?? [],
+    json: v.json,
+    suggest: v.suggest,
+    allModels: v['all-models'],
+    html: v.html,
+    rows: intFlag('--rows', v.rows, 15, 1, 100_000),
+    help: v.help,
   };
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i] as string;
-    const [flag, inline] =
-      arg.startsWith('--') && arg.includes('=') ? arg.split(/=(.*)/s, 2) : [arg, undefined];
-    const value = (): string | undefined => inline ?? argv[++i];
-    switch (flag) {
-      case '--scenario': {
-        const v = value();
-        if (!v) throw new UsageError('--scenario needs a file');
-        o.scenario = v;
-        break;
-      }
-      case '--url': {
-        const v = value();
-        if (!v || !/^https?:\/\//.test(v))
-          throw new UsageError(`--url needs an http(s) URL (got ${v ?? 'nothing'})`);
-        o.url = v;
-        break;
-      }
-      case '--demo':
-        o.demo = true;
-        break;
-      case '--seed':
-        o.seed = int('--seed', value(), 0, 2 ** 31);
-        break;
-      case '--customers':
-        o.customers = int('--customers', value(), 1, 100_000);
-        break;
-      case '--from':
-        o.from = day('--from', value());
-        break;
-      case '--to':
-        o.to = day('--to', value());
-        break;
-      case '--prices': {
-        const v = value();
-        if (!v) throw new UsageError('--prices needs a file');
-        o.prices.push(v);
-        break;
-      }
-      case '--suggest':
-        o.suggest = true;
-        break;
-      case '--all-models':
-        o.allModels = true;
-        break;
-      case '--json':
-        o.json = true;
-        break;
-      case '--html': {
-        const v = value();
-        if (!v) throw new UsageError('--html needs a file name');
-        o.html = v;
-        break;
-      }
-      case '--rows':
-        o.rows = int('--rows', value(), 1, 100_000);
-        break;
-      case '-h':
-      case '--help':
-        o.help = true;
-        break;
-      default:
-        throw new UsageError(`unknown option '${arg}'`);
-    }
-  }
   if (o.help) return o;
   if (o.demo === (o.url !== undefined))
     throw new UsageError('needs exactly one source: --url URL or --demo');
-  if (o.from && o.to && o.from > o.to)
-    throw new UsageError(`--from ${o.from} is after --to ${o.to}`);
+  dayRange(o.from, o.to);
   if (!o.scenario && !o.suggest) throw new UsageError('needs --scenario FILE, --suggest, or both');
   return o;
 }

@@ -1,5 +1,5 @@
 /** The what-if result (and suggestions) as compact plain-text tables. */
-import { int, percent, table, usd } from '../demo/format';
+import { int, percent, reportTable, usd } from '../demo/format';
 import type { CostRow, Figures, ReplayResult } from './replay';
 import type { SuggestResult } from './suggest';
 
@@ -38,7 +38,7 @@ export function renderReplay(r: ReplayResult, opts: RenderOptions = {}): string 
   for (const l of r.levers) out.push(`  - ${l}`);
   out.push('');
   out.push(
-    table(
+    reportTable(
       [
         { header: '' },
         { header: 'before', align: 'right' },
@@ -101,7 +101,7 @@ export function renderReplay(r: ReplayResult, opts: RenderOptions = {}): string 
     out.push('');
     out.push(`Per customer (${shown.length} of ${changed.length} changed, largest change first)`);
     out.push(
-      table(
+      reportTable(
         [
           { header: 'customer' },
           { header: 'plan' },
@@ -126,7 +126,7 @@ export function renderReplay(r: ReplayResult, opts: RenderOptions = {}): string 
   out.push('');
   out.push('Per plan');
   out.push(
-    table(
+    reportTable(
       [
         { header: 'plan' },
         { header: 'customers', align: 'right' },
@@ -158,10 +158,10 @@ export function renderReplay(r: ReplayResult, opts: RenderOptions = {}): string 
   ];
   out.push('');
   out.push('Per feature');
-  out.push(table([{ header: 'feature' }, ...cols.slice(1)], costRows(r.features, 12)));
+  out.push(reportTable([{ header: 'feature' }, ...cols.slice(1)], costRows(r.features, 12)));
   out.push('');
   out.push('Per model');
-  out.push(table([{ header: 'provider/model' }, ...cols.slice(1)], costRows(r.models, 12)));
+  out.push(reportTable([{ header: 'provider/model' }, ...cols.slice(1)], costRows(r.models, 12)));
   if (r.warnings.length > 0) {
     out.push('');
     out.push('Notes');
@@ -182,7 +182,7 @@ export function renderSuggestions(s: SuggestResult, underWaterBefore: number | n
     return `${out.join('\n')}\n`;
   }
   out.push(
-    table(
+    reportTable(
       [
         { header: '#', align: 'right' },
         { header: 'move' },

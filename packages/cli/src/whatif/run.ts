@@ -1,8 +1,9 @@
 /** `ai-margin whatif` from start to finish: source -> history -> replay / suggest -> output. */
 import { writeFileSync } from 'node:fs';
 import { PriceBook } from '@ai-margin/processor';
+import { UsageError } from '../args';
 import type { CommandIO } from '../io';
-import { parseWhatifArgs, USAGE, UsageError, type WhatifOptions } from './args';
+import { parseWhatifArgs, USAGE, type WhatifOptions } from './args';
 import { renderWhatifHtml } from './render-html';
 import { renderReplay, renderSuggestions } from './render-terminal';
 import { type ReplayResult, replay } from './replay';

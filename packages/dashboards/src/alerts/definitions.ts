@@ -8,12 +8,14 @@ import { LABELS } from '@ai-margin/conventions';
 import {
   cardinalityOverflow,
   costByCustomer,
+  FLEET,
   marginOf,
   marginRatioByInfoLabel,
   marginRatioOf,
   NOT_A_CUSTOMER,
   NOT_A_CUSTOMER_REGEX,
   priceBookAgeWithUnknownModels,
+  RULE_SCOPE,
   reconciliationRatio,
   rejectedAmounts,
   revenueByCustomer,
@@ -125,17 +127,19 @@ function alertInputs(source: AlertSource, w: WindowName): AlertInputs {
       cost7d: RECORD.cost('7d'),
     };
   }
-  const f = { excludeCustomer: NOT_A_CUSTOMER_REGEX };
+  // Per environment and cluster, like the recording rules.
+  const f = { ...RULE_SCOPE, excludeCustomer: NOT_A_CUSTOMER_REGEX };
   const revenue = revenueByCustomer(WINDOWS[w], f);
   const margin = marginOf(revenue, costByCustomer(WINDOWS[w], f));
-  const revenue30 = revenueByCustomer(WINDOWS['30d']);
-  const margin30 = marginOf(revenue30, costByCustomer(WINDOWS['30d']));
+  const revenue30 = revenueByCustomer(WINDOWS['30d'], RULE_SCOPE);
+  const margin30 = marginOf(revenue30, costByCustomer(WINDOWS['30d'], RULE_SCOPE));
   return {
     margin,
     marginRatio: marginRatioOf(margin, revenue),
-    ageMonthRatio: (m) => marginRatioByInfoLabel(age, margin30, revenue30, [eq(age, m)]),
+    ageMonthRatio: (m) =>
+      marginRatioByInfoLabel(age, margin30, revenue30, [eq(age, m)], FLEET.scopeLabels),
     cost1h: costByCustomer(WINDOWS['1h'], f),
-    cost7d: costByCustomer(WINDOWS['7d']),
+    cost7d: costByCustomer(WINDOWS['7d'], RULE_SCOPE),
   };
 }
 
@@ -148,7 +152,9 @@ export function alertDefinitions(
   const customer = `{{ $labels.${LABELS.customer} }}`;
   const age = LABELS.ageMonth;
   const v = alertInputs(source, w);
-  return [
+  // Every alert is per environment and cluster; its summary names them when the series have them.
+  const where = FLEET.scopeLabels.map((l) => `{{ with $labels.${l} }} [{{ . }}]{{ end }}`).join('');
+  const alerts: AlertDefinition[] = [
     {
       name: 'AiMarginNegativeMarginCustomer',
       uid: 'ai-margin-negative-margin',
@@ -186,7 +192,7 @@ export function alertDefinitions(
       name: 'AiMarginUnpricedUsage',
       uid: 'ai-margin-unpriced-usage',
       // Unpriced calls, plus SDK modules loaded but not instrumented (their calls make no span).
-      value: unpricedUsage(WINDOWS['1h']),
+      value: unpricedUsage(WINDOWS['1h'], RULE_SCOPE),
       threshold: { op: '>', value: 0 },
       for: '15m',
       severity: 'warning',
@@ -197,7 +203,7 @@ export function alertDefinitions(
     {
       name: 'AiMarginPriceBookStale',
       uid: 'ai-margin-price-book-stale',
-      value: priceBookAgeWithUnknownModels(WINDOWS['1h']),
+      value: priceBookAgeWithUnknownModels(WINDOWS['1h'], RULE_SCOPE),
       threshold: { op: '>', value: c.priceBookMaxAgeDays },
       for: '1h',
       severity: 'warning',
@@ -219,7 +225,7 @@ export function alertDefinitions(
     {
       name: 'AiMarginCardinalityOverflow',
       uid: 'ai-margin-cardinality-overflow',
-      value: cardinalityOverflow(WINDOWS['1h']),
+      value: cardinalityOverflow(WINDOWS['1h'], RULE_SCOPE),
       threshold: { op: '>', value: 0 },
       for: '0m',
       severity: 'warning',
@@ -230,7 +236,7 @@ export function alertDefinitions(
     {
       name: 'AiMarginRejectedAmounts',
       uid: 'ai-margin-rejected-amounts',
-      value: rejectedAmounts(WINDOWS['1h']),
+      value: rejectedAmounts(WINDOWS['1h'], RULE_SCOPE),
       threshold: { op: '>', value: 0 },
       for: '0m',
       severity: 'warning',
@@ -250,4 +256,5 @@ export function alertDefinitions(
       runbook: 'reconciliation-drift',
     },
   ];
+  return alerts.map((a) => ({ ...a, summary: `${a.summary}${where}` }));
 }

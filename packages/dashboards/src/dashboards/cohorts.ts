@@ -5,6 +5,7 @@ import {
   RECORD,
   recorded,
   recordedByCustomer,
+  scopeMatchers,
 } from '../queries/catalog';
 import {
   barsPanel,
@@ -22,6 +23,8 @@ import {
 export function cohortsDashboard() {
   const cohort = `{{${LABELS.cohort}}}`;
   const age = `month {{${LABELS.ageMonth}}}`;
+  // The recorded ratios are per environment and cluster: one line each (a ratio cannot be summed).
+  const scope = ` {{${LABELS.environment}}} {{${LABELS.cluster}}}`;
   const b = newDashboard(
     UIDS.cohorts,
     'ai-margin / Cohorts',
@@ -34,8 +37,8 @@ export function cohortsDashboard() {
         'At each point: margin / revenue of each signup cohort over the 30 days before that point. A cohort line that falls as it ages means usage grows faster than what those customers pay.',
         [
           {
-            expr: recorded(RECORD.cohortMarginRatio('30d')),
-            legend: cohort,
+            expr: recorded(RECORD.cohortMarginRatio('30d'), scopeMatchers(F)),
+            legend: `${cohort}${scope}`,
           },
         ],
         PERCENT,
@@ -47,7 +50,12 @@ export function cohortsDashboard() {
         'Contribution margin in USD of each signup cohort over the selected time range.',
         [
           {
-            expr: marginByInfoLabel(LABELS.cohort, recordedByCustomer.margin(W, F)),
+            expr: marginByInfoLabel(
+              LABELS.cohort,
+              recordedByCustomer.margin(W, F),
+              [],
+              scopeMatchers(F),
+            ),
             legend: cohort,
           },
         ],
@@ -61,8 +69,8 @@ export function cohortsDashboard() {
         'Margin / revenue of customers grouped by how many months they have been customers, over the trailing 30 days. Compare month 1 with month 3: a drop from 65% to 35% means pricing does not follow mature usage.',
         [
           {
-            expr: recorded(RECORD.ageMonthMarginRatio('30d')),
-            legend: age,
+            expr: recorded(RECORD.ageMonthMarginRatio('30d'), scopeMatchers(F)),
+            legend: `${age}${scope}`,
           },
         ],
         PERCENT,
@@ -78,6 +86,7 @@ export function cohortsDashboard() {
               LABELS.ageMonth,
               recordedByCustomer.margin(W, F),
               recordedByCustomer.revenue(W, F),
+              scopeMatchers(F),
             ),
             legend: age,
           },

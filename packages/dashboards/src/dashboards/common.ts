@@ -24,6 +24,7 @@ import * as table from '@grafana/grafana-foundation-sdk/table';
 import * as timeseries from '@grafana/grafana-foundation-sdk/timeseries';
 import {
   type Filters,
+  FLEET,
   RECORDED_WINDOWS,
   type RecordedWindow,
   WINDOW_VARIABLE,
@@ -43,6 +44,31 @@ export const UIDS = {
   modelsFeatures: 'ai-margin-models-features',
   cohorts: 'ai-margin-cohorts',
   reconciliation: 'ai-margin-reconciliation',
+} as const;
+
+/**
+ * Fleet variables: where the series come from. Their values are read from the price-book info
+ * gauge, one series per process, so the lookup stays cheap at any number of customers.
+ */
+export const FLEET_VARIABLES = {
+  environment: {
+    name: 'environment',
+    label: 'Environment',
+    metric: METRICS.priceBookInfo,
+    labelName: FLEET.selector.environment,
+  },
+  cluster: {
+    name: 'cluster',
+    label: 'Cluster',
+    metric: METRICS.priceBookInfo,
+    labelName: FLEET.selector.cluster,
+  },
+  job: {
+    name: 'job',
+    label: 'Service',
+    metric: METRICS.priceBookInfo,
+    labelName: FLEET.selector.job,
+  },
 } as const;
 
 /** Template variable names: each filters one label. */
@@ -70,8 +96,8 @@ export const VARIABLES = {
   },
 } as const;
 
-/** Filters that read every dashboard variable. */
-export const DASHBOARD_FILTERS: Filters = {
+/** The filters of a dashboard without fleet variables (reconciliation: one provider account). */
+export const ACCOUNT_FILTERS: Filters = {
   customer: '$customer',
   feature: '$feature',
   model: '$model',
@@ -79,6 +105,16 @@ export const DASHBOARD_FILTERS: Filters = {
   plan: '$plan',
   cohort: '$cohort',
 };
+
+/** The fleet variables as filters (job filters raw-reading panels only; see Filters.job). */
+export const FLEET_FILTERS: Filters = {
+  environment: '$environment',
+  cluster: '$cluster',
+  job: '$job',
+};
+
+/** Filters that read every dashboard variable. */
+export const DASHBOARD_FILTERS: Filters = { ...FLEET_FILTERS, ...ACCOUNT_FILTERS };
 
 /** The recorded window table and stat panels read (`$window`, default 30d). */
 export const W: RecordedWindow = `$${WINDOW_VARIABLE}`;
@@ -90,7 +126,15 @@ export const TABLE_ROWS = 200;
 export const USD = 'currencyUSD';
 export const PERCENT = 'percentunit';
 
-export function newDashboard(uid: string, title: string, description: string): DashboardBuilder {
+/**
+ * A dashboard with the data source, window, fleet (unless `fleet` is false) and filter variables.
+ */
+export function newDashboard(
+  uid: string,
+  title: string,
+  description: string,
+  fleet = true,
+): DashboardBuilder {
   const builder = new DashboardBuilder(title)
     .uid(uid)
     .description(description)
@@ -113,7 +157,10 @@ export function newDashboard(uid: string, title: string, description: string): D
           RECORDED_WINDOWS.map((w) => ({ selected: w === DEFAULT_WINDOW, text: w, value: w })),
         ),
     );
-  for (const v of Object.values(VARIABLES)) {
+  const variables = fleet
+    ? [...Object.values(FLEET_VARIABLES), ...Object.values(VARIABLES)]
+    : Object.values(VARIABLES);
+  for (const v of variables) {
     const query = `label_values(${v.metric.promName}, ${v.labelName})`;
     builder.withVariable(
       new QueryVariableBuilder(v.name)

@@ -1,5 +1,5 @@
 import { LABELS } from '@ai-margin/conventions';
-import { costRatePerHour, recordedByCustomer, topSeries, worstCustomers } from '../queries/catalog';
+import { recordedByCustomer, topSeries, trailingHour, worstCustomers } from '../queries/catalog';
 import {
   barsPanel,
   DASHBOARD_FILTERS as F,
@@ -15,6 +15,9 @@ import {
   USD,
   W,
 } from './common';
+
+/** Bars of the Tokens per request panel: the customers with the most tokens per request. */
+const TOKEN_BARS = 20;
 
 export function customersDashboard() {
   const margin = recordedByCustomer.margin(W, F);
@@ -83,11 +86,11 @@ export function customersDashboard() {
     )
     .withPanel(
       timeseriesPanel(
-        'Cost per hour by customer',
-        'Hourly variable cost of the selected customers (the 10 most expensive at each point). Spikes here are what the cost-spike alert fires on.',
+        'Cost per trailing hour by customer',
+        'USD per trailing hour: at each point, the variable cost of the hour ending there for the 10 most expensive of the selected customers at that point, from the 1h recording rule (the series the cost-spike alert fires on).',
         [
           {
-            expr: topSeries(10, costRatePerHour([LABELS.customer], '$__rate_interval', F)),
+            expr: topSeries(10, trailingHour.costByCustomer(F)),
             legend: `{{${LABELS.customer}}}`,
           },
         ],
@@ -97,8 +100,13 @@ export function customersDashboard() {
     .withPanel(
       barsPanel(
         'Tokens per request',
-        'Average tokens (all buckets) per request of the selected customers: the context-window factor. Long contexts cost more than request counts suggest.',
-        [{ expr: recordedByCustomer.tokensPerRequest(W, F), legend: `{{${LABELS.customer}}}` }],
+        `Average tokens (all buckets) per request over the window of the ${TOKEN_BARS} selected customers with the most tokens per request: the context-window factor. Long contexts cost more than request counts suggest. Pick customers with the Customer variable to see others.`,
+        [
+          {
+            expr: topSeries(TOKEN_BARS, recordedByCustomer.tokensPerRequest(W, F)),
+            legend: `{{${LABELS.customer}}}`,
+          },
+        ],
         'none',
       ),
     );

@@ -1,5 +1,5 @@
 import { LABELS } from '@ai-margin/conventions';
-import { costRatePerHour, recordedUsage } from '../queries/catalog';
+import { recordedUsage, trailingHour } from '../queries/catalog';
 import {
   barsPanel,
   DASHBOARD_FILTERS as F,
@@ -51,11 +51,11 @@ export function modelsFeaturesDashboard() {
     )
     .withPanel(
       timeseriesPanel(
-        'Cost per hour by model',
-        'Hourly variable cost per provider and model.',
+        'Cost per trailing hour by model',
+        'USD per trailing hour: at each point, the variable cost of the hour ending there, per provider and model, from the 1h model/feature recording rule. Follows the feature, model and provider filters (not customer, plan or cohort).',
         [
           {
-            expr: costRatePerHour([LABELS.provider, LABELS.model], '$__rate_interval', F),
+            expr: trailingHour.costBy([LABELS.provider, LABELS.model], F),
             legend: pm,
           },
         ],
@@ -94,11 +94,11 @@ export function modelsFeaturesDashboard() {
     )
     .withPanel(
       timeseriesPanel(
-        'Cost per hour by feature',
-        'Hourly variable cost per product feature.',
+        'Cost per trailing hour by feature',
+        'USD per trailing hour: at each point, the variable cost of the hour ending there, per product feature, from the 1h model/feature recording rule. Follows the feature, model and provider filters (not customer, plan or cohort).',
         [
           {
-            expr: costRatePerHour([LABELS.feature], '$__rate_interval', F),
+            expr: trailingHour.costBy([LABELS.feature], F),
             legend: `{{${LABELS.feature}}}`,
           },
         ],

@@ -1,14 +1,13 @@
 import { LABELS } from '@ai-margin/conventions';
 import {
-  costRatePerHour,
   priceBookAgeDays,
   DASHBOARD_RANGE as R,
   recordedByCustomer,
   recordedUsage,
   rejectedAmounts,
-  revenueRatePerHour,
   sdkCoverage,
   top20CostShare,
+  trailingHour,
   underwaterCount,
   unpricedRequests,
 } from '../queries/catalog';
@@ -106,11 +105,11 @@ export function overviewDashboard() {
     .withRow(row('Trends'))
     .withPanel(
       timeseriesPanel(
-        'Revenue vs cost per hour',
-        'Hourly revenue (usage revenue rate plus MRR spread over 30 days) against hourly variable cost. The gap is the contribution margin.',
+        'Revenue vs cost per trailing hour',
+        'USD per trailing hour: at each point, the revenue (usage revenue plus MRR spread over 30 days) and the variable cost of the hour ending there, from the 1h recording rules. The gap is the contribution margin. Follows the customer, plan and cohort filters (not feature, model or provider: revenue has no model).',
         [
-          { expr: revenueRatePerHour('$__rate_interval', F), legend: 'revenue' },
-          { expr: costRatePerHour([], '$__rate_interval', F), legend: 'cost' },
+          { expr: trailingHour.revenue(F), legend: 'revenue' },
+          { expr: trailingHour.cost(F), legend: 'cost' },
         ],
         USD,
       ),
@@ -126,11 +125,11 @@ export function overviewDashboard() {
     )
     .withPanel(
       timeseriesPanel(
-        'Cost per hour by provider',
-        'Hourly variable cost split by provider.',
+        'Cost per trailing hour by provider',
+        'USD per trailing hour: at each point, the variable cost of the hour ending there, per provider, from the 1h model/feature recording rule. Follows the feature, model and provider filters (not customer, plan or cohort).',
         [
           {
-            expr: costRatePerHour([LABELS.provider], '$__rate_interval', F),
+            expr: trailingHour.costBy([LABELS.provider], F),
             legend: `{{${LABELS.provider}}}`,
           },
         ],
@@ -144,7 +143,7 @@ export function overviewDashboard() {
         'Every LLM SDK module loaded by the services, with its version and how ai-margin handled it: instrumented (tested version), untested (a version newer than the tested range whose methods were found and patched: check the figures) or unpatched (loaded, but nothing could be patched: its calls make no span, are in no figure here, and fire the unpriced-usage alert).',
         LABELS.sdk,
         'SDK',
-        [{ expr: sdkCoverage(), name: 'Services reporting', unit: 'none' }],
+        [{ expr: sdkCoverage(F), name: 'Services reporting', unit: 'none' }],
         { column: 'SDK', desc: false },
         12,
       ),
@@ -155,7 +154,7 @@ export function overviewDashboard() {
         'USD amounts not counted over the time range because they were not finite numbers between 0 and 1e9 (an external cost attribute, a price, a cost or revenue rule, a billing event), by kind. Cost or revenue totals miss them: keep this empty. The AiMarginRejectedAmounts alert fires on any.',
         LABELS.errorKind,
         'Kind',
-        [{ expr: rejectedAmounts(R), name: 'Amounts', unit: 'none' }],
+        [{ expr: rejectedAmounts(R, F), name: 'Amounts', unit: 'none' }],
         { column: 'Amounts', desc: true },
         12,
       ),
@@ -166,7 +165,7 @@ export function overviewDashboard() {
         'Calls that could not be priced over the time range, by provider, model and reason, most calls first; their cost is missing from every figure here. unknown_model: the price book does not know the model: add it to a user price file (see docs/pricing-data.md) or refresh the book (ai-margin prices update, ai-margin prices import); a processor with reloadIntervalMs picks the file up without a restart. no_period: the model is known but has no price at the call time: add the period. missing_usage / invalid_usage: the span carried no usable token counts.',
         LABELS.model,
         'Model',
-        [{ expr: unpricedRequests(R), name: 'Calls', unit: 'none' }],
+        [{ expr: unpricedRequests(R, F), name: 'Calls', unit: 'none' }],
         { column: 'Calls', desc: true },
         16,
       ),
@@ -177,7 +176,7 @@ export function overviewDashboard() {
         'Each price book version the processors run (a content hash of the shipped and user price files) and the age in days of its newest price (newest effectiveFrom not in the future). Old and unknown models in use fire AiMarginPriceBookStale; a version that does not change after a price file edit means the reload failed (ai_margin_price_book_reloads_total{result="failed"}).',
         LABELS.version,
         'Version',
-        [{ expr: priceBookAgeDays(), name: 'Newest price age (days)', unit: 'none' }],
+        [{ expr: priceBookAgeDays(F), name: 'Newest price age (days)', unit: 'none' }],
         { column: 'Newest price age (days)', desc: true },
         8,
       ),

@@ -8,8 +8,8 @@ import {
 } from '../queries/catalog';
 import { sumBy } from '../queries/promql';
 import {
+  ACCOUNT_FILTERS,
   barsPanel,
-  DASHBOARD_FILTERS as F,
   finalize,
   newDashboard,
   PERCENT,
@@ -21,10 +21,13 @@ import {
 
 export function reconciliationDashboard() {
   const prov = `{{${LABELS.provider}}}`;
+  // A provider's cost report covers the whole account, every environment: no fleet variables.
+  const F = ACCOUNT_FILTERS;
   const b = newDashboard(
     UIDS.reconciliation,
     'ai-margin / Reconciliation',
     'Provisional (live-priced) cost against the cost providers report, per UTC day.',
+    false,
   )
     .withRow(row('Provisional vs reconciled'))
     .withPanel(

@@ -21,7 +21,7 @@ import {
   UNATTRIBUTED,
   UNPRICED_REASON,
 } from '@ai-margin/conventions';
-import { eq, type Matcher, maxBy, nre, paren, re, selector, sumBy } from './promql';
+import { countBy, eq, type Matcher, maxBy, nre, on, paren, re, selector, sumBy } from './promql';
 
 /** Seconds in the month that MRR is pro-rated over (30 days, so a 30d window earns one MRR). */
 export const MONTH_SECONDS = 2_592_000;
@@ -74,9 +74,63 @@ export interface Filters {
   readonly cohort?: string;
   /** Customers to leave out (regex), e.g. the overflow bucket in per-customer alerts. */
   readonly excludeCustomer?: string;
+  /**
+   * Service (regex on the `job` label). Filters raw series only: recorded series sum every
+   * service of an environment, because a customer's margin is the sum over every service.
+   */
+  readonly job?: string;
+  /** Environment (regex on `deployment_environment_name`). */
+  readonly environment?: string;
+  /** Cluster (regex on `cluster`). */
+  readonly cluster?: string;
+  /**
+   * Labels every aggregation keeps besides its own (`sum by (customer_id, <these>)`); the
+   * recording rules pass {@link FLEET}`.scopeLabels`, so environments never mix.
+   */
+  readonly scopeBy?: readonly string[];
 }
 
 const L = LABELS;
+
+/**
+ * The fleet: which service, environment and cluster a series comes from, the way
+ * kubernetes-mixin's `config.libsonnet` names its selectors. `selector` maps a filter to its
+ * label: every raw-series matcher gets `label=~"<regex>"` for each filter set (All = `.*`, which
+ * also matches a series without the label, so a single service that sets none works as before).
+ * `scopeLabels` are kept by every recording rule: replicas and services of one environment are
+ * summed, two environments or clusters never are.
+ */
+export const FLEET = {
+  selector: { job: L.job, environment: L.environment, cluster: L.cluster },
+  scopeLabels: [L.environment, L.cluster],
+} as const;
+
+/** Fleet matchers of raw series: service (job), environment, cluster. The one place they are added. */
+export function fleetMatchers(f: Filters): Matcher[] {
+  const out: Matcher[] = [];
+  for (const [field, label] of Object.entries(FLEET.selector)) {
+    const value = f[field as keyof typeof FLEET.selector];
+    if (value !== undefined) out.push(re(label, value));
+  }
+  return out;
+}
+
+/** Scope matchers of recorded series (environment, cluster: a recorded series has no job). */
+export function scopeMatchers(f: Filters): Matcher[] {
+  return fleetMatchers({ environment: f.environment, cluster: f.cluster });
+}
+
+/** Labels kept besides `by` (the fleet scope in recording rules; none elsewhere). */
+function keep(by: readonly string[], f: Filters): string[] {
+  return [...by, ...(f.scopeBy ?? [])];
+}
+
+/** The fleet part of filters (selectors and scope), for queries that take no other filter. */
+export type Fleet = Pick<Filters, 'job' | 'environment' | 'cluster' | 'scopeBy'>;
+
+function fleetOf(f: Filters): Fleet {
+  return { job: f.job, environment: f.environment, cluster: f.cluster, scopeBy: f.scopeBy };
+}
 
 function matchers(f: Filters, labels: readonly string[]): Matcher[] {
   const out: Matcher[] = [];
@@ -92,28 +146,38 @@ function matchers(f: Filters, labels: readonly string[]): Matcher[] {
     if (label === L.customer && f.excludeCustomer !== undefined)
       out.push(nre(label, f.excludeCustomer));
   }
-  return out;
+  return [...out, ...fleetMatchers(f)];
 }
 
-/** Customer metadata, one series per customer even with several replicas or a label change. */
-export function customerInfo(extra: readonly Matcher[] = []): string {
+/**
+ * Customer metadata, one series per customer (and scope label values) even with several
+ * replicas or a label change.
+ */
+export function customerInfo(
+  extra: readonly Matcher[] = [],
+  scope: readonly string[] = [],
+): string {
   const i = METRICS.customerInfo;
-  return `topk by (${L.customer}) (1, ${maxBy(i.labels, selector(i.promName, extra))})`;
+  return `topk by (${[L.customer, ...scope].join(', ')}) (1, ${maxBy([...i.labels, ...scope], selector(i.promName, extra))})`;
 }
 
 /**
  * Drops customers whose metadata does not match the plan/cohort filters:
- * `expr unless on (customer_id) (info unless info{plan=~..., cohort=~...})`. Customers without an
+ * `expr unless on (customer_id, scope) (info{plan!~...} or info{cohort!~...})`, i.e. unless the customer
+ * has an info series that fails a filter (the same as `info unless info{plan=~..., cohort=~...}`,
+ * but with every filter at All (`.*`) the selectors match nothing in the index and no sample is
+ * read: over a 30-day range the other form read every info sample twice). Customers without an
  * info gauge are kept (they have no plan to filter on), and `expr` appears once, which keeps
  * dashboard queries short (VictoriaMetrics limits queries to 16 KiB by default).
  */
 function restrictByInfo(expr: string, f: Filters): string {
-  const m: Matcher[] = [];
-  if (f.plan !== undefined) m.push(re(L.plan, f.plan));
-  if (f.cohort !== undefined) m.push(re(L.cohort, f.cohort));
-  if (m.length === 0) return expr;
   const info = METRICS.customerInfo.promName;
-  return `(${expr} unless on (${L.customer}) (${info} unless ${selector(info, m)}))`;
+  const failing: string[] = [];
+  if (f.plan !== undefined) failing.push(selector(info, [nre(L.plan, f.plan)]));
+  if (f.cohort !== undefined) failing.push(selector(info, [nre(L.cohort, f.cohort)]));
+  if (failing.length === 0) return expr;
+  // Within one environment and cluster: a customer's plan in staging does not filter production.
+  return `(${expr} unless ${on([L.customer, ...FLEET.scopeLabels])} (${failing.join(' or ')}))`;
 }
 
 /** `sum by (labels) (increase(metric{filters}[w]))`, restricted by plan/cohort. */
@@ -126,7 +190,7 @@ function increaseBy(
 ): string {
   const sel = selector(metric.promName, [...matchers(f, metric.labels), ...extra]);
   const inc = restrictByInfo(`increase(${sel}[${w.range}])`, f);
-  return sumBy(by, inc);
+  return sumBy(keep(by, f), inc);
 }
 
 // ---- per customer -------------------------------------------------------------------------
@@ -144,7 +208,7 @@ export function usageRevenueByCustomer(w: Window, f: Filters = {}): string {
 /** Subscription revenue earned in the window: current MRR pro-rated to window / 30 days. */
 export function mrrProrated(w: Window, f: Filters = {}): string {
   const mrr = selector(METRICS.customerMrr.promName, matchers(f, [L.customer]));
-  return `${maxBy([L.customer], restrictByInfo(mrr, f))} * ${w.seconds} / ${MONTH_SECONDS}`;
+  return `${maxBy(keep([L.customer], f), restrictByInfo(mrr, f))} * ${w.seconds} / ${MONTH_SECONDS}`;
 }
 
 /** Total revenue = usage revenue + pro-rated MRR; a customer with only one of them keeps it. */
@@ -193,19 +257,21 @@ export const ALLOCATION_DRIVERS = {
  */
 export function allocatedFixedCost(w: Window, f: Filters = {}): string {
   const fixed = METRICS.fixedCostMonthly;
+  const fleet = fleetOf(f);
+  const scope = on(keep([], f));
   const parts = Object.entries(ALLOCATION_DRIVERS).map(([driver, metric]) => {
-    const own = increaseBy(metric, [L.customer], w, { customer: f.customer });
-    const total = increaseBy(metric, [], w, {});
+    const own = increaseBy(metric, [L.customer], w, { customer: f.customer, ...fleet });
+    const total = increaseBy(metric, [], w, fleet);
     const pool = sumBy(
-      [L.allocateBy],
+      keep([L.allocateBy], f),
       maxBy(
-        [L.pool, L.allocateBy],
-        selector(fixed.promName, [{ label: L.allocateBy, op: '=', value: driver }]),
+        keep([L.pool, L.allocateBy], f),
+        selector(fixed.promName, [eq(L.allocateBy, driver), ...fleetMatchers(f)]),
       ),
     );
-    return `(${own} / on () group_left () (${total} > 0) * on () group_left (${L.allocateBy}) (${pool} * ${w.seconds} / ${MONTH_SECONDS}))`;
+    return `(${own} / ${scope} group_left () (${total} > 0) * ${scope} group_left (${L.allocateBy}) (${pool} * ${w.seconds} / ${MONTH_SECONDS}))`;
   });
-  return sumBy([L.customer], parts.join(' or '));
+  return sumBy(keep([L.customer], f), parts.join(' or '));
 }
 
 /** Cost to serve = variable cost + allocated fixed cost (either may be missing). */
@@ -249,12 +315,12 @@ export function costPerUseByFeature(w: Window, f: Filters = {}): string {
 
 /** Each feature's share of cost (0..1). */
 export function featureCostShare(w: Window, f: Filters = {}): string {
-  return `${costByFeature(w, f)} / on () group_left () (${increaseBy(METRICS.cost, [], w, f)} > 0)`;
+  return `${costByFeature(w, f)} / ${on(keep([], f))} group_left () (${increaseBy(METRICS.cost, [], w, f)} > 0)`;
 }
 
 /** Each feature's share of requests (0..1). */
 export function featureRequestShare(w: Window, f: Filters = {}): string {
-  return `${requestsByFeature(w, f)} / on () group_left () (${increaseBy(METRICS.requests, [], w, f)} > 0)`;
+  return `${requestsByFeature(w, f)} / ${on(keep([], f))} group_left () (${increaseBy(METRICS.requests, [], w, f)} > 0)`;
 }
 
 /** Effective price per model in USD per million tokens (all token buckets). */
@@ -289,39 +355,40 @@ export function totalCost(w: Window, f: Filters = {}): string {
   return increaseBy(METRICS.cost, [], w, f);
 }
 
-/** Cost rate (USD per hour) for time series panels. */
-export function costRatePerHour(
-  by: readonly string[],
-  rateWindow: string,
-  f: Filters = {},
-): string {
-  const sel = selector(METRICS.cost.promName, matchers(f, METRICS.cost.labels));
-  return `${sumBy(by, restrictByInfo(`rate(${sel}[${rateWindow}])`, f))} * 3600`;
-}
-
-/** Revenue rate (usage revenue + MRR spread over the month, USD per hour) for time series. */
-export function revenueRatePerHour(rateWindow: string, f: Filters = {}): string {
-  const sel = selector(METRICS.revenue.promName, matchers(f, METRICS.revenue.labels));
-  const usage = `${sumBy([L.customer], restrictByInfo(`rate(${sel}[${rateWindow}])`, f))} * 3600`;
-  const mrr = mrrProrated({ range: rateWindow, seconds: '3600' }, f);
-  return sumBy([], revenueOf(usage, mrr));
-}
-
 // ---- whole-business views ------------------------------------------------------------------
 
-/** Number of customers whose margin is below zero (0 when none). */
-export function underwaterCount(margin: string): string {
-  return `count(${paren(margin)} < 0) or vector(0)`;
+/**
+ * Number of customers whose margin is below zero (0 when none). With `scope` labels, one count per
+ * scope (0 for a scope whose customers are all above water).
+ */
+export function underwaterCount(margin: string, scope: readonly string[] = []): string {
+  const m = paren(margin);
+  if (scope.length === 0) return `count(${m} < 0) or vector(0)`;
+  // `or on () vector(0)`: the 0 only when there is no customer at all.
+  return `${countBy(scope, `${m} < 0`)} or ${countBy(scope, m)} * 0 or on () vector(0)`;
 }
 
 /**
  * Share of cost carried by the top 20% of customers (by cost). Safe on empty data: with no
  * customers k is 0 instead of NaN (promtool 2.53: "NaN overflows int64"), and the result is empty.
  */
-export function top20CostShare(costPerCustomer: string): string {
+export function top20CostShare(costPerCustomer: string, scope: readonly string[] = []): string {
   const c = paren(costPerCustomer);
+  if (scope.length > 0) return top20CostSharePerScope(c, scope);
   const k = `scalar(ceil(count(${c}) * 0.2) or vector(0))`;
   return `sum(topk(${k}, ${c})) / (sum(${c}) > 0)`;
+}
+
+/**
+ * The same share per scope (environment, cluster). `topk` takes one k for every group, so the top
+ * 20% of each scope are the customers at or above its `quantile(0.8 - 1e-7)`: with n customers of
+ * distinct cost that is exactly ceil(0.2 n) of them, as `topk` picks (the rank 0.8 (n - 1) is a
+ * multiple of 0.2, and the 1e-7 keeps float error off the boundary up to a million customers per scope).
+ * Customers tied at the cut all count, where `topk` would take some of them.
+ */
+function top20CostSharePerScope(c: string, scope: readonly string[]): string {
+  const cut = `quantile by (${scope.join(', ')}) (0.7999999, ${c})`;
+  return `${sumBy(scope, `${c} >= ${on(scope)} group_left () ${cut}`)} / (${sumBy(scope, c)} > 0)`;
 }
 
 /** Bands of the margin distribution (margin ratio), lower bound inclusive. */
@@ -337,14 +404,15 @@ export const MARGIN_BANDS = [
 /** Label the margin-distribution query puts the band name in. */
 export const BAND_LABEL = 'band';
 
-/** Count of customers per margin band, one series per band (0 for empty bands). */
-export function marginDistribution(marginRatio: string): string {
+/** Count of customers per margin band, one series per band (and scope; 0 for empty bands). */
+export function marginDistribution(marginRatio: string, scope: readonly string[] = []): string {
   const r = paren(marginRatio);
+  const zero = scope.length === 0 ? 'vector(0)' : `${countBy(scope, r)} * 0 or on () vector(0)`;
   return MARGIN_BANDS.map(({ band, min, max }) => {
     let filtered = r;
     if (min !== undefined) filtered = `${filtered} >= ${min}`;
     if (max !== undefined) filtered = `${filtered} < ${max}`;
-    return `label_replace(count(${filtered}) or vector(0), "${BAND_LABEL}", "${band}", "", "")`;
+    return `label_replace(${countBy(scope, filtered)} or ${zero}, "${BAND_LABEL}", "${band}", "", "")`;
   }).join(' or ');
 }
 
@@ -358,35 +426,46 @@ export function marginRatioByInfoLabel(
   margin: string,
   revenue: string,
   infoMatchers: readonly Matcher[] = [],
+  scope: readonly string[] = [],
 ): string {
   const join = (x: string) =>
     sumBy(
-      [label],
-      `${paren(x)} * on (${L.customer}) group_left (${label}) ${customerInfo(infoMatchers)}`,
+      [label, ...scope],
+      `${paren(x)} * ${on([L.customer, ...scope])} group_left (${label}) ${customerInfo(infoMatchers, scope)}`,
     );
   return `${join(margin)} / (${join(revenue)} > 0)`;
 }
 
-/** Margin in USD per info label (cohort, age month, plan, segment). */
-export function marginByInfoLabel(label: string, margin: string): string {
+/** Margin in USD per info label (cohort, age month, plan, segment) and scope labels. */
+export function marginByInfoLabel(
+  label: string,
+  margin: string,
+  scope: readonly string[] = [],
+  infoMatchers: readonly Matcher[] = [],
+): string {
   return sumBy(
-    [label],
-    `${paren(margin)} * on (${L.customer}) group_left (${label}) ${customerInfo()}`,
+    [label, ...scope],
+    `${paren(margin)} * ${on([L.customer, ...scope])} group_left (${label}) ${customerInfo(infoMatchers, scope)}`,
   );
 }
 
+/** `sum by (by, scope) (increase(metric{fleet}[w]))` of a processor-health counter. */
+function healthIncrease(promName: string, by: readonly string[], w: Window, f: Fleet): string {
+  return sumBy(keep(by, f), `increase(${selector(promName, fleetMatchers(f))}[${w.range}])`);
+}
+
 /** Unpriced requests by provider, model and reason over the window. */
-export function unpricedRequests(w: Window): string {
-  const u = METRICS.unpricedRequests;
-  return sumBy([L.provider, L.model, L.reason], `increase(${u.promName}[${w.range}])`);
+export function unpricedRequests(w: Window, f: Fleet = {}): string {
+  return healthIncrease(METRICS.unpricedRequests.promName, [L.provider, L.model, L.reason], w, f);
 }
 
 /** `reason` given to an SDK module that was loaded but could not be instrumented. */
 export const SDK_UNPATCHED_REASON = 'sdk_unpatched';
 
 /** SDK modules the instrumentations met, by version and status: how many series report each. */
-export function sdkCoverage(): string {
-  return `count by (${L.sdk}, ${L.sdkVersion}, ${L.sdkStatus}) (${METRICS.sdkInfo.promName})`;
+export function sdkCoverage(f: Fleet = {}): string {
+  const sel = selector(METRICS.sdkInfo.promName, fleetMatchers(f));
+  return countBy(keep([L.sdk, L.sdkVersion, L.sdkStatus], f), sel);
 }
 
 /**
@@ -394,18 +473,21 @@ export function sdkCoverage(): string {
  * (provider = the SDK package, model = its version, reason = `sdk_unpatched`, value 1), so the
  * unpriced-usage alert and table cover calls that make no span at all.
  */
-export function unpatchedSdks(): string {
+export function unpatchedSdks(f: Fleet = {}): string {
   const unpatched = maxBy(
-    [L.sdk, L.sdkVersion],
-    selector(METRICS.sdkInfo.promName, [eq(L.sdkStatus, SDK_STATUS.unpatched)]),
+    keep([L.sdk, L.sdkVersion], f),
+    selector(METRICS.sdkInfo.promName, [
+      eq(L.sdkStatus, SDK_STATUS.unpatched),
+      ...fleetMatchers(f),
+    ]),
   );
   const relabelled = `label_replace(label_replace(label_replace(${unpatched}, "${L.provider}", "$1", "${L.sdk}", "(.*)"), "${L.model}", "$1", "${L.sdkVersion}", "(.*)"), "${L.reason}", "${SDK_UNPATCHED_REASON}", "", "")`;
-  return sumBy([L.provider, L.model, L.reason], relabelled);
+  return sumBy(keep([L.provider, L.model, L.reason], f), relabelled);
 }
 
 /** Unpriced requests plus uninstrumented SDK modules: everything whose cost is missing. */
-export function unpricedUsage(w: Window): string {
-  return `${unpricedRequests(w)} or ${unpatchedSdks()}`;
+export function unpricedUsage(w: Window, f: Fleet = {}): string {
+  return `${unpricedRequests(w, f)} or ${unpatchedSdks(f)}`;
 }
 
 /** Share of requests that could not be priced (0..1). */
@@ -413,30 +495,28 @@ export function unpricedShare(w: Window, f: Filters = {}): string {
   const unpriced = increaseBy(METRICS.requests, [], w, f, [
     { label: L.priced, op: '=', value: 'false' },
   ]);
-  return `(${unpriced} or vector(0)) / (${increaseBy(METRICS.requests, [], w, f)} > 0)`;
+  const all = increaseBy(METRICS.requests, [], w, f);
+  return `(${unpriced} or ${all} * 0) / (${all} > 0)`;
 }
 
 /** Events folded into the overflow series, per metric, over the window. */
-export function cardinalityOverflow(w: Window): string {
-  return sumBy([L.metric], `increase(${METRICS.cardinalityOverflow.promName}[${w.range}])`);
+export function cardinalityOverflow(w: Window, f: Fleet = {}): string {
+  return healthIncrease(METRICS.cardinalityOverflow.promName, [L.metric], w, f);
 }
 
 /** USD amounts the processor refused to count (not finite, or outside [0, 1e9]), per kind. */
-export function rejectedAmounts(w: Window): string {
-  return sumBy([L.errorKind], `increase(${METRICS.rejectedAmounts.promName}[${w.range}])`);
+export function rejectedAmounts(w: Window, f: Fleet = {}): string {
+  return healthIncrease(METRICS.rejectedAmounts.promName, [L.errorKind], w, f);
 }
 
 /** Label values rewritten for Prometheus (invalid UTF-8, too long), per label and reason. */
-export function labelValuesNormalized(w: Window): string {
-  return sumBy(
-    [L.label, L.reason],
-    `increase(${METRICS.labelValuesNormalized.promName}[${w.range}])`,
-  );
+export function labelValuesNormalized(w: Window, f: Fleet = {}): string {
+  return healthIncrease(METRICS.labelValuesNormalized.promName, [L.label, L.reason], w, f);
 }
 
 /** Processor errors per kind over the window. */
-export function processorErrors(w: Window): string {
-  return sumBy([L.errorKind], `increase(${METRICS.processorErrors.promName}[${w.range}])`);
+export function processorErrors(w: Window, f: Fleet = {}): string {
+  return healthIncrease(METRICS.processorErrors.promName, [L.errorKind], w, f);
 }
 
 // ---- price book ------------------------------------------------------------------------------
@@ -446,24 +526,28 @@ export function processorErrors(w: Window): string {
  * newest effectiveFrom that is not in the future. With replicas on one version, the oldest
  * (`min`) decides; replicas on different versions each give their own row.
  */
-export function priceBookAgeDays(): string {
+export function priceBookAgeDays(f: Fleet = {}): string {
   const g = METRICS.priceBookNewestPrice;
-  return `(time() - min by (${L.version}) (${g.promName})) / 86400`;
+  const sel = selector(g.promName, fleetMatchers(f));
+  return `(time() - min by (${keep([L.version], f).join(', ')}) (${sel})) / 86400`;
 }
 
-/** Calls to models the price book does not know, over the window (one series, no labels). */
-export function unknownModelRequests(w: Window): string {
+/** Calls to models the price book does not know, over the window (one series per scope). */
+export function unknownModelRequests(w: Window, f: Fleet = {}): string {
   const u = METRICS.unpricedRequests;
-  const sel = selector(u.promName, [eq(L.reason, UNPRICED_REASON.unknownModel)]);
-  return sumBy([], `increase(${sel}[${w.range}])`);
+  const sel = selector(u.promName, [
+    eq(L.reason, UNPRICED_REASON.unknownModel),
+    ...fleetMatchers(f),
+  ]);
+  return sumBy(keep([], f), `increase(${sel}[${w.range}])`);
 }
 
 /**
  * The price book's age in days, only while calls to unknown models are counted in the window: a
  * stale book alone is harmless (prices rarely change), a stale book missing models in use is not.
  */
-export function priceBookAgeWithUnknownModels(w: Window): string {
-  return `${paren(priceBookAgeDays())} and on () (${unknownModelRequests(w)} > 0)`;
+export function priceBookAgeWithUnknownModels(w: Window, f: Fleet = {}): string {
+  return `${paren(priceBookAgeDays(f))} and ${on(keep([], f))} (${unknownModelRequests(w, f)} > 0)`;
 }
 
 /** Customers excluded from per-customer alerts: the overflow bucket and unattributed usage. */
@@ -609,21 +693,31 @@ export function recorded(name: string, m: readonly Matcher[] = []): string {
   return `last_over_time(${selector(name, m)}[${RECORDED_LOOKBACK}])`;
 }
 
-/** Customer, plan and cohort filters on a per-customer recorded series. */
-function customerRecorded(name: string, f: Filters): string {
+/** Customer filters and the fleet scope on a per-customer recorded series. */
+function recordedCustomerMatchers(f: Filters): Matcher[] {
   const m: Matcher[] = [];
   if (f.customer !== undefined) m.push(re(L.customer, f.customer));
   if (f.excludeCustomer !== undefined) m.push(nre(L.customer, f.excludeCustomer));
-  return restrictByInfo(recorded(name, m), f);
+  return [...m, ...scopeMatchers(f)];
 }
 
-/** Feature, model and provider filters on a model/feature rollup. */
-function usageRecorded(name: string, f: Filters, extra: readonly Matcher[] = []): string {
+/** Feature, model and provider filters and the fleet scope on a model/feature rollup. */
+function recordedUsageMatchers(f: Filters): Matcher[] {
   const m: Matcher[] = [];
   if (f.feature !== undefined) m.push(re(L.feature, f.feature));
   if (f.model !== undefined) m.push(re(L.model, f.model));
   if (f.provider !== undefined) m.push(re(L.provider, f.provider));
-  return recorded(name, [...m, ...extra]);
+  return [...m, ...scopeMatchers(f)];
+}
+
+/** Customer, plan and cohort filters on a per-customer recorded series. */
+function customerRecorded(name: string, f: Filters): string {
+  return restrictByInfo(recorded(name, recordedCustomerMatchers(f)), f);
+}
+
+/** Feature, model and provider filters on a model/feature rollup. */
+function usageRecorded(name: string, f: Filters, extra: readonly Matcher[] = []): string {
+  return recorded(name, [...recordedUsageMatchers(f), ...extra]);
 }
 
 /**
@@ -637,8 +731,12 @@ export const recordedByCustomer = {
     sumBy([L.customer], customerRecorded(RECORD.revenue(w), f)),
   margin: (w: RecordedWindow, f: Filters = {}) =>
     sumBy([L.customer], customerRecorded(RECORD.margin(w), f)),
+  /**
+   * Margin / revenue of the summed figures: a customer served in two selected environments has
+   * one ratio of its totals (summing the recorded per-environment ratios would add ratios).
+   */
   marginRatio: (w: RecordedWindow, f: Filters = {}) =>
-    sumBy([L.customer], customerRecorded(RECORD.marginRatio(w), f)),
+    marginRatioOf(recordedByCustomer.margin(w, f), recordedByCustomer.revenue(w, f)),
   costToServe: (w: RecordedWindow, f: Filters = {}) =>
     sumBy([L.customer], customerRecorded(RECORD.costToServe(w), f)),
   requests: (w: RecordedWindow, f: Filters = {}) =>
@@ -655,7 +753,11 @@ export const recordedByCustomer = {
   costByFeature: (w: RecordedWindow, f: Filters = {}) =>
     sumBy(
       [L.feature],
-      usageRecorded(RECORD.customerFeature(w), { feature: f.feature }, customerMatchers(f)),
+      usageRecorded(
+        RECORD.customerFeature(w),
+        { feature: f.feature, environment: f.environment, cluster: f.cluster },
+        customerMatchers(f),
+      ),
     ),
 };
 
@@ -710,19 +812,53 @@ export const recordedUsage = {
     `(${sumBy([], usageRecorded(RECORD.modelFeatureRequests(w), f, [eq(L.priced, 'false')]))} or vector(0)) / (${sumBy([], usageRecorded(RECORD.modelFeatureRequests(w), f))} > 0)`,
 };
 
-/** Rule expressions of the rollups (raw series -> recorded window). */
+/** What the recording rules aggregate by besides their own labels: the fleet scope. */
+export const RULE_SCOPE: Filters = { scopeBy: FLEET.scopeLabels };
+
+/** Rule expressions of the rollups (raw series -> recorded window), per fleet scope. */
 export const rollupExpr = {
-  costDetail: (w: Window) => increaseBy(METRICS.cost, ROLLUP_LABELS.costDetail, w, {}),
-  fromCostDetail: (detail: string, by: readonly string[]) => sumBy(by, detail),
-  requestsByCustomer: (w: Window) => increaseBy(METRICS.requests, [L.customer], w, {}),
-  tokensByCustomer: (w: Window) => increaseBy(METRICS.tokens, [L.customer], w, {}),
+  costDetail: (w: Window) => increaseBy(METRICS.cost, ROLLUP_LABELS.costDetail, w, RULE_SCOPE),
+  fromCostDetail: (detail: string, by: readonly string[]) => sumBy(keep(by, RULE_SCOPE), detail),
+  requestsByCustomer: (w: Window) => increaseBy(METRICS.requests, [L.customer], w, RULE_SCOPE),
+  tokensByCustomer: (w: Window) => increaseBy(METRICS.tokens, [L.customer], w, RULE_SCOPE),
   modelFeatureTokens: (w: Window) =>
-    increaseBy(METRICS.tokens, ROLLUP_LABELS.modelFeatureTokens, w, {}),
+    increaseBy(METRICS.tokens, ROLLUP_LABELS.modelFeatureTokens, w, RULE_SCOPE),
   modelFeatureRequests: (w: Window) =>
-    increaseBy(METRICS.requests, ROLLUP_LABELS.modelFeatureRequests, w, {}),
+    increaseBy(METRICS.requests, ROLLUP_LABELS.modelFeatureRequests, w, RULE_SCOPE),
 };
 
 /** The `n` largest series at each point of a time series panel (10,000 lines help no one). */
 export function topSeries(n: number, expr: string): string {
   return `topk(${n}, ${paren(expr)})`;
 }
+
+// ---- trends (time series panels) ----------------------------------------------------------
+//
+// Time series panels plot "USD per trailing hour": the 1h rules (recorded every minute) read as
+// a series, instead of `rate()` over every raw counter at every point of a 30-day range (4-18 s
+// per panel at 10,000 customers). Each point is the total of the hour ending there, so the area
+// under a curve is not a total; with a step above 1h (ranges over ~40 days) points skip hours.
+// Plain selectors: a point shows the latest evaluation within the backend's lookback.
+
+/** Customer, plan and cohort filters on a per-customer 1h rule, as a series. */
+function customerTrend(name: string, f: Filters): string {
+  return restrictByInfo(selector(name, recordedCustomerMatchers(f)), f);
+}
+
+/** Feature, model and provider filters on a model/feature 1h rule, as a series. */
+function usageTrend(name: string, f: Filters): string {
+  return selector(name, recordedUsageMatchers(f));
+}
+
+/** USD per trailing hour for time series panels, from the 1h recording rules. */
+export const trailingHour = {
+  /** Variable cost by some of provider, model, feature (feature/model/provider filters). */
+  costBy: (by: readonly string[], f: Filters = {}) =>
+    sumBy(by, usageTrend(RECORD.modelFeatureCost('1h'), f)),
+  /** Variable cost of the selected customers (customer/plan/cohort filters). */
+  cost: (f: Filters = {}) => sumBy([], customerTrend(RECORD.cost('1h'), f)),
+  /** Variable cost per selected customer (customer/plan/cohort filters). */
+  costByCustomer: (f: Filters = {}) => sumBy([L.customer], customerTrend(RECORD.cost('1h'), f)),
+  /** Revenue of the selected customers: usage revenue plus MRR x 1h / 30 days. */
+  revenue: (f: Filters = {}) => sumBy([], customerTrend(RECORD.revenue('1h'), f)),
+};

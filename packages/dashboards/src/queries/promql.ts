@@ -42,6 +42,16 @@ export function sumBy(labels: readonly string[], expr: string): string {
   return labels.length === 0 ? `sum(${expr})` : `sum by (${labels.join(', ')}) (${expr})`;
 }
 
+/** `count by (l1, l2) (expr)`; plain `count(expr)` without labels. */
+export function countBy(labels: readonly string[], expr: string): string {
+  return labels.length === 0 ? `count(${expr})` : `count by (${labels.join(', ')}) (${expr})`;
+}
+
+/** `on (l1, l2)`, `on ()` without labels: the vector-matching clause of a binary operator. */
+export function on(labels: readonly string[]): string {
+  return `on (${labels.join(', ')})`;
+}
+
 /** `max by (l1, l2) (expr)`: deduplicates gauges exported by several replicas. */
 export function maxBy(labels: readonly string[], expr: string): string {
   return `max by (${labels.join(', ')}) (${expr})`;

@@ -7,6 +7,7 @@ import { LABELS } from '@ai-margin/conventions';
 import {
   allocatedFixedCost,
   costToServeOf,
+  FLEET,
   marginByInfoLabel,
   marginDistribution,
   marginOf,
@@ -15,6 +16,7 @@ import {
   mrrProrated,
   RECORD,
   ROLLUP_LABELS,
+  RULE_SCOPE,
   revenueOf,
   rollupExpr,
   top20CostShare,
@@ -68,11 +70,14 @@ function customerRules(w: WindowName): RecordingRule[] {
     { record: RECORD.tokens(w), expr: rollupExpr.tokensByCustomer(win) },
     { record: RECORD.modelFeatureRequests(w), expr: rollupExpr.modelFeatureRequests(win) },
     { record: RECORD.modelFeatureTokens(w), expr: rollupExpr.modelFeatureTokens(win) },
-    { record: RECORD.usageRevenue(w), expr: usageRevenueByCustomer(win) },
-    { record: RECORD.revenue(w), expr: revenueOf(RECORD.usageRevenue(w), mrrProrated(win)) },
+    { record: RECORD.usageRevenue(w), expr: usageRevenueByCustomer(win, RULE_SCOPE) },
+    {
+      record: RECORD.revenue(w),
+      expr: revenueOf(RECORD.usageRevenue(w), mrrProrated(win, RULE_SCOPE)),
+    },
     { record: RECORD.margin(w), expr: marginOf(RECORD.revenue(w), RECORD.cost(w)) },
     { record: RECORD.marginRatio(w), expr: marginRatioOf(RECORD.margin(w), RECORD.revenue(w)) },
-    { record: RECORD.fixedAllocated(w), expr: allocatedFixedCost(win) },
+    { record: RECORD.fixedAllocated(w), expr: allocatedFixedCost(win, RULE_SCOPE) },
     {
       record: RECORD.costToServe(w),
       expr: costToServeOf(RECORD.cost(w), RECORD.fixedAllocated(w)),
@@ -80,25 +85,27 @@ function customerRules(w: WindowName): RecordingRule[] {
   ];
 }
 
+/** Every rule keeps these labels: environments and clusters never mix, replicas do. */
+const SCOPE = FLEET.scopeLabels;
+
 function businessRules(w: WindowName): RecordingRule[] {
   return [
-    { record: RECORD.top20CostShare(w), expr: top20CostShare(RECORD.cost(w)) },
-    { record: RECORD.marginBands(w), expr: marginDistribution(RECORD.marginRatio(w)) },
-    { record: RECORD.underwater(w), expr: underwaterCount(RECORD.margin(w)) },
+    { record: RECORD.top20CostShare(w), expr: top20CostShare(RECORD.cost(w), SCOPE) },
+    { record: RECORD.marginBands(w), expr: marginDistribution(RECORD.marginRatio(w), SCOPE) },
+    { record: RECORD.underwater(w), expr: underwaterCount(RECORD.margin(w), SCOPE) },
   ];
 }
 
 function cohortRules(w: WindowName): RecordingRule[] {
+  const byInfo = (label: string) =>
+    marginRatioByInfoLabel(label, RECORD.margin(w), RECORD.revenue(w), [], SCOPE);
   return [
+    { record: RECORD.cohortMarginRatio(w), expr: byInfo(LABELS.cohort) },
     {
-      record: RECORD.cohortMarginRatio(w),
-      expr: marginRatioByInfoLabel(LABELS.cohort, RECORD.margin(w), RECORD.revenue(w)),
+      record: RECORD.cohortMargin(w),
+      expr: marginByInfoLabel(LABELS.cohort, RECORD.margin(w), SCOPE),
     },
-    { record: RECORD.cohortMargin(w), expr: marginByInfoLabel(LABELS.cohort, RECORD.margin(w)) },
-    {
-      record: RECORD.ageMonthMarginRatio(w),
-      expr: marginRatioByInfoLabel(LABELS.ageMonth, RECORD.margin(w), RECORD.revenue(w)),
-    },
+    { record: RECORD.ageMonthMarginRatio(w), expr: byInfo(LABELS.ageMonth) },
   ];
 }
 
@@ -114,7 +121,10 @@ export function recordingRuleGroups(): RuleGroup[] {
   for (const w of BUSINESS_WINDOWS)
     (LONG_WINDOWS.includes(w) ? long : short).push(...businessRules(w));
   for (const w of COHORT_WINDOWS) (LONG_WINDOWS.includes(w) ? long : short).push(...cohortRules(w));
-  short.push({ record: RECORD.unpricedShare('1h'), expr: unpricedShare(WINDOWS['1h']) });
+  short.push({
+    record: RECORD.unpricedShare('1h'),
+    expr: unpricedShare(WINDOWS['1h'], RULE_SCOPE),
+  });
   return [
     { name: 'ai_margin_recording', interval: '1m', rules: short },
     // 7- and 30-day windows read weeks of samples: every 4 minutes is fresh enough for a
