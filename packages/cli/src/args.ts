@@ -4,6 +4,7 @@
  * thing and fails with the same message in `whatif` as in `reconcile`.
  */
 import { type ParseArgsConfig, parseArgs } from 'node:util';
+import { parseInstant } from '@ai-margin/processor';
 
 /** Bad command-line input: the command prints the message and its usage, and exits 2. */
 export class UsageError extends Error {
@@ -27,6 +28,19 @@ export function parseFlags<O extends FlagOptions>(
 ): FlagValues<O> {
   try {
     return parseArgs({ args: [...argv], options, strict: true, allowPositionals: false }).values;
+  } catch (err) {
+    throw new UsageError(parseArgsMessage(err));
+  }
+}
+
+/** `parseFlags` for commands that also take operands (`prices validate FILE...`). */
+export function parseFlagsAndOperands<O extends FlagOptions>(
+  argv: readonly string[],
+  options: O,
+): { values: FlagValues<O>; operands: string[] } {
+  try {
+    const r = parseArgs({ args: [...argv], options, strict: true, allowPositionals: true });
+    return { values: r.values as FlagValues<O>, operands: r.positionals };
   } catch (err) {
     throw new UsageError(parseArgsMessage(err));
   }
@@ -96,4 +110,18 @@ export function httpUrlFlag(flag: string, raw: string | undefined): string | und
   if (protocol !== 'http:' && protocol !== 'https:')
     throw new UsageError(`${flag} needs an http(s) URL (got '${raw}')`);
   return raw;
+}
+
+/**
+ * An instant (`--at`), in epoch milliseconds: ISO 8601 with Z or an offset, a UTC day
+ * `YYYY-MM-DD` (midnight UTC), or Unix seconds. One grammar for `report` and `prices`.
+ */
+export function instantFlag(flag: string, raw: string): number {
+  if (/^\d+(\.\d+)?$/.test(raw)) return Number(raw) * 1000;
+  const ms = parseInstant(raw);
+  if (ms === undefined)
+    throw new UsageError(
+      `${flag} needs an instant: ISO 8601 (2026-01-31T12:00:00Z, or an offset like +02:00), a UTC day 2026-01-31, or Unix seconds (got '${raw}')`,
+    );
+  return ms;
 }

@@ -186,8 +186,8 @@ describe('ai-margin prices update', () => {
 
   it('rejects bad options (exit 2) without touching --out', async () => {
     const cases: Array<[string[], string]> = [
-      [['--out', out], 'missing required flag --url'],
-      [['--url', `${base}/good.json`], 'missing required flag --out'],
+      [['--out', out], '--url needs a value'],
+      [['--url', `${base}/good.json`], '--out needs a value'],
       [['--url', 'ftp://x/y.json', '--out', out], 'unsupported scheme'],
       [['--url', `${base}/good.json`, '--out', join(dir, 'p.txt')], 'must end in .json'],
       [['--url', `${base}/book.yaml`, '--out', out], 'serves YAML'],

@@ -1,4 +1,5 @@
 import { normalizeUsage, priceCall, type ServiceTier, TOKEN_BUCKETS } from '@ai-margin/processor';
+import { requiredFlag, UsageError } from '../args';
 import type { CommandIO } from '../io';
 import {
   EXIT,
@@ -9,20 +10,18 @@ import {
   parseBookFlags,
   parseCount,
   printJson,
-  requireFlag,
   table,
-  UsageError,
   usd,
 } from './shared';
 
-export const COST_HELP = `usage: ai-margin prices cost --provider <gen_ai.provider.name> --model <id> --at <ISO-8601 instant>
+export const COST_HELP = `usage: ai-margin prices cost --provider <gen_ai.provider.name> --model <id> --at <instant>
          --input <n> [--cache-read <n>] [--cache-write <n>] [--cache-write-1h <n>]
          [--cache-write-30m <n>] [--cache-write-12h <n>] --output <n> [--reasoning <n>]
          [--web-searches <n>] [--code-executions <n>]
          [--audio-input <n>] [--audio-output <n>] [--region global|us|eu|...]
          [--service-tier batch|flex|priority|fast] [--prices FILE]... --json
 
-Prices one call at the price in force at --at. Token counts follow the OTel semconv convention:
+Prices one call at the price in force at --at (ISO 8601 instant, UTC day, or Unix seconds). Token counts follow the OTel semconv convention:
   --input           total input tokens, INCLUDING cache reads and cache writes
   --cache-read      cache-read tokens (part of --input)
   --cache-write     5-minute cache-write tokens (part of --input)
@@ -65,11 +64,11 @@ export async function cost(argv: string[], io: CommandIO): Promise<number> {
       region: { type: 'string' },
     });
     if (!values) return EXIT.ok;
-    const provider = requireFlag(values.provider, 'provider');
-    const model = requireFlag(values.model, 'model');
-    const atMs = parseAt(requireFlag(values.at, 'at'));
-    const input = parseCount(requireFlag(values.input, 'input'), 'input')!;
-    const output = parseCount(requireFlag(values.output, 'output'), 'output')!;
+    const provider = requiredFlag('--provider', values.provider);
+    const model = requiredFlag('--model', values.model);
+    const atMs = parseAt(requiredFlag('--at', values.at));
+    const input = parseCount(requiredFlag('--input', values.input), 'input')!;
+    const output = parseCount(requiredFlag('--output', values.output), 'output')!;
     const cacheRead = parseCount(values['cache-read'], 'cache-read') ?? 0;
     const cacheWrite5m = parseCount(values['cache-write'], 'cache-write') ?? 0;
     const cacheWrite1h = parseCount(values['cache-write-1h'], 'cache-write-1h') ?? 0;

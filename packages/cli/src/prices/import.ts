@@ -14,8 +14,9 @@ import {
   type SourceSet,
   validateProviderFile,
 } from '@ai-margin/processor/price-import';
+import { UsageError } from '../args';
 import type { CommandIO } from '../io';
-import { EXIT, guarded, UsageError } from './shared';
+import { EXIT, guarded } from './shared';
 
 export const IMPORT_HELP = `usage: ai-margin prices import --from genai-prices|litellm <file or URL> [--from ... <file>]...
          [--base <current data dir>] [--overrides FILE] [--out DIR] [--ref ID] [--as-of YYYY-MM-DD]

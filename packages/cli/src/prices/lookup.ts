@@ -1,4 +1,5 @@
 import { TOKEN_BUCKETS } from '@ai-margin/processor';
+import { requiredFlag } from '../args';
 import type { CommandIO } from '../io';
 import {
   EXIT,
@@ -8,11 +9,10 @@ import {
   parseAt,
   parseBookFlags,
   printJson,
-  requireFlag,
   table,
 } from './shared';
 
-export const LOOKUP_HELP = `usage: ai-margin prices lookup --provider P --model M [--at ISO] [--prices FILE]... [--json]
+export const LOOKUP_HELP = `usage: ai-margin prices lookup --provider P --model M [--at <instant>] [--prices FILE]... [--json]
 
 The price period in force for a model at an instant (default: now). The model may be an id, an
 alias, a moving alias (resolved at the instant), a Bedrock geo-prefixed id or ARN.
@@ -27,8 +27,8 @@ export async function lookup(argv: string[], io: CommandIO): Promise<number> {
       at: { type: 'string' },
     });
     if (!values) return EXIT.ok;
-    const provider = requireFlag(values.provider, 'provider');
-    const model = requireFlag(values.model, 'model');
+    const provider = requiredFlag('--provider', values.provider);
+    const model = requiredFlag('--model', values.model);
     const atMs = parseAt(values.at);
     const book = loadBook(values.prices);
     const found = book.lookup(provider, model, atMs);

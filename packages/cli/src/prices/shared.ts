@@ -1,7 +1,6 @@
 /** Helpers shared by the `ai-margin prices` subcommands. */
-import { type ParseArgsConfig, parseArgs } from 'node:util';
-import { PriceBook, PriceFileError, parseInstant } from '@ai-margin/processor';
-import { UsageError } from '../args';
+import { PriceBook, PriceFileError } from '@ai-margin/processor';
+import { type FlagOptions, type FlagValues, instantFlag, parseFlags, UsageError } from '../args';
 import type { CommandIO } from '../io';
 import { columnsOf, textTable } from '../text-table';
 
@@ -18,9 +17,7 @@ export const EXIT = {
   fetchFailed: 4,
 } as const;
 
-export { UsageError };
-
-/** Runs a subcommand body, turning UsageError / PriceFileError / parseArgs errors into exit 2. */
+/** Runs a subcommand body, turning UsageError / PriceFileError into exit 2. */
 export async function guarded(
   io: CommandIO,
   command: string,
@@ -29,7 +26,7 @@ export async function guarded(
   try {
     return await body();
   } catch (err) {
-    if (err instanceof UsageError || err instanceof PriceFileError || isParseArgsError(err)) {
+    if (err instanceof UsageError || err instanceof PriceFileError) {
       io.stderr(`ai-margin prices ${command}: ${(err as Error).message}\n`);
       return EXIT.usage;
     }
@@ -37,47 +34,28 @@ export async function guarded(
   }
 }
 
-function isParseArgsError(err: unknown): boolean {
-  const code = (err as { code?: unknown })?.code;
-  return typeof code === 'string' && code.startsWith('ERR_PARSE_ARGS');
-}
-
-type ParseArgsOptionsConfig = NonNullable<ParseArgsConfig['options']>;
-
 /** The flags every book-reading subcommand (`cost`, `lookup`, `list`) takes. */
 const BOOK_OPTIONS = {
   prices: { type: 'string', multiple: true },
   json: { type: 'boolean', default: false },
   help: { type: 'boolean', short: 'h', default: false },
-} as const satisfies ParseArgsOptionsConfig;
+} as const satisfies FlagOptions;
 
 /** The parsed flags of a book-reading subcommand with its own `options` O. */
-type BookFlags<O extends ParseArgsOptionsConfig> = ReturnType<
-  typeof parseArgs<{
-    args: string[];
-    options: O & typeof BOOK_OPTIONS;
-    strict: true;
-    allowPositionals: false;
-  }>
->['values'];
+type BookFlags<O extends FlagOptions> = FlagValues<O & typeof BOOK_OPTIONS>;
 
 /**
  * Parses a book-reading subcommand's flags (strict, no positionals): its own `options` plus
  * `--prices FILE...`, `--json` and `-h/--help`. On `--help` prints `help` and returns undefined
  * (the caller exits 0).
  */
-export function parseBookFlags<O extends ParseArgsOptionsConfig>(
+export function parseBookFlags<O extends FlagOptions>(
   argv: string[],
   io: CommandIO,
   help: string,
   options: O,
 ): BookFlags<O> | undefined {
-  const { values } = parseArgs({
-    args: argv,
-    options: { ...options, ...BOOK_OPTIONS },
-    strict: true,
-    allowPositionals: false,
-  });
+  const values = parseFlags(argv, { ...options, ...BOOK_OPTIONS });
   if ((values as { help?: boolean }).help) {
     io.stdout(help);
     return undefined;
@@ -106,21 +84,9 @@ export function loadBook(priceFiles: string[] | undefined): PriceBook {
     : PriceBook.shipped();
 }
 
-export function requireFlag(value: string | undefined, flag: string): string {
-  if (value === undefined || value === '') throw new UsageError(`missing required flag --${flag}`);
-  return value;
-}
-
-/** `--at`: an ISO-8601 instant with Z or an offset, or a date (midnight UTC). Default: now. */
+/** `--at` of the prices subcommands (see `instantFlag`); default: now. */
 export function parseAt(value: string | undefined, now = Date.now()): number {
-  if (value === undefined) return now;
-  const ms = parseInstant(value);
-  if (ms === undefined) {
-    throw new UsageError(
-      `--at: "${value}" is not an ISO-8601 instant (use e.g. 2025-06-10T12:00:00Z, an offset like +02:00, or a date 2025-06-10 for midnight UTC)`,
-    );
-  }
-  return ms;
+  return value === undefined ? now : instantFlag('--at', value);
 }
 
 /** A token count flag: a non-negative integer. */

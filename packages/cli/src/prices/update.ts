@@ -9,10 +9,10 @@ import { createHash, randomBytes } from 'node:crypto';
 import { readFileSync, renameSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
 import { basename, dirname, extname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { parseArgs } from 'node:util';
 import { PriceBook, PriceFileError } from '@ai-margin/processor';
+import { parseFlags, requiredFlag, UsageError } from '../args';
 import type { CommandIO } from '../io';
-import { EXIT, guarded, requireFlag, UsageError } from './shared';
+import { EXIT, guarded } from './shared';
 
 const DEFAULT_TIMEOUT_MS = 30_000;
 const DEFAULT_MAX_BYTES = 10 * 1024 * 1024;
@@ -139,24 +139,19 @@ function sameContent(out: string, bytes: Buffer): boolean {
 
 export async function update(argv: string[], io: CommandIO): Promise<number> {
   return guarded(io, 'update', async () => {
-    const { values } = parseArgs({
-      args: argv,
-      options: {
-        url: { type: 'string' },
-        out: { type: 'string' },
-        'timeout-ms': { type: 'string' },
-        'max-bytes': { type: 'string' },
-        help: { type: 'boolean', short: 'h', default: false },
-      },
-      strict: true,
-      allowPositionals: false,
+    const values = parseFlags(argv, {
+      url: { type: 'string' },
+      out: { type: 'string' },
+      'timeout-ms': { type: 'string' },
+      'max-bytes': { type: 'string' },
+      help: { type: 'boolean', short: 'h', default: false },
     });
     if (values.help) {
       io.stdout(UPDATE_HELP);
       return EXIT.ok;
     }
-    const urlText = requireFlag(values.url, 'url');
-    const out = requireFlag(values.out, 'out');
+    const urlText = requiredFlag('--url', values.url);
+    const out = requiredFlag('--out', values.out);
     const timeoutMs = positiveInt(values['timeout-ms'], 'timeout-ms', DEFAULT_TIMEOUT_MS);
     const maxBytes = positiveInt(values['max-bytes'], 'max-bytes', DEFAULT_MAX_BYTES);
     let u: URL;

@@ -1,7 +1,7 @@
-import { parseArgs } from 'node:util';
 import { PriceBook, PriceFileError } from '@ai-margin/processor';
+import { parseFlagsAndOperands, UsageError } from '../args';
 import type { CommandIO } from '../io';
-import { EXIT, guarded, UsageError } from './shared';
+import { EXIT, guarded } from './shared';
 
 export const VALIDATE_HELP = `usage: ai-margin prices validate FILE...
 
@@ -11,18 +11,15 @@ Exit 0 when valid; 1 with the first error (file, model and field) when not.
 
 export async function validate(argv: string[], io: CommandIO): Promise<number> {
   return guarded(io, 'validate', () => {
-    const { values, positionals } = parseArgs({
-      args: argv,
-      options: { help: { type: 'boolean', short: 'h', default: false } },
-      strict: true,
-      allowPositionals: true,
+    const { values, operands } = parseFlagsAndOperands(argv, {
+      help: { type: 'boolean', short: 'h', default: false },
     });
     if (values.help) {
       io.stdout(VALIDATE_HELP);
       return EXIT.ok;
     }
-    if (positionals.length === 0) throw new UsageError('missing FILE to validate');
-    for (const file of positionals) {
+    if (operands.length === 0) throw new UsageError('missing FILE to validate');
+    for (const file of operands) {
       try {
         const book = PriceBook.load({ userFiles: [file] });
         const models = book.list().length;

@@ -1,6 +1,6 @@
 /** Command-line options of `ai-margin report`. */
 import { type Filters, type Window, windowOf } from '@ai-margin/dashboards';
-import { httpUrlFlag, parseFlags, requiredFlag, UsageError } from '../args';
+import { httpUrlFlag, instantFlag, parseFlags, requiredFlag, UsageError } from '../args';
 
 export interface ReportOptions {
   url: string;
@@ -22,7 +22,8 @@ the top-20% customers' share of cost and the customers under water.
 
   --url       server root, e.g. http://localhost:9090 (the report queries <url>/api/v1/query)
   --window    window length: a number and s, m, h, d or w (default 30d)
-  --at        end of the window: RFC 3339 time or Unix seconds (default now)
+  --at        end of the window: ISO 8601 time (2026-01-31T12:00:00Z), a UTC day, or Unix
+              seconds (default now)
   --json      print JSON instead of tables
   --customer, --feature, --model, --provider   restrict to label values matching a regex
   --environment, --cluster, --job   restrict to series of these environments
@@ -56,7 +57,8 @@ const FILTERS = [
 export function parseReportArgs(argv: string[], now = Date.now() / 1000): ReportOptions {
   const v = parseFlags(argv, FLAGS);
   const url = httpUrlFlag('--url', requiredFlag('--url', v.url)) as string;
-  const at = v.at === undefined ? Math.floor(now) : parseTime(requiredFlag('--at', v.at));
+  const at =
+    v.at === undefined ? Math.floor(now) : instantFlag('--at', requiredFlag('--at', v.at)) / 1000;
   const filters: Record<string, string> = {};
   for (const name of FILTERS) {
     const value = v[name];
@@ -69,14 +71,4 @@ export function parseReportArgs(argv: string[], now = Date.now() / 1000): Report
     throw new UsageError((err as Error).message);
   }
   return { url, window, at, json: v.json, filters };
-}
-
-function parseTime(value: string): number {
-  if (/^\d+(\.\d+)?$/.test(value)) return Number(value);
-  const ms = Date.parse(value);
-  if (Number.isNaN(ms))
-    throw new UsageError(
-      `invalid --at '${value}': use RFC 3339 (2026-01-31T00:00:00Z) or Unix seconds`,
-    );
-  return ms / 1000;
 }
