@@ -278,6 +278,8 @@ function mainRecordingExpectations(): { expr: string; samples: Sample[] }[] {
       { labels: 'age_month:ai_margin_margin_ratio:30d{customer_age_month="0"}', value: -3 },
     ],
   });
+  // Three customers with cost: all of them are in the top 10.
+  out.push(perCustomer('top_customer:ai_margin_cost_usd:increase1h', PER_HOUR.cost, 1));
   // 1h: 2 unpriced of 16 requests.
   out.push({
     expr: 'ai_margin:unpriced_request_share:1h',
@@ -854,6 +856,57 @@ describe('rule files under promtool 2.53', { timeout: 180_000 }, () => {
       },
     ];
     const r = runTests('fleet', [group('fleet', FLEET_SERIES, alerts, fleetExpectations())]);
+    expect(r.code, r.output).toBe(0);
+  });
+
+  it('the top-cost trend rule keeps the 10 most expensive customers of each environment', () => {
+    // prod: c01..c12 cost 1..12 USD/hour, so c03..c12 stay; staging: two customers, both stay.
+    const prod = Array.from({ length: 12 }, (_, i) => [
+      `c${String(i + 1).padStart(2, '0')}`,
+      i + 1,
+    ]);
+    const series: Series[] = [
+      ...prod.map(([c, perHour]) =>
+        at(
+          'ai_margin_cost_usd_total',
+          `customer_id="${c}",feature="f",provider="p",model="m",cost_type="llm"`,
+          `${PROD},${REPLICAS[0]}`,
+          counter(perHour as number),
+        ),
+      ),
+      ...[
+        ['s1', 100],
+        ['s2', 0.5],
+      ].map(([c, perHour]) =>
+        at(
+          'ai_margin_cost_usd_total',
+          `customer_id="${c}",feature="f",provider="p",model="m",cost_type="llm"`,
+          `${STAGING},${STAGING_API}`,
+          counter(perHour as number),
+        ),
+      ),
+    ];
+    const top = 'top_customer:ai_margin_cost_usd:increase1h';
+    const r = runTests('top-cost', [
+      {
+        name: 'top-cost',
+        interval: '1h',
+        input_series: series,
+        promql_expr_test: [
+          {
+            expr: top,
+            eval_time: EVAL,
+            exp_samples: [
+              ...prod
+                .slice(2)
+                .map(([c, v]) => ({ labels: `${top}{customer_id="${c}",${PROD}}`, value: v })),
+              { labels: `${top}{customer_id="s1",${STAGING}}`, value: 100 },
+              { labels: `${top}{customer_id="s2",${STAGING}}`, value: 0.5 },
+            ],
+          },
+        ],
+      },
+    ]);
     expect(r.code, r.output).toBe(0);
   });
 

@@ -87,10 +87,10 @@ export function customersDashboard() {
     .withPanel(
       timeseriesPanel(
         'Cost per trailing hour by customer',
-        'USD per trailing hour: at each point, the variable cost of the hour ending there for the 10 most expensive of the selected customers at that point, from the 1h recording rule (the series the cost-spike alert fires on).',
+        'USD per trailing hour: at each point, the variable cost of the hour ending there for the 10 most expensive customers of each environment at that point (the top-cost rule), those matching the customer, plan and cohort filters. A selected customer outside the top 10 is not plotted: use Customers by margin for them.',
         [
           {
-            expr: topSeries(10, trailingHour.costByCustomer(F)),
+            expr: trailingHour.topCostByCustomer(F),
             legend: `{{${LABELS.customer}}}`,
           },
         ],

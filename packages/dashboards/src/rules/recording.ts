@@ -20,6 +20,7 @@ import {
   revenueOf,
   rollupExpr,
   top20CostShare,
+  topCostRule,
   underwaterCount,
   unpricedShare,
   usageRevenueByCustomer,
@@ -121,6 +122,8 @@ export function recordingRuleGroups(): RuleGroup[] {
   for (const w of BUSINESS_WINDOWS)
     (LONG_WINDOWS.includes(w) ? long : short).push(...businessRules(w));
   for (const w of COHORT_WINDOWS) (LONG_WINDOWS.includes(w) ? long : short).push(...cohortRules(w));
+  // Trend panels over 30 days read the top-cost customers, not 10,000 per-customer series.
+  short.push({ record: RECORD.topCost('1h'), expr: topCostRule(RECORD.cost('1h'), SCOPE) });
   short.push({
     record: RECORD.unpricedShare('1h'),
     expr: unpricedShare(WINDOWS['1h'], RULE_SCOPE),
