@@ -14,23 +14,12 @@ import {
 } from '@ai-margin/processor';
 import { describe, expect, it } from 'vitest';
 import { at, fixtureBook } from './helpers/price-fixtures';
+import { buckets } from './helpers/usage';
 
 const book = fixtureBook();
 const userBook = fixtureBook('user-overrides.yaml');
 
-function usage(u: Partial<BucketUsage>): BucketUsage {
-  return {
-    input: 0,
-    cacheRead: 0,
-    cacheWrite5m: 0,
-    cacheWrite1h: 0,
-    cacheWrite30m: 0,
-    cacheWrite12h: 0,
-    output: 0,
-    reasoning: 0,
-    ...u,
-  };
-}
+const usage = buckets;
 
 function priced(result: CostResult): PricedCost {
   if (!result.priced) throw new Error(`expected a price, got ${result.reason}: ${result.detail}`);

@@ -1,17 +1,9 @@
 /** normalizeUsage: one mapping per provider convention into non-overlapping buckets. */
 import { normalizeUsage, type RawUsage, type UsageConvention } from '@ai-margin/processor';
 import { describe, expect, it } from 'vitest';
+import { buckets } from './helpers/usage';
 
-const zero = {
-  input: 0,
-  cacheRead: 0,
-  cacheWrite5m: 0,
-  cacheWrite1h: 0,
-  cacheWrite30m: 0,
-  cacheWrite12h: 0,
-  output: 0,
-  reasoning: 0,
-};
+const zero = buckets();
 
 function ok(raw: RawUsage, convention: UsageConvention) {
   const r = normalizeUsage(raw, convention);

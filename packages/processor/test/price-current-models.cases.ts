@@ -6,6 +6,7 @@
  * completeness check (every dated change and cliff has a case just before and at it).
  */
 import type { BucketUsage, ServiceTier, ToolCalls, UnpricedReason } from '@ai-margin/processor';
+import { buckets } from './helpers/usage';
 
 export interface CurrentCase {
   name: string;
@@ -26,19 +27,7 @@ const at = (date: string): number => Date.parse(`${date}T00:00:00.000Z`);
 const justBefore = (date: string): number => at(date) - 1;
 const M = 1e6;
 
-function u(partial: Partial<BucketUsage>): BucketUsage {
-  return {
-    input: 0,
-    cacheRead: 0,
-    cacheWrite5m: 0,
-    cacheWrite1h: 0,
-    cacheWrite30m: 0,
-    cacheWrite12h: 0,
-    output: 0,
-    reasoning: 0,
-    ...partial,
-  };
-}
+const u = buckets;
 
 const NO_PERIOD = { unpriced: 'no_period' } as const;
 const UNKNOWN = { unpriced: 'unknown_model' } as const;

@@ -15,6 +15,7 @@ import {
   type UnpricedReason,
 } from '@ai-margin/processor';
 import { describe, expect, it } from 'vitest';
+import { buckets } from './helpers/usage';
 import { currentModelCases } from './price-current-models.cases';
 
 /** Midnight UTC of a date. */
@@ -24,19 +25,7 @@ const justBefore = (date: string): number => at(date) - 1;
 /** Midnight UTC as the price book reports a period start. */
 const iso = (date: string): string => `${date}T00:00:00.000Z`;
 
-function u(partial: Partial<BucketUsage>): BucketUsage {
-  return {
-    input: 0,
-    cacheRead: 0,
-    cacheWrite5m: 0,
-    cacheWrite1h: 0,
-    cacheWrite30m: 0,
-    cacheWrite12h: 0,
-    output: 0,
-    reasoning: 0,
-    ...partial,
-  };
-}
+const u = buckets;
 
 interface Case {
   name: string;

@@ -24,23 +24,12 @@ import {
   type UnpricedReason,
 } from '@ai-margin/processor';
 import { describe, expect, it } from 'vitest';
+import { buckets } from './helpers/usage';
 
 const book = PriceBook.shipped();
 const at = (date: string): number => Date.parse(`${date}T00:00:00.000Z`);
 
-function u(partial: Partial<BucketUsage>): BucketUsage {
-  return {
-    input: 0,
-    cacheRead: 0,
-    cacheWrite5m: 0,
-    cacheWrite1h: 0,
-    cacheWrite30m: 0,
-    cacheWrite12h: 0,
-    output: 0,
-    reasoning: 0,
-    ...partial,
-  };
-}
+const u = buckets;
 
 interface Case {
   name: string;
