@@ -280,6 +280,15 @@ function mainRecordingExpectations(): { expr: string; samples: Sample[] }[] {
   });
   // Three customers with cost: all of them are in the top 10.
   out.push(perCustomer('top_customer:ai_margin_cost_usd:increase1h', PER_HOUR.cost, 1));
+  // Scope totals of the last hour: cost 0.5 + 2 + 1.75, revenue 1.25 + 0.5 + 2.
+  out.push({
+    expr: 'ai_margin:cost_usd:increase1h',
+    samples: [{ labels: 'ai_margin:cost_usd:increase1h', value: 4.25 }],
+  });
+  out.push({
+    expr: 'ai_margin:revenue_usd:1h',
+    samples: [{ labels: 'ai_margin:revenue_usd:1h', value: 3.75 }],
+  });
   // 1h: 2 unpriced of 16 requests.
   out.push({
     expr: 'ai_margin:unpriced_request_share:1h',
@@ -599,6 +608,10 @@ function fleetExpectations(): { expr: string; samples: Sample[] }[] {
     );
   }
   both('ai_margin:unpriced_request_share:1h', '', 0, 0.5);
+  // Trend rules: per-scope totals and top customers of the last hour (one customer per scope).
+  both('ai_margin:cost_usd:increase1h', '', 0.5, 3);
+  both('ai_margin:revenue_usd:1h', '', 1, 2);
+  both('top_customer:ai_margin_cost_usd:increase1h', alice, 0.5, 3);
   both('ai_margin:top20_cost_share:30d', '', 1, 1);
   both('ai_margin:underwater_customers:30d', '', 0, 1);
   const bands = 'ai_margin:customers_by_margin_band:30d';

@@ -106,7 +106,7 @@ export function overviewDashboard() {
     .withPanel(
       timeseriesPanel(
         'Revenue vs cost per trailing hour',
-        'USD per trailing hour: at each point, the revenue (usage revenue plus MRR spread over 30 days) and the variable cost of the hour ending there, from the 1h recording rules. The gap is the contribution margin. Follows the customer, plan and cohort filters (not feature, model or provider: revenue has no model).',
+        'USD per trailing hour: at each point, the revenue (usage revenue plus MRR spread over 30 days) and the variable cost of the hour ending there, of every customer of the selected environments and clusters (the scope-total 1h rules). The gap is the contribution margin. Does not follow the customer, plan, cohort, feature, model or provider filters: the Customers dashboard has the per-customer trend.',
         [
           { expr: trailingHour.revenue(F), legend: 'revenue' },
           { expr: trailingHour.cost(F), legend: 'cost' },

@@ -647,6 +647,10 @@ export type RecordedWindow = (typeof RECORDED_WINDOWS)[number] | `$${typeof WIND
 /** Recording-rule output names (used by the rules, the panels, alerts and tests). */
 export const RECORD = {
   cost: (w: RecordedWindow) => `customer:ai_margin_cost_usd:increase${w}`,
+  /** Variable cost of every customer of a scope (trend panels). */
+  scopeCost: (w: RecordedWindow) => `ai_margin:cost_usd:increase${w}`,
+  /** Revenue of every customer of a scope (trend panels). */
+  scopeRevenue: (w: RecordedWindow) => `ai_margin:revenue_usd:${w}`,
   /** The `TREND_TOP` most expensive customers of each scope by `cost(w)` (trend panels). */
   topCost: (w: RecordedWindow) => `top_customer:ai_margin_cost_usd:increase${w}`,
   usageRevenue: (w: RecordedWindow) => `customer:ai_margin_usage_revenue_usd:increase${w}`,
@@ -846,6 +850,11 @@ export function topCostRule(costRecord: string, scopeBy: readonly string[]): str
   return `topk by (${scopeBy.join(', ')}) (${TREND_TOP}, ${costRecord})`;
 }
 
+/** A scope-total trend rule: `sum by (scope) (record)` (Revenue vs cost reads one series). */
+export function scopeTotalRule(record: string, scopeBy: readonly string[]): string {
+  return sumBy(scopeBy, record);
+}
+
 // ---- trends (time series panels) ----------------------------------------------------------
 //
 // Time series panels plot "USD per trailing hour": the 1h rules (recorded every minute) read as
@@ -869,8 +878,8 @@ export const trailingHour = {
   /** Variable cost by some of provider, model, feature (feature/model/provider filters). */
   costBy: (by: readonly string[], f: Filters = {}) =>
     sumBy(by, usageTrend(RECORD.modelFeatureCost('1h'), f)),
-  /** Variable cost of the selected customers (customer/plan/cohort filters). */
-  cost: (f: Filters = {}) => sumBy([], customerTrend(RECORD.cost('1h'), f)),
+  /** Variable cost of the selected environments and clusters (the scope-total rule). */
+  cost: (f: Filters = {}) => sumBy([], selector(RECORD.scopeCost('1h'), scopeMatchers(f))),
   /**
    * Variable cost of the most expensive customers: the `TREND_TOP` of each selected environment
    * and cluster at each point (the top-cost rule), then those matching the customer/plan/cohort
@@ -878,6 +887,6 @@ export const trailingHour = {
    */
   topCostByCustomer: (f: Filters = {}) =>
     topSeries(TREND_TOP, sumBy([L.customer], customerTrend(RECORD.topCost('1h'), f))),
-  /** Revenue of the selected customers: usage revenue plus MRR x 1h / 30 days. */
-  revenue: (f: Filters = {}) => sumBy([], customerTrend(RECORD.revenue('1h'), f)),
+  /** Revenue of the selected environments and clusters: usage revenue plus MRR x 1h / 30 days. */
+  revenue: (f: Filters = {}) => sumBy([], selector(RECORD.scopeRevenue('1h'), scopeMatchers(f))),
 };

@@ -19,6 +19,7 @@ import {
   RULE_SCOPE,
   revenueOf,
   rollupExpr,
+  scopeTotalRule,
   top20CostShare,
   topCostRule,
   underwaterCount,
@@ -122,8 +123,13 @@ export function recordingRuleGroups(): RuleGroup[] {
   for (const w of BUSINESS_WINDOWS)
     (LONG_WINDOWS.includes(w) ? long : short).push(...businessRules(w));
   for (const w of COHORT_WINDOWS) (LONG_WINDOWS.includes(w) ? long : short).push(...cohortRules(w));
-  // Trend panels over 30 days read the top-cost customers, not 10,000 per-customer series.
-  short.push({ record: RECORD.topCost('1h'), expr: topCostRule(RECORD.cost('1h'), SCOPE) });
+  // Trend panels over 30 days read these, not 10,000 per-customer series: the top-cost
+  // customers and each scope's totals.
+  short.push(
+    { record: RECORD.topCost('1h'), expr: topCostRule(RECORD.cost('1h'), SCOPE) },
+    { record: RECORD.scopeCost('1h'), expr: scopeTotalRule(RECORD.cost('1h'), SCOPE) },
+    { record: RECORD.scopeRevenue('1h'), expr: scopeTotalRule(RECORD.revenue('1h'), SCOPE) },
+  );
   short.push({
     record: RECORD.unpricedShare('1h'),
     expr: unpricedShare(WINDOWS['1h'], RULE_SCOPE),
