@@ -272,6 +272,38 @@ async function ruleGroups(url) {
   }));
 }
 
+/**
+ * Moves a Prometheus' history from its out-of-order head into blocks on disk, as a Prometheus
+ * that scraped the 30 days would hold it. Remote-written history lands mostly out of order (each
+ * request carries days of a few thousand series), and Prometheus compacts out-of-order samples
+ * only after it compacts its in-order head, which needs the head to span over 3 hours: one
+ * sample 4 hours after the head's newest triggers that. Returns the seconds it took.
+ */
+async function compactProm(b) {
+  const t0 = performance.now();
+  const head = async () =>
+    (await (await fetch(`${b.url}/api/v1/status/tsdb`)).json()).data.headStats;
+  const before = await head();
+  if (before.maxTime - before.minTime < 6 * 3600_000) return 0;
+  const body = writeRequestOf([
+    {
+      labels: { __name__: 'ai_margin_bench_compaction_trigger' },
+      samples: [[before.maxTime + 4 * 3600_000, 1]],
+    },
+  ]);
+  await remoteWrite([{ body, url: b.writeUrl }], 1);
+  for (;;) {
+    const h = await head();
+    if (h.minTime >= before.maxTime - 2 * 3600_000) break;
+    if (performance.now() - t0 > 90 * 60_000)
+      throw new Error('prometheus: compaction did not finish in 90 min');
+    await sleep(10_000);
+  }
+  const s = (performance.now() - t0) / 1000;
+  process.stdout.write(`prom: out-of-order head compacted into blocks in ${s.toFixed(0)} s\n`);
+  return s;
+}
+
 async function waitEvaluated(url, after, name, maxMs) {
   const deadline = Date.now() + maxMs;
   for (;;) {
@@ -376,7 +408,8 @@ async function startRules(env, b, rules) {
 
 /**
  * The 1h recording rules the time series (range) panels read, with the 1h rules they read in
- * turn, in rule-file order: the series a 30-day range query needs 30 days of.
+ * turn, and the 1h rules the 1d/7d/30d rules add up hour by hour (their tiles), in rule-file
+ * order: the series a 30-day range query or a 30-day rule needs 30 days of.
  */
 function trendRules(rules, targets) {
   const all = [];
@@ -396,10 +429,22 @@ function trendRules(rules, targets) {
   };
   const ranged = targets.filter((t) => !t.instant);
   for (const t of ranged) add(t.expr);
-  // Rules only other rules read (the cost detail) need their value at the end alone.
+  // The 1d/7d/30d rules add up the 1h rules at every whole hour of their window (tiles).
+  const tiles = new Set();
+  for (const r of all)
+    for (const m of r.expr.matchAll(/sum_over_time\(last_over_time\(([\w:]+)\[/g)) tiles.add(m[1]);
+  for (const r of all)
+    if (tiles.has(r.record) && !need.has(r.record)) {
+      need.add(r.record);
+      add(r.expr);
+    }
+  // Rules only other rules read at the latest instant need their value at the end alone.
   return all
     .filter((r) => need.has(r.record))
-    .map((r) => ({ ...r, read: ranged.some((t) => uses(t.expr, r.record)) }));
+    .map((r) => ({
+      ...r,
+      read: tiles.has(r.record) || ranged.some((t) => uses(t.expr, r.record)),
+    }));
 }
 
 /**
@@ -439,8 +484,10 @@ async function backfill(b, rules, startMs, intervalMs) {
     const ts = result.map((s) => {
       const v = Number(s.value[1]);
       const samples = [];
+      // At whole multiples of the interval (whole hours for the tiles of the long windows).
       if (r.read)
-        for (let t = startMs; t < endMs; t += intervalMs) samples.push([t, v * (0.5 + rnd())]);
+        for (let t = Math.ceil(startMs / intervalMs) * intervalMs; t < endMs; t += intervalMs)
+          samples.push([t, v * (0.5 + rnd())]);
       samples.push([endMs, v]);
       return { labels: { ...s.metric, ...(r.labels ?? {}), __name__: r.record }, samples };
     });
@@ -583,6 +630,7 @@ async function main() {
     })();
     await remoteWrite(tee, 2);
     for (const b of backends) if (b.name === 'vm') await flushVm(b.url);
+    for (const b of backends) if (b.name === 'prom') await compactProm(b);
     const load = (performance.now() - t0) / 1000;
     process.stdout.write(
       `loaded into ${backends.map((b) => b.name).join(' and ')} in ${load.toFixed(0)} s\n`,
@@ -612,8 +660,11 @@ async function runPhases(backends, env, o, x) {
   for (const b of backends) {
     const res = { load, baseline: [], queries: [], rules: [] };
     results.backends[b.name] = res;
-    if (o.backfill)
+    if (b.name === 'prom') res.compaction = await compactProm(b);
+    if (o.backfill) {
       res.backfill = await backfill(b, trendRules(rules, targets), x.startMs, x.intervalMs);
+      if (b.name === 'prom') res.compaction += await compactProm(b);
+    }
     if (baseline.length) {
       res.baseline = await timePanels(b, baseline, o, rangeS, step, rateInterval);
       printTable(

@@ -133,7 +133,7 @@ interface RuleFile {
 export const RULE_EVAL_VM_FLAGS = ['-disablePerDayIndex'];
 export async function evaluateRecordingRulesAt(url: string, t: number): Promise<number> {
   const { parse } = await import('yaml');
-  let written = 0;
+  let written = await writeTilesBefore(url, t);
   for (const file of readdirSync(RULES_DIR)
     .filter((f) => f.endsWith('.yml'))
     .sort()) {
@@ -198,4 +198,78 @@ export async function waitForRuleEvaluation(
     if (Date.now() > deadline) throw new Error(`rules at ${rulesUrl} not evaluated in time`);
     await new Promise((res) => setTimeout(res, 250));
   }
+}
+
+const HOUR_S = 3600;
+/** Tiles a window reads: the 30-day rules read 30 days of them. */
+const TILE_SPAN_S = 30 * 86_400;
+/** Per VictoriaMetrics URL, the whole hours whose tiles are written already. */
+const tilesWritten = new Map<string, Set<number>>();
+
+/**
+ * The 1h rules that the 1d/7d/30d rules add up at whole hours (`sum_over_time(last_over_time(
+ * <1h rule>[…])[…:1h] …)`): a rule evaluator records them every minute, so before the longer
+ * windows can be evaluated at a past `t`, the 1h rules need their values at every whole hour of
+ * the 30 days before. One range query per rule (step 1h, VictoriaMetrics aligns it to whole
+ * hours), written back at those hours; hours written by an earlier call are skipped.
+ */
+async function writeTilesBefore(url: string, t: number): Promise<number> {
+  const { parse } = await import('yaml');
+  const rules = readdirSync(RULES_DIR)
+    .filter((f) => f.endsWith('.yml'))
+    .sort()
+    .flatMap((file) =>
+      (parse(readFileSync(join(RULES_DIR, file), 'utf8')) as RuleFile).groups.flatMap(
+        (g) => g.rules,
+      ),
+    );
+  const tiled = new Set<string>();
+  for (const r of rules)
+    for (const m of r.expr.matchAll(/sum_over_time\(last_over_time\(([\w:]+)\[/g)) tiled.add(m[1]!);
+  const done = tilesWritten.get(url) ?? new Set<number>();
+  tilesWritten.set(url, done);
+  const last = Math.floor(t / HOUR_S) * HOUR_S;
+  const hours: number[] = [];
+  for (let h = last - TILE_SPAN_S; h <= last; h += HOUR_S) if (!done.has(h)) hours.push(h);
+  if (hours.length === 0) return 0;
+  let written = 0;
+  // Rule-file order: a tile rule that reads another (none today) would see it written.
+  for (const r of rules) {
+    if (!r.record || !tiled.has(r.record)) continue;
+    const res = await fetch(`${url}/api/v1/query_range`, {
+      method: 'POST',
+      body: new URLSearchParams({
+        query: r.expr,
+        start: String(hours[0]),
+        end: String(hours[hours.length - 1]),
+        step: `${HOUR_S}s`,
+        nocache: '1',
+      }),
+    });
+    const j = (await res.json()) as {
+      status: string;
+      error?: string;
+      data: { result: { metric: Record<string, string>; values: [number, string][] }[] };
+    };
+    if (j.status !== 'success') throw new Error(`tiles of ${r.record}: ${j.error}`);
+    const lines = j.data.result.flatMap((s) => {
+      const labels = Object.entries(s.metric)
+        .filter(([k]) => k !== '__name__')
+        .map(([k, v]) => `${k}=${JSON.stringify(v)}`)
+        .join(',');
+      return s.values
+        .filter(([ts]) => !done.has(ts))
+        .map(([ts, v]) => `${r.record}{${labels}} ${v} ${ts * 1000}`);
+    });
+    if (lines.length === 0) continue;
+    const imp = await fetch(`${url}/api/v1/import/prometheus`, {
+      method: 'POST',
+      body: `${lines.join('\n')}\n`,
+    });
+    if (!imp.ok) throw new Error(`import of ${r.record} tiles: ${imp.status} ${await imp.text()}`);
+    written += lines.length;
+  }
+  await fetch(`${url}/internal/force_flush`);
+  for (const h of hours) done.add(h);
+  return written;
 }

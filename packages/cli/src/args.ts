@@ -76,8 +76,9 @@ export function intFlag(
   max = Number.MAX_SAFE_INTEGER,
 ): number {
   if (raw === undefined) return fallback;
-  const n = Number(raw);
-  if (raw.trim() === '' || !Number.isInteger(n) || n < min || n > max)
+  // Decimal digits only: `Number()` would also take `1e3`, `0x10` and `1.0`.
+  const n = /^\s*-?\d+\s*$/.test(raw) ? Number(raw) : Number.NaN;
+  if (!Number.isSafeInteger(n) || n < min || n > max)
     throw new UsageError(
       `${flag} needs an integer ${max === Number.MAX_SAFE_INTEGER ? `>= ${min}` : `between ${min} and ${max}`} (got '${raw}')`,
     );

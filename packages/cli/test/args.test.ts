@@ -1,6 +1,6 @@
 /** The shared command-line checks (src/args.ts) every `ai-margin` command uses. */
 import { describe, expect, it } from 'vitest';
-import { instantFlag, parseFlags, parseFlagsAndOperands, UsageError } from '../src/args';
+import { instantFlag, intFlag, parseFlags, parseFlagsAndOperands, UsageError } from '../src/args';
 
 describe('instantFlag: one --at grammar for report and prices', () => {
   it.each([
@@ -19,6 +19,31 @@ describe('instantFlag: one --at grammar for report and prices', () => {
     (raw) => {
       expect(() => instantFlag('--at', raw)).toThrow(UsageError);
       expect(() => instantFlag('--at', raw)).toThrow(`--at needs an instant`);
+    },
+  );
+});
+
+describe('intFlag: decimal integers in range, one grammar for every command', () => {
+  it.each([
+    ['7', 7],
+    [' 42 ', 42],
+    ['0', 0],
+    ['100000', 100_000],
+  ])('%j', (raw, n) => {
+    expect(intFlag('--n', raw, 1, 0, 100_000)).toBe(n);
+  });
+
+  it('absent: the fallback', () => {
+    expect(intFlag('--n', undefined, 5, 1)).toBe(5);
+  });
+
+  it.each(['1e3', '0x10', '1.0', '1.5', '', ' ', 'ten', '-1', '100001', '9007199254740993'])(
+    'refuses %j and names the flag and the range',
+    (raw) => {
+      expect(() => intFlag('--n', raw, 1, 0, 100_000)).toThrow(UsageError);
+      expect(() => intFlag('--n', raw, 1, 0, 100_000)).toThrow(
+        `--n needs an integer between 0 and 100000 (got '${raw}')`,
+      );
     },
   );
 });

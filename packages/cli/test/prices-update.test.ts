@@ -191,7 +191,10 @@ describe('ai-margin prices update', () => {
       [['--url', 'ftp://x/y.json', '--out', out], 'unsupported scheme'],
       [['--url', `${base}/good.json`, '--out', join(dir, 'p.txt')], 'must end in .json'],
       [['--url', `${base}/book.yaml`, '--out', out], 'serves YAML'],
-      [['--url', `${base}/good.json`, '--out', out, '--timeout-ms', '0'], 'positive integer'],
+      [
+        ['--url', `${base}/good.json`, '--out', out, '--timeout-ms', '0'],
+        "--timeout-ms needs an integer >= 1 (got '0')",
+      ],
     ];
     for (const [argv, message] of cases) {
       const r = await run(...argv);

@@ -908,7 +908,9 @@ describe('rule files under promtool 2.53', { timeout: 180_000 }, () => {
         promql_expr_test: [
           {
             expr: top,
-            eval_time: EVAL,
+            // Not EVAL: promtool's engine caps a query at 10,000 samples, and 14 customers x 719
+            // hourly tiles of the 30d rules exceed it (the rules run up to the last eval_time).
+            eval_time: '24h',
             exp_samples: [
               ...prod
                 .slice(2)

@@ -17,7 +17,6 @@
  *   modifiers (cache prices, data residency). Sonnet has no fast mode.
  */
 import {
-  type BucketUsage,
   type CostRequest,
   PriceBook,
   priceCall,

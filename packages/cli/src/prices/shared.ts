@@ -1,6 +1,13 @@
 /** Helpers shared by the `ai-margin prices` subcommands. */
 import { PriceBook, PriceFileError } from '@ai-margin/processor';
-import { type FlagOptions, type FlagValues, instantFlag, parseFlags, UsageError } from '../args';
+import {
+  type FlagOptions,
+  type FlagValues,
+  instantFlag,
+  intFlag,
+  parseFlags,
+  UsageError,
+} from '../args';
 import type { CommandIO } from '../io';
 import { columnsOf, textTable } from '../text-table';
 
@@ -89,15 +96,9 @@ export function parseAt(value: string | undefined, now = Date.now()): number {
   return value === undefined ? now : instantFlag('--at', value);
 }
 
-/** A token count flag: a non-negative integer. */
+/** A token count flag: a non-negative integer (absent: undefined). */
 export function parseCount(value: string | undefined, flag: string): number | undefined {
-  if (value === undefined) return undefined;
-  const trimmed = value.trim();
-  if (!/^\d+$/.test(trimmed))
-    throw new UsageError(`--${flag}: "${value}" is not a non-negative integer token count`);
-  const n = Number(trimmed);
-  if (!Number.isSafeInteger(n)) throw new UsageError(`--${flag}: "${value}" is too large`);
-  return n;
+  return value === undefined ? undefined : intFlag(`--${flag}`, value, 0, 0);
 }
 
 export function printJson(io: CommandIO, value: unknown): void {

@@ -10,7 +10,7 @@ import { readFileSync, renameSync, statSync, unlinkSync, writeFileSync } from 'n
 import { basename, dirname, extname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { PriceBook, PriceFileError } from '@ai-margin/processor';
-import { parseFlags, requiredFlag, UsageError } from '../args';
+import { intFlag, parseFlags, requiredFlag, UsageError } from '../args';
 import type { CommandIO } from '../io';
 import { EXIT, guarded } from './shared';
 
@@ -43,14 +43,6 @@ const FORMATS: Record<string, 'json' | 'yaml'> = {
   '.yaml': 'yaml',
   '.yml': 'yaml',
 };
-
-function positiveInt(value: string | undefined, flag: string, fallback: number): number {
-  if (value === undefined) return fallback;
-  if (!/^[1-9]\d*$/.test(value.trim())) {
-    throw new UsageError(`--${flag}: "${value}" is not a positive integer`);
-  }
-  return Number(value.trim());
-}
 
 /** The URL as shown in messages: no credentials, query or fragment (they may hold tokens). */
 function displayUrl(u: URL): string {
@@ -152,8 +144,8 @@ export async function update(argv: string[], io: CommandIO): Promise<number> {
     }
     const urlText = requiredFlag('--url', values.url);
     const out = requiredFlag('--out', values.out);
-    const timeoutMs = positiveInt(values['timeout-ms'], 'timeout-ms', DEFAULT_TIMEOUT_MS);
-    const maxBytes = positiveInt(values['max-bytes'], 'max-bytes', DEFAULT_MAX_BYTES);
+    const timeoutMs = intFlag('--timeout-ms', values['timeout-ms'], DEFAULT_TIMEOUT_MS, 1);
+    const maxBytes = intFlag('--max-bytes', values['max-bytes'], DEFAULT_MAX_BYTES, 1);
     let u: URL;
     try {
       u = new URL(urlText);

@@ -254,14 +254,22 @@ export const ALLOCATION_DRIVERS = {
  * Fixed cost allocated per customer over the window: for every pool, monthly amount pro-rated to
  * the window, times the customer's share of the pool's driver (requests, tokens or cost) in the
  * window. Pools whose driver saw no usage allocate nothing (no division by zero).
+ * `recordedDrivers` names per-customer recording rules of the drivers over the same window (the
+ * long-window rules read those instead of the raw counters).
  */
-export function allocatedFixedCost(w: Window, f: Filters = {}): string {
+export function allocatedFixedCost(
+  w: Window,
+  f: Filters = {},
+  recordedDrivers?: Readonly<Record<keyof typeof ALLOCATION_DRIVERS, string>>,
+): string {
   const fixed = METRICS.fixedCostMonthly;
   const fleet = fleetOf(f);
   const scope = on(keep([], f));
   const parts = Object.entries(ALLOCATION_DRIVERS).map(([driver, metric]) => {
-    const own = increaseBy(metric, [L.customer], w, { customer: f.customer, ...fleet });
-    const total = increaseBy(metric, [], w, fleet);
+    // Each customer's driver over the window: a recorded rule if given, else the raw counter.
+    const record = recordedDrivers?.[driver as keyof typeof ALLOCATION_DRIVERS];
+    const own = record ?? increaseBy(metric, [L.customer], w, { customer: f.customer, ...fleet });
+    const total = record ? sumBy(keep([], f), record) : increaseBy(metric, [], w, fleet);
     const pool = sumBy(
       keep([L.allocateBy], f),
       maxBy(
@@ -821,17 +829,95 @@ export const recordedUsage = {
 /** What the recording rules aggregate by besides their own labels: the fleet scope. */
 export const RULE_SCOPE: Filters = { scopeBy: FLEET.scopeLabels };
 
+/**
+ * What each rollup rule sums: the raw counter, the labels it keeps (besides the fleet scope) and
+ * its recorded name, whose 1h rule is the tile of the longer windows.
+ */
+export const ROLLUPS = {
+  costDetail: { metric: METRICS.cost, by: ROLLUP_LABELS.costDetail, record: RECORD.costDetail },
+  requests: { metric: METRICS.requests, by: [L.customer], record: RECORD.requests },
+  tokens: { metric: METRICS.tokens, by: [L.customer], record: RECORD.tokens },
+  usageRevenue: { metric: METRICS.revenue, by: [L.customer], record: RECORD.usageRevenue },
+  modelFeatureRequests: {
+    metric: METRICS.requests,
+    by: ROLLUP_LABELS.modelFeatureRequests,
+    record: RECORD.modelFeatureRequests,
+  },
+  modelFeatureTokens: {
+    metric: METRICS.tokens,
+    by: ROLLUP_LABELS.modelFeatureTokens,
+    record: RECORD.modelFeatureTokens,
+  },
+} as const;
+export type RollupName = keyof typeof ROLLUPS;
+
 /** Rule expressions of the rollups (raw series -> recorded window), per fleet scope. */
 export const rollupExpr = {
-  costDetail: (w: Window) => increaseBy(METRICS.cost, ROLLUP_LABELS.costDetail, w, RULE_SCOPE),
+  /**
+   * The rollup over a standard window: 1h reads the raw counters; longer windows add up the
+   * recorded 1h tiles (see {@link tiledIncrease}).
+   */
+  increase: (name: RollupName, w: WindowName): string => {
+    const r = ROLLUPS[name];
+    return w === '1h'
+      ? increaseBy(r.metric, r.by, WINDOWS[w], RULE_SCOPE)
+      : tiledIncrease(r.metric, r.by, WINDOWS[w], r.record('1h'));
+  },
   fromCostDetail: (detail: string, by: readonly string[]) => sumBy(keep(by, RULE_SCOPE), detail),
-  requestsByCustomer: (w: Window) => increaseBy(METRICS.requests, [L.customer], w, RULE_SCOPE),
-  tokensByCustomer: (w: Window) => increaseBy(METRICS.tokens, [L.customer], w, RULE_SCOPE),
-  modelFeatureTokens: (w: Window) =>
-    increaseBy(METRICS.tokens, ROLLUP_LABELS.modelFeatureTokens, w, RULE_SCOPE),
-  modelFeatureRequests: (w: Window) =>
-    increaseBy(METRICS.requests, ROLLUP_LABELS.modelFeatureRequests, w, RULE_SCOPE),
 };
+
+// ---- long windows from hourly tiles ---------------------------------------------------------
+
+/**
+ * A tile is the 1h rule's value at a whole hour: its evaluation at or up to this long before
+ * (one evaluated late or skipped still counts, shifted by minutes; longer gaps lose the hour).
+ */
+export const TILE_LOOKBACK = '10m';
+/** Raw samples up to this old anchor the increase since the last tile (see tiledIncrease). */
+export const SINCE_TILE_LOOKBACK = '2h';
+/** Label that keeps the three parts of a tiled window apart until they are summed. */
+const TILE_PART = 'ai_margin_tile_part';
+
+/**
+ * The increase of `metric` over the window `w` (1d, 7d, 30d) by `by` and the fleet scope, from
+ * the 1h rule `tile1h` instead of every raw sample of the window. At evaluation time t, with H
+ * the last whole hour and f = t - H:
+ *
+ * - whole hours: the tiles at H-1h, H-2h, ..., H-w+1h (`sum_over_time` over a subquery at 1h
+ *   steps, which every backend aligns to whole hours), covering (H-w, H-1h];
+ * - minus the fraction f/1h of the oldest tile, which lies before t-w (usage assumed even within
+ *   that hour; exact at whole hours);
+ * - plus the raw increase since H-1h: per raw series, its latest value minus its value at H-1h
+ *   (its latest sample within the 2h before), the latest value alone for a series that has none
+ *   (new since), and the latest value alone after a reset (usage between H-1h and the reset is
+ *   then missing until the hour becomes a tile).
+ *
+ * The most recent tile is not read: a just-recorded tile may not be in the backend yet. Each part
+ * is evaluated once; a `label_replace` keeps their series apart until the outer `sum`. Reads
+ * about w/1h samples per tile series and 3 hours of raw samples, instead of the whole window of
+ * every raw series: see docs/design-notes.md.
+ */
+export function tiledIncrease(
+  metric: (typeof METRICS)[keyof typeof METRICS],
+  by: readonly string[],
+  w: Window,
+  tile1h: string,
+): string {
+  const seconds = Number(w.seconds);
+  const tile = `last_over_time(${tile1h}[${TILE_LOOKBACK}])`;
+  const hours = `sum_over_time(${tile}[${seconds - 3600 - 1}s:1h] offset 1h)`;
+  const oldest = `last_over_time(${tile}[1h:1h] offset ${seconds - 3600}s) * (time() % 3600) / -3600`;
+  const raw = selector(metric.promName, matchers(RULE_SCOPE, metric.labels));
+  const latest = `last_over_time(${raw}[${SINCE_TILE_LOOKBACK}])`;
+  const anchor = `last_over_time(${latest}[1h:1h] offset 1h)`;
+  const since = sumBy(keep(by, RULE_SCOPE), `((${latest} - ${anchor}) >= 0) or ${latest}`);
+  const part = (expr: string, name: string) =>
+    `label_replace(${expr}, "${TILE_PART}", "${name}", "", "")`;
+  return sumBy(
+    keep(by, RULE_SCOPE),
+    [part(hours, 'hours'), part(oldest, 'oldest'), part(since, 'since')].join(' or '),
+  );
+}
 
 /** The `n` largest series at each point of a time series panel (10,000 lines help no one). */
 export function topSeries(n: number, expr: string): string {

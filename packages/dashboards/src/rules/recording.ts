@@ -24,7 +24,6 @@ import {
   topCostRule,
   underwaterCount,
   unpricedShare,
-  usageRevenueByCustomer,
   WINDOWS,
   type WindowName,
 } from '../queries/catalog';
@@ -52,9 +51,14 @@ function customerRules(w: WindowName): RecordingRule[] {
   const win = WINDOWS[w];
   const detail = RECORD.costDetail(w);
   const R = ROLLUP_LABELS;
+  // Longer windows than 1h add up the 1h rules' hourly tiles: allocate by the recorded drivers.
+  const drivers =
+    w === '1h'
+      ? undefined
+      : { requests: RECORD.requests(w), tokens: RECORD.tokens(w), cost: RECORD.cost(w) };
   return [
     // One pass over the raw cost series; the other cost views sum this rollup.
-    { record: detail, expr: rollupExpr.costDetail(win) },
+    { record: detail, expr: rollupExpr.increase('costDetail', w) },
     { record: RECORD.cost(w), expr: rollupExpr.fromCostDetail(detail, [LABELS.customer]) },
     {
       record: RECORD.customerModel(w),
@@ -68,18 +72,21 @@ function customerRules(w: WindowName): RecordingRule[] {
       record: RECORD.modelFeatureCost(w),
       expr: rollupExpr.fromCostDetail(detail, R.modelFeatureCost),
     },
-    { record: RECORD.requests(w), expr: rollupExpr.requestsByCustomer(win) },
-    { record: RECORD.tokens(w), expr: rollupExpr.tokensByCustomer(win) },
-    { record: RECORD.modelFeatureRequests(w), expr: rollupExpr.modelFeatureRequests(win) },
-    { record: RECORD.modelFeatureTokens(w), expr: rollupExpr.modelFeatureTokens(win) },
-    { record: RECORD.usageRevenue(w), expr: usageRevenueByCustomer(win, RULE_SCOPE) },
+    { record: RECORD.requests(w), expr: rollupExpr.increase('requests', w) },
+    { record: RECORD.tokens(w), expr: rollupExpr.increase('tokens', w) },
+    {
+      record: RECORD.modelFeatureRequests(w),
+      expr: rollupExpr.increase('modelFeatureRequests', w),
+    },
+    { record: RECORD.modelFeatureTokens(w), expr: rollupExpr.increase('modelFeatureTokens', w) },
+    { record: RECORD.usageRevenue(w), expr: rollupExpr.increase('usageRevenue', w) },
     {
       record: RECORD.revenue(w),
       expr: revenueOf(RECORD.usageRevenue(w), mrrProrated(win, RULE_SCOPE)),
     },
     { record: RECORD.margin(w), expr: marginOf(RECORD.revenue(w), RECORD.cost(w)) },
     { record: RECORD.marginRatio(w), expr: marginRatioOf(RECORD.margin(w), RECORD.revenue(w)) },
-    { record: RECORD.fixedAllocated(w), expr: allocatedFixedCost(win, RULE_SCOPE) },
+    { record: RECORD.fixedAllocated(w), expr: allocatedFixedCost(win, RULE_SCOPE, drivers) },
     {
       record: RECORD.costToServe(w),
       expr: costToServeOf(RECORD.cost(w), RECORD.fixedAllocated(w)),
