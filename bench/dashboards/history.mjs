@@ -389,15 +389,19 @@ export async function remoteWrite(items, parallel = 2) {
   let failure;
   for (const { body, url } of items) {
     if (failure) throw failure;
-    const p = fetch(url, {
-      method: 'POST',
-      headers: {
-        'Content-Type': 'application/x-protobuf',
-        'Content-Encoding': 'snappy',
-        'X-Prometheus-Remote-Write-Version': '0.1.0',
-      },
-      body,
-    })
+    const post = () =>
+      fetch(url, {
+        method: 'POST',
+        headers: {
+          'Content-Type': 'application/x-protobuf',
+          'Content-Encoding': 'snappy',
+          'X-Prometheus-Remote-Write-Version': '0.1.0',
+        },
+        body,
+      });
+    // A kept-alive connection the server closed meanwhile fails once (EPIPE): send again.
+    const p = post()
+      .catch(() => new Promise((r) => setTimeout(r, 1000)).then(post))
       .then(async (r) => {
         if (!r.ok) throw new Error(`remote write to ${url}: ${r.status} ${await r.text()}`);
       })

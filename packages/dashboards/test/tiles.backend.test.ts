@@ -1,0 +1,84 @@
+/**
+ * The 1d/7d/30d rules add up the 1h rules at whole hours plus the raw increase since the hour
+ * before the last (design note 22). Here on a real VictoriaMetrics, between whole hours, with
+ * per-minute samples: a steady counter gives the exact 24-hour increase (the oldest hour is
+ * pro-rated), and a counter reset inside the last two hours loses the usage between that hour
+ * and the reset until the hour becomes a tile, as documented. Expected figures are counted
+ * minute by minute here, not read from the rules.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  importPrometheusText,
+  startVictoriaMetrics,
+  type VictoriaMetrics,
+} from '../../../test/support/backends';
+import { evaluateRecordingRulesAt, RULE_EVAL_VM_FLAGS } from '../../../test/support/dashboards';
+
+const MIN = 60;
+const HOUR = 3600;
+const D0 = Date.UTC(2026, 0, 10) / 1000;
+/** The last whole hour before the checks. */
+const H = D0 + 2 * 86_400 + 5 * HOUR;
+/** USD per minute of each customer. */
+const RATE = { acme: 0.25, bolt: 0.5 };
+/** bolt's process restarts here: its counter starts again from 0 (and counts that minute). */
+const RESET = H + 10 * MIN;
+const END = H + 3 * HOUR;
+
+let vm: VictoriaMetrics;
+
+/** Counter value at minute `t` (unix seconds) for a customer growing by `rate` each minute. */
+function valueAt(customer: keyof typeof RATE, t: number): number {
+  const minutes = (t - D0) / MIN;
+  if (customer === 'bolt' && t >= RESET) return ((t - RESET) / MIN + 1) * RATE.bolt;
+  return minutes * RATE[customer];
+}
+
+async function costOneDay(t: number): Promise<Record<string, number>> {
+  await evaluateRecordingRulesAt(vm.url, t);
+  const body = new URLSearchParams({
+    query: 'customer:ai_margin_cost_usd:increase1d',
+    time: `${t}`,
+    nocache: '1',
+  });
+  const res = await fetch(`${vm.url}/api/v1/query`, { method: 'POST', body });
+  const json = (await res.json()) as {
+    data: { result: { metric: Record<string, string>; value: [number, string] }[] };
+  };
+  return Object.fromEntries(
+    json.data.result.map((r) => [r.metric.customer_id, Number(r.value[1])]),
+  );
+}
+
+beforeAll(async () => {
+  vm = await startVictoriaMetrics({ flags: RULE_EVAL_VM_FLAGS });
+  const lines: string[] = [];
+  for (const customer of Object.keys(RATE) as (keyof typeof RATE)[])
+    for (let t = D0; t <= END; t += MIN)
+      lines.push(
+        `ai_margin_cost_usd_total{customer_id="${customer}",feature="chat",provider="openai",model="m",cost_type="llm"} ${valueAt(customer, t)} ${t * 1000}`,
+      );
+  await importPrometheusText(vm.url, `${lines.join('\n')}\n`);
+}, 120_000);
+
+afterAll(async () => {
+  await vm?.stop();
+});
+
+describe('long windows from hourly tiles, between whole hours', () => {
+  it('half past the hour: the 24 hours exactly for a steady counter; a fresh reset loses the usage since the hour before it', async () => {
+    const t = H + 30 * MIN;
+    const got = await costOneDay(t);
+    // Every minute in (t - 1d, t] adds RATE.
+    expect(got.acme).toBeCloseTo(1440 * RATE.acme, 9);
+    // bolt: tiles cover (t - 1d, H - 1h] = 22.5 h; since H - 1h only the 21 minutes counted
+    // after the reset remain (the 69 minutes from H - 1h to the reset are lost for now).
+    expect(got.bolt).toBeCloseTo((22.5 * 60 + 21) * RATE.bolt, 9);
+  });
+
+  it('once the reset hour is a tile, the 24 hours are exact again', async () => {
+    const got = await costOneDay(H + 2 * HOUR);
+    expect(got.acme).toBeCloseTo(1440 * RATE.acme, 9);
+    expect(got.bolt).toBeCloseTo(1440 * RATE.bolt, 9);
+  });
+});
