@@ -277,8 +277,8 @@ async function ruleGroups(url) {
  * that scraped the 30 days would hold it, and waits until the blocks are merged. Remote-written
  * history (and every backfill) lands mostly out of order (each request carries days of a few
  * thousand series), and Prometheus compacts out-of-order samples only after it compacts its
- * in-order head, which needs the head to span over 3 hours: one sample 4 hours after the head's
- * newest triggers that. Rules evaluated on an uncompacted head, or next to a running compaction,
+ * in-order head, which needs the head to span over 1.5 block ranges: one sample 48 hours after
+ * the head's newest triggers that. Rules evaluated on an uncompacted head, or next to a running compaction,
  * take several times longer than in production. Returns the seconds it took.
  */
 async function compactProm(b) {
@@ -288,24 +288,22 @@ async function compactProm(b) {
     const m = new RegExp(`^${name}(?:\\{[^}]*\\})? (\\S+)$`, 'm').exec(text);
     return m ? Number(m[1]) : 0;
   };
-  const ooo = () => metric('prometheus_tsdb_head_out_of_order_samples_appended_total');
-  const appended = await ooo();
-  if (appended > (b.oooCompacted ?? 0)) {
+  // Out-of-order samples wait in the write-behind log until they are in blocks.
+  const wbl = () => metric('prometheus_tsdb_out_of_order_wbl_storage_size_bytes');
+  const before = await wbl();
+  if (before > 64 << 20) {
     const head = (await (await fetch(`${b.url}/api/v1/status/tsdb`)).json()).data.headStats;
-    const trigger = Math.max(head.maxTime, Date.now()) + 4 * 3600_000;
+    // Past 1.5 block ranges (36 h with the benchmark's 1-day blocks) after the head's newest.
+    const trigger = Math.max(head.maxTime, Date.now()) + 48 * 3600_000;
     const body = writeRequestOf([
       { labels: { __name__: 'ai_margin_bench_compaction_trigger' }, samples: [[trigger, 1]] },
     ]);
     await remoteWrite([{ body, url: b.writeUrl }], 1);
-    // The out-of-order write-behind log is truncated once its samples are in blocks.
-    const wbl = () => metric('prometheus_tsdb_out_of_order_wbl_storage_size_bytes');
-    const before = await wbl();
     while ((await wbl()) > before / 10) {
       if (performance.now() - t0 > 90 * 60_000)
         throw new Error('prometheus: out-of-order compaction did not finish in 90 min');
       await sleep(10_000);
     }
-    b.oooCompacted = appended;
   }
   // Then the merges of the new blocks: no compaction for 30 s.
   let last = await metric('prometheus_tsdb_compactions_total');
@@ -377,6 +375,9 @@ async function startProm(env, tmp, days, lookbackS) {
     '--query.timeout=10m',
     '--query.max-samples=2000000000',
     `--query.lookback-delta=${lookbackS}s`,
+    // Out-of-order compaction writes blocks of this size: 30 one-day blocks of remote-written
+    // history instead of 360 two-hour ones (over 30 minutes to compact at 10,000 customers).
+    '--storage.tsdb.min-block-duration=1d',
     '--log.level=warn',
   ]);
   const url = `http://127.0.0.1:${port}`;

@@ -1,5 +1,11 @@
 import { LABELS } from '@ai-margin/conventions';
-import { recordedByCustomer, topSeries, trailingHour, worstCustomers } from '../queries/catalog';
+import {
+  recordedByCustomer,
+  topSeries,
+  trailingHour,
+  worstCustomers,
+  worstCustomersMarginRatio,
+} from '../queries/catalog';
 import {
   barsPanel,
   DASHBOARD_FILTERS as F,
@@ -31,7 +37,7 @@ export function customersDashboard() {
     [
       { expr: rows(margin), name: 'Margin', unit: USD, signColours: true },
       {
-        expr: rows(recordedByCustomer.marginRatio(W, F)),
+        expr: worstCustomersMarginRatio(margin, recordedByCustomer.revenue(W, F), TABLE_ROWS),
         name: 'Margin %',
         unit: PERCENT,
         signColours: true,

@@ -787,6 +787,14 @@ export function worstCustomers(expr: string, margin: string, n: number): string 
   return `${paren(expr)} and on (${L.customer}) bottomk(${n}, ${paren(margin)})`;
 }
 
+/**
+ * The margin % column of the same rows: `bottomk(n, margin) / (revenue > 0)`, which reads the
+ * margin once instead of twice (`ratio and on (customer_id) bottomk(n, margin)`).
+ */
+export function worstCustomersMarginRatio(margin: string, revenue: string, n: number): string {
+  return marginRatioOf(`bottomk(${n}, ${paren(margin)})`, revenue);
+}
+
 /** Whole-business and model/feature figures over a recorded window (feature/model/provider filters). */
 export const recordedUsage = {
   totalCost: (w: RecordedWindow, f: Filters = {}) =>
