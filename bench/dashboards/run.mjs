@@ -16,17 +16,20 @@
 // the backends running (prints the --attach arguments) until stopped; --backfill writes the 1h
 // rules the time series panels read over the whole history before timing.
 // --baseline times an older set of dashboards (raw-series panels, no rules) on the same data
-// before the rules start: the before/after comparison of one load.
+// before the rules start: the before/after comparison of one load; --generated <old generated
+// dir> runs an older set of rules and dashboards instead. Prometheus' remote-written history is
+// compacted into blocks before any rule runs (compactProm), as a Prometheus that scraped it
+// would hold it.
 //
 // The binaries come from scripts/backends.sh (cached under .cache/backends).
-import { execFileSync, spawn } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parse as parseYaml } from 'yaml';
 import { remoteWrite, remoteWriteBodies, seriesOf, writeRequestOf } from './history.mjs';
+import { backendPaths, freePort, sleep, start, startVm, waitHttp } from './procs.mjs';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const BUDGET = { instant: 1, range: 3 };
@@ -106,64 +109,6 @@ const seconds = (d) => {
   if (!m) throw new Error(`bad duration ${d}`);
   return Number(m[1]) * { s: 1, m: 60, h: 3600, d: 86400 }[m[2]];
 };
-
-function backendPaths() {
-  const out = execFileSync('bash', [join(ROOT, 'scripts/backends.sh')], {
-    encoding: 'utf8',
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  const env = {};
-  for (const line of out.split('\n')) {
-    const m = /^export (AI_MARGIN_[A-Z_]+)=(.+)$/.exec(line);
-    if (m) env[m[1]] = m[2];
-  }
-  return env;
-}
-
-function freePort() {
-  return new Promise((res, rej) => {
-    const s = createServer();
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address();
-      s.close(() => res(port));
-    });
-    s.on('error', rej);
-  });
-}
-
-async function waitHttp(url, proc, name, ms = 60_000) {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    try {
-      const r = await fetch(url);
-      if (r.ok) return;
-    } catch {}
-    if (proc.exitCode !== null) throw new Error(`${name} exited:\n${proc.log()}`);
-    if (Date.now() > deadline) throw new Error(`${name} not ready:\n${proc.log()}`);
-    await sleep(100);
-  }
-}
-
-const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
-
-function start(_name, bin, args) {
-  const p = spawn(bin, args, { stdio: ['ignore', 'pipe', 'pipe'] });
-  let log = '';
-  const keep = (c) => {
-    log = (log + c.toString()).slice(-20_000);
-  };
-  p.stdout.on('data', keep);
-  p.stderr.on('data', keep);
-  p.log = () => log;
-  p.stopped = new Promise((r) => p.once('exit', r));
-  p.stop = async () => {
-    if (p.exitCode === null) {
-      p.kill('SIGTERM');
-      await p.stopped;
-    }
-  };
-  return p;
-}
 
 function ruleFiles(generated) {
   const dir = join(generated, 'rules');
@@ -335,26 +280,6 @@ async function waitEvaluated(url, after, name, maxMs) {
       );
     await sleep(1000);
   }
-}
-
-async function startVm(env, tmp, lookbackS) {
-  const port = await freePort();
-  const proc = start('victoria-metrics', env.AI_MARGIN_VICTORIA_METRICS, [
-    `-httpListenAddr=127.0.0.1:${port}`,
-    `-storageDataPath=${join(tmp, 'vm')}`,
-    '-retentionPeriod=100y',
-    '-search.latencyOffset=0s',
-    // Samples are --interval apart: look back two of them (Grafana's data source setting too).
-    `-search.maxStalenessInterval=${lookbackS}s`,
-    '-search.maxQueryDuration=10m',
-    '-search.maxUniqueTimeseries=10000000',
-    '-search.maxSamplesPerQuery=10000000000',
-    '-search.maxPointsPerTimeseries=1000000',
-    '-loggerLevel=WARN',
-  ]);
-  const url = `http://127.0.0.1:${port}`;
-  await waitHttp(`${url}/health`, proc, 'victoria-metrics');
-  return { name: 'vm', proc, url, writeUrl: `${url}/api/v1/write` };
 }
 
 async function startProm(env, tmp, days, lookbackS) {

@@ -16,12 +16,7 @@
  *   $150 per MTok up to 200K input, $60 / $225 above; Opus 4.8 $10 / $50; stacks with the other
  *   modifiers (cache prices, data residency). Sonnet has no fast mode.
  */
-import {
-  type CostRequest,
-  PriceBook,
-  priceCall,
-  type UnpricedReason,
-} from '@ai-margin/processor';
+import { type CostRequest, PriceBook, priceCall, type UnpricedReason } from '@ai-margin/processor';
 import { describe, expect, it } from 'vitest';
 import { buckets } from './helpers/usage';
 

@@ -881,29 +881,29 @@ export const rollupExpr = {
  * (one evaluated late or skipped still counts, shifted by minutes; longer gaps lose the hour).
  */
 export const TILE_LOOKBACK = '10m';
-/** Raw samples up to this old anchor the increase since the last tile (see tiledIncrease). */
-export const SINCE_TILE_LOOKBACK = '2h';
-/** Label that keeps the three parts of a tiled window apart until they are summed. */
+/** The raw window of a tiled increase: it reaches back past the last tile read. */
+export const SINCE_TILE_WINDOW = '2h';
+/** Label that keeps the parts of a tiled window apart until they are summed. */
 const TILE_PART = 'ai_margin_tile_part';
 
 /**
  * The increase of `metric` over the window `w` (1d, 7d, 30d) by `by` and the fleet scope, from
  * the 1h rule `tile1h` instead of every raw sample of the window. At evaluation time t, with H
- * the last whole hour and f = t - H:
+ * the last whole hour and f = (t - H) / 1h:
  *
  * - whole hours: the tiles at H-1h, H-2h, ..., H-w+1h (`sum_over_time` over a subquery at 1h
  *   steps, which every backend aligns to whole hours), covering (H-w, H-1h];
- * - minus the fraction f/1h of the oldest tile, which lies before t-w (usage assumed even within
- *   that hour; exact at whole hours);
- * - plus the raw increase since H-1h: per raw series, its latest value minus its value at H-1h
- *   (its latest sample within the 2h before), the latest value alone for a series that has none
- *   (new since), and the latest value alone after a reset (usage between H-1h and the reset is
- *   then missing until the hour becomes a tile).
+ * - plus the raw `increase(metric[2h])`, covering (t-2h, t];
+ * - minus the parts counted twice or outside the window: the fraction 1-f of the tile at H-1h
+ *   (its part after t-2h) and the fraction f of the oldest tile (its part before t-w), assuming
+ *   even usage within each of those two hours. At whole hours (f = 0) the first is the whole
+ *   tile and the second nothing, so the sum is exact.
  *
- * The most recent tile is not read: a just-recorded tile may not be in the backend yet. Each part
- * is evaluated once; a `label_replace` keeps their series apart until the outer `sum`. Reads
- * about w/1h samples per tile series and 3 hours of raw samples, instead of the whole window of
- * every raw series: see docs/design-notes.md.
+ * The most recent tile (at H) is not read: a just-recorded tile may not be in the backend yet.
+ * Counter resets and new series are handled by `increase()` in the tiles and the raw part. Each
+ * part is evaluated once; a `label_replace` keeps their series apart until the outer `sum`.
+ * Reads w/1h values per tile series and 2 hours of raw samples instead of the whole window of
+ * every raw series: see docs/design-notes.md §22.
  */
 export function tiledIncrease(
   metric: (typeof METRICS)[keyof typeof METRICS],
@@ -913,17 +913,20 @@ export function tiledIncrease(
 ): string {
   const seconds = Number(w.seconds);
   const tile = `last_over_time(${tile1h}[${TILE_LOOKBACK}])`;
-  const hours = `sum_over_time(${tile}[${seconds - 3600 - 1}s:1h] offset 1h)`;
-  const oldest = `last_over_time(${tile}[1h:1h] offset ${seconds - 3600}s) * (time() % 3600) / -3600`;
-  const raw = selector(metric.promName, matchers(RULE_SCOPE, metric.labels));
-  const latest = `last_over_time(${raw}[${SINCE_TILE_LOOKBACK}])`;
-  const anchor = `last_over_time(${latest}[1h:1h] offset 1h)`;
-  const since = sumBy(keep(by, RULE_SCOPE), `((${latest} - ${anchor}) >= 0) or ${latest}`);
-  const part = (expr: string, name: string) =>
-    `label_replace(${expr}, "${TILE_PART}", "${name}", "", "")`;
+  const tileAt = (offsetSeconds: number) =>
+    `last_over_time(${tile}[1h:1h] offset ${offsetSeconds}s)`;
+  const f = '(time() % 3600)';
+  const parts = {
+    hours: `sum_over_time(${tile}[${seconds - 3600 - 1}s:1h] offset 1h)`,
+    raw: increaseBy(metric, by, { range: SINCE_TILE_WINDOW, seconds: '7200' }, RULE_SCOPE),
+    overlap: `${tileAt(3600)} * (${f} - 3600) / 3600`,
+    before: `${tileAt(seconds - 3600)} * ${f} / -3600`,
+  };
   return sumBy(
     keep(by, RULE_SCOPE),
-    [part(hours, 'hours'), part(oldest, 'oldest'), part(since, 'since')].join(' or '),
+    Object.entries(parts)
+      .map(([name, expr]) => `label_replace(${expr}, "${TILE_PART}", "${name}", "", "")`)
+      .join(' or '),
   );
 }
 
