@@ -399,9 +399,14 @@ export async function remoteWrite(items, parallel = 2) {
         },
         body,
       });
-    // A kept-alive connection the server closed meanwhile fails once (EPIPE): send again.
-    const p = post()
-      .catch(() => new Promise((r) => setTimeout(r, 1000)).then(post))
+    // A kept-alive connection the server closed meanwhile fails (EPIPE): up to 3 attempts.
+    const attempt = (n) =>
+      post().catch((err) =>
+        n >= 3
+          ? Promise.reject(err)
+          : new Promise((r) => setTimeout(r, 1000)).then(() => attempt(n + 1)),
+      );
+    const p = attempt(1)
       .then(async (r) => {
         if (!r.ok) throw new Error(`remote write to ${url}: ${r.status} ${await r.text()}`);
       })

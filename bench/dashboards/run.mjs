@@ -436,16 +436,7 @@ async function backfill(b, rules, startMs, intervalMs) {
     });
     for (let i = 0; i < ts.length; i += 500) {
       const body = writeRequestOf(ts.slice(i, i + 500));
-      // A kept-alive connection the server closed meanwhile fails once (EPIPE): retry.
-      for (let attempt = 1; ; attempt++) {
-        try {
-          await remoteWrite([{ body, url: b.writeUrl }], 1);
-          break;
-        } catch (err) {
-          if (attempt >= 3) throw err;
-          await sleep(1000);
-        }
-      }
+      await remoteWrite([{ body, url: b.writeUrl }], 1);
       points += ts.slice(i, i + 500).reduce((x, y) => x + y.samples.length, 0);
     }
     if (b.name === 'vm') await flushVm(b.url);

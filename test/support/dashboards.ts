@@ -132,46 +132,70 @@ interface RuleFile {
  */
 export const RULE_EVAL_VM_FLAGS = ['-disablePerDayIndex'];
 export async function evaluateRecordingRulesAt(url: string, t: number): Promise<number> {
-  const { parse } = await import('yaml');
-  let written = await writeTilesBefore(url, t);
-  for (const file of readdirSync(RULES_DIR)
-    .filter((f) => f.endsWith('.yml'))
-    .sort()) {
-    const doc = parse(readFileSync(join(RULES_DIR, file), 'utf8')) as RuleFile;
-    for (const g of doc.groups) {
-      for (const r of g.rules) {
-        if (!r.record) continue;
-        const res = await fetch(`${url}/api/v1/query`, {
-          method: 'POST',
-          // nocache: VictoriaMetrics caches instant results of long windows on the assumption
-          // that samples older than 5 minutes do not change, and these tests write the past.
-          body: new URLSearchParams({ query: r.expr, time: String(t), nocache: '1' }),
-        });
-        const j = (await res.json()) as {
-          status: string;
-          error?: string;
-          data: { result: { metric: Record<string, string>; value: [number, string] }[] };
-        };
-        if (j.status !== 'success') throw new Error(`rule ${r.record}: ${j.error}`);
-        const lines = j.data.result.map((s) => {
-          const labels = Object.entries(s.metric)
-            .filter(([k]) => k !== '__name__')
-            .map(([k, v]) => `${k}=${JSON.stringify(v)}`)
-            .join(',');
-          return `${r.record}{${labels}} ${s.value[1]} ${Math.round(t * 1000)}`;
-        });
-        if (lines.length === 0) continue;
-        const imp = await fetch(`${url}/api/v1/import/prometheus`, {
-          method: 'POST',
-          body: `${lines.join('\n')}\n`,
-        });
-        if (!imp.ok) throw new Error(`import of ${r.record}: ${imp.status} ${await imp.text()}`);
-        await fetch(`${url}/internal/force_flush`);
-        written += lines.length;
-      }
-    }
+  const rules = await recordingRules();
+  let written = await writeTilesBefore(url, t, rules);
+  for (const r of rules) {
+    const res = await fetch(`${url}/api/v1/query`, {
+      method: 'POST',
+      // nocache: VictoriaMetrics caches instant results of long windows on the assumption
+      // that samples older than 5 minutes do not change, and these tests write the past.
+      body: new URLSearchParams({ query: r.expr, time: String(t), nocache: '1' }),
+    });
+    const j = (await res.json()) as {
+      status: string;
+      error?: string;
+      data: { result: { metric: Record<string, string>; value: [number, string] }[] };
+    };
+    if (j.status !== 'success') throw new Error(`rule ${r.record}: ${j.error}`);
+    const n = await importRuleOutput(
+      url,
+      r.record,
+      j.data.result.map((x) => ({ metric: x.metric, values: [[t, x.value[1]]] })),
+    );
+    if (n > 0) await fetch(`${url}/internal/force_flush`);
+    written += n;
   }
   return written;
+}
+
+interface RecordingRule {
+  record: string;
+  expr: string;
+}
+
+/** The generated recording rules, in rule-file order (later rules read earlier outputs). */
+async function recordingRules(): Promise<RecordingRule[]> {
+  const { parse } = await import('yaml');
+  return readdirSync(RULES_DIR)
+    .filter((f) => f.endsWith('.yml'))
+    .sort()
+    .flatMap((file) =>
+      (parse(readFileSync(join(RULES_DIR, file), 'utf8')) as RuleFile).groups.flatMap((g) =>
+        g.rules.flatMap((r) => (r.record ? [{ record: r.record, expr: r.expr }] : [])),
+      ),
+    );
+}
+
+/** Writes query results back under a rule's name, at their timestamps (unix seconds); returns the count. */
+async function importRuleOutput(
+  url: string,
+  record: string,
+  series: { metric: Record<string, string>; values: [number, string][] }[],
+): Promise<number> {
+  const lines = series.flatMap((s) => {
+    const labels = Object.entries(s.metric)
+      .filter(([k]) => k !== '__name__')
+      .map(([k, v]) => `${k}=${JSON.stringify(v)}`)
+      .join(',');
+    return s.values.map(([ts, v]) => `${record}{${labels}} ${v} ${Math.round(ts * 1000)}`);
+  });
+  if (lines.length === 0) return 0;
+  const imp = await fetch(`${url}/api/v1/import/prometheus`, {
+    method: 'POST',
+    body: `${lines.join('\n')}\n`,
+  });
+  if (!imp.ok) throw new Error(`import of ${record}: ${imp.status} ${await imp.text()}`);
+  return lines.length;
 }
 
 /**
@@ -215,16 +239,11 @@ const tilesWritten = new Map<string, Set<number>>();
  * the 30 days before. One range query per rule (step 1h, VictoriaMetrics aligns it to whole
  * hours), written back at those hours; hours written by an earlier call are skipped.
  */
-async function writeTilesBefore(url: string, t: number): Promise<number> {
-  const { parse } = await import('yaml');
-  const rules = readdirSync(RULES_DIR)
-    .filter((f) => f.endsWith('.yml'))
-    .sort()
-    .flatMap((file) =>
-      (parse(readFileSync(join(RULES_DIR, file), 'utf8')) as RuleFile).groups.flatMap(
-        (g) => g.rules,
-      ),
-    );
+async function writeTilesBefore(
+  url: string,
+  t: number,
+  rules: readonly RecordingRule[],
+): Promise<number> {
   const tiled = new Set<string>();
   for (const r of rules)
     for (const m of r.expr.matchAll(/sum_over_time\(last_over_time\(([\w:]+)\[/g)) tiled.add(m[1]!);
@@ -237,7 +256,7 @@ async function writeTilesBefore(url: string, t: number): Promise<number> {
   let written = 0;
   // Rule-file order: a tile rule that reads another (none today) would see it written.
   for (const r of rules) {
-    if (!r.record || !tiled.has(r.record)) continue;
+    if (!tiled.has(r.record)) continue;
     const res = await fetch(`${url}/api/v1/query_range`, {
       method: 'POST',
       body: new URLSearchParams({
@@ -254,22 +273,11 @@ async function writeTilesBefore(url: string, t: number): Promise<number> {
       data: { result: { metric: Record<string, string>; values: [number, string][] }[] };
     };
     if (j.status !== 'success') throw new Error(`tiles of ${r.record}: ${j.error}`);
-    const lines = j.data.result.flatMap((s) => {
-      const labels = Object.entries(s.metric)
-        .filter(([k]) => k !== '__name__')
-        .map(([k, v]) => `${k}=${JSON.stringify(v)}`)
-        .join(',');
-      return s.values
-        .filter(([ts]) => !done.has(ts))
-        .map(([ts, v]) => `${r.record}{${labels}} ${v} ${ts * 1000}`);
-    });
-    if (lines.length === 0) continue;
-    const imp = await fetch(`${url}/api/v1/import/prometheus`, {
-      method: 'POST',
-      body: `${lines.join('\n')}\n`,
-    });
-    if (!imp.ok) throw new Error(`import of ${r.record} tiles: ${imp.status} ${await imp.text()}`);
-    written += lines.length;
+    written += await importRuleOutput(
+      url,
+      r.record,
+      j.data.result.map((x) => ({ ...x, values: x.values.filter(([ts]) => !done.has(ts)) })),
+    );
   }
   await fetch(`${url}/internal/force_flush`);
   for (const h of hours) done.add(h);

@@ -867,9 +867,9 @@ export const rollupExpr = {
    */
   increase: (name: RollupName, w: WindowName): string => {
     const r = ROLLUPS[name];
-    return w === '1h'
-      ? increaseBy(r.metric, r.by, WINDOWS[w], RULE_SCOPE)
-      : tiledIncrease(r.metric, r.by, WINDOWS[w], r.record('1h'));
+    return isTiled(w)
+      ? tiledIncrease(r.metric, r.by, WINDOWS[w], r.record('1h'))
+      : increaseBy(r.metric, r.by, WINDOWS[w], RULE_SCOPE);
   },
   fromCostDetail: (detail: string, by: readonly string[]) => sumBy(keep(by, RULE_SCOPE), detail),
 };
@@ -883,6 +883,10 @@ export const rollupExpr = {
 export const TILE_LOOKBACK = '10m';
 /** The raw window of a tiled increase: it reaches back past the last tile read. */
 export const SINCE_TILE_WINDOW = '2h';
+/** Windows the rules build from the 1h rule's tiles (every standard window longer than 1h). */
+export function isTiled(w: WindowName): boolean {
+  return w !== '1h';
+}
 /** Label that keeps the parts of a tiled window apart until they are summed. */
 const TILE_PART = 'ai_margin_tile_part';
 
@@ -918,7 +922,7 @@ export function tiledIncrease(
   const f = '(time() % 3600)';
   const parts = {
     hours: `sum_over_time(${tile}[${seconds - 3600 - 1}s:1h] offset 1h)`,
-    raw: increaseBy(metric, by, { range: SINCE_TILE_WINDOW, seconds: '7200' }, RULE_SCOPE),
+    raw: increaseBy(metric, by, windowOf(SINCE_TILE_WINDOW), RULE_SCOPE),
     overlap: `${tileAt(3600)} * (${f} - 3600) / 3600`,
     before: `${tileAt(seconds - 3600)} * ${f} / -3600`,
   };

@@ -8,6 +8,7 @@ import {
   allocatedFixedCost,
   costToServeOf,
   FLEET,
+  isTiled,
   marginByInfoLabel,
   marginDistribution,
   marginOf,
@@ -51,11 +52,10 @@ function customerRules(w: WindowName): RecordingRule[] {
   const win = WINDOWS[w];
   const detail = RECORD.costDetail(w);
   const R = ROLLUP_LABELS;
-  // Longer windows than 1h add up the 1h rules' hourly tiles: allocate by the recorded drivers.
-  const drivers =
-    w === '1h'
-      ? undefined
-      : { requests: RECORD.requests(w), tokens: RECORD.tokens(w), cost: RECORD.cost(w) };
+  // Tiled windows allocate by the recorded drivers instead of reading the raw counters again.
+  const drivers = isTiled(w)
+    ? { requests: RECORD.requests(w), tokens: RECORD.tokens(w), cost: RECORD.cost(w) }
+    : undefined;
   return [
     // One pass over the raw cost series; the other cost views sum this rollup.
     { record: detail, expr: rollupExpr.increase('costDetail', w) },
