@@ -26,10 +26,11 @@ export async function run(argv: string[], io: CommandIO): Promise<number> {
   }
   try {
     const report = await buildReport(
-      prometheusClient({ url: options.url }),
+      prometheusClient({ url: options.url, timeoutMs: options.timeoutMs }),
       options.window,
       options.at,
       options.filters,
+      options.source,
     );
     io.stdout(options.json ? `${JSON.stringify(report, null, 2)}\n` : formatReport(report));
     return 0;

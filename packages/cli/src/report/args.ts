@@ -1,6 +1,12 @@
 /** Command-line options of `ai-margin report`. */
-import { type Filters, type Window, windowOf } from '@ai-margin/dashboards';
-import { httpUrlFlag, instantFlag, parseFlags, requiredFlag, UsageError } from '../args';
+import {
+  DEFAULT_QUERY_TIMEOUT_MS,
+  type Filters,
+  type Window,
+  windowOf,
+} from '@ai-margin/dashboards';
+import { httpUrlFlag, instantFlag, intFlag, parseFlags, requiredFlag, UsageError } from '../args';
+import { REPORT_SOURCES, type ReportSource } from './source';
 
 export interface ReportOptions {
   url: string;
@@ -9,9 +15,13 @@ export interface ReportOptions {
   at: number;
   json: boolean;
   filters: Filters;
+  source: ReportSource;
+  /** Per query, in milliseconds. */
+  timeoutMs: number;
 }
 
 export const USAGE = `usage: ai-margin report --url <Prometheus-compatible API> [--window 30d] [--at <time>] [--json]
+                        [--source auto|rules|raw] [--timeout-ms 30000]
                         [--customer <regex>] [--feature <regex>] [--model <regex>] [--provider <regex>]
                         [--environment <regex>] [--cluster <regex>] [--job <regex>]
 
@@ -25,6 +35,12 @@ the top-20% customers' share of cost and the customers under water.
   --at        end of the window: ISO 8601 time (2026-01-31T12:00:00Z), a UTC day, or Unix
               seconds (default now)
   --json      print JSON instead of tables
+  --source    where the figures come from: rules (the recording rules' latest values, what the
+              dashboards read; 1h, 1d, 7d or 30d windows, --environment/--cluster filters only),
+              raw (the raw counters: any window and filter, but every sample of the window, slow
+              at thousands of customers) or auto (default: rules when they cover the window, raw
+              otherwise); the report says which it used
+  --timeout-ms  per query (default 30000); raise it for --source raw over many customers
   --customer, --feature, --model, --provider   restrict to label values matching a regex
   --environment, --cluster, --job   restrict to series of these environments
               (deployment_environment_name), clusters and services (job); see docs/fleet.md
@@ -35,6 +51,8 @@ const FLAGS = {
   window: { type: 'string', default: '30d' },
   at: { type: 'string' },
   json: { type: 'boolean', default: false },
+  source: { type: 'string', default: 'auto' },
+  'timeout-ms': { type: 'string' },
   customer: { type: 'string' },
   feature: { type: 'string' },
   model: { type: 'string' },
@@ -70,5 +88,9 @@ export function parseReportArgs(argv: string[], now = Date.now() / 1000): Report
   } catch (err) {
     throw new UsageError((err as Error).message);
   }
-  return { url, window, at, json: v.json, filters };
+  const source = v.source as string;
+  if (!(REPORT_SOURCES as readonly string[]).includes(source))
+    throw new UsageError(`--source must be one of ${REPORT_SOURCES.join(', ')} (got '${source}')`);
+  const timeoutMs = intFlag('--timeout-ms', v['timeout-ms'], DEFAULT_QUERY_TIMEOUT_MS, 1);
+  return { url, window, at, json: v.json, filters, source: source as ReportSource, timeoutMs };
 }

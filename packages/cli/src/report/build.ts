@@ -6,23 +6,16 @@
 
 import { LABELS } from '@ai-margin/conventions';
 import {
-  allocatedFixedCost,
-  costByCustomer,
-  costByFeature,
-  costByModel,
-  costToServeOf,
-  effectivePricePerMTokens,
   type Filters,
   type InstantSample,
   marginByInfoLabel,
-  marginOf,
   marginRatioByInfoLabel,
   type PrometheusClient,
-  requestsByFeature,
-  revenueByCustomer,
-  top20CostShare,
   type Window,
 } from '@ai-margin/dashboards';
+import { rawQueries, recordedQueries } from './queries';
+import { chooseSource, type ReportSource, rulesMissing } from './source';
+
 /** The report needs instant queries only (a stub in tests needs no more). */
 export type QueryClient = Pick<PrometheusClient, 'instant'>;
 
@@ -66,6 +59,8 @@ export interface MarginReport {
   window: string;
   /** Evaluation time, ISO 8601. */
   at: string;
+  /** Where the figures come from (`rules`: the recording rules' latest values; `raw`: the raw counters) and why. */
+  source: { from: 'rules' | 'raw'; detail: string };
   totals: {
     revenue: number;
     cost: number;
@@ -106,30 +101,46 @@ export async function buildReport(
   window: Window,
   at: number,
   filters: Filters = {},
+  requested: ReportSource = 'auto',
 ): Promise<MarginReport> {
   const f = filters;
-  const revenueQ = revenueByCustomer(window, f);
-  const costQ = costByCustomer(window, f);
-  const marginQ = marginOf(revenueQ, costQ);
+  const choice = await chooseSource(client, window, at, f, requested);
+  const Q = choice.source === 'rules' ? recordedQueries(choice.window, f) : rawQueries(window, f);
   const q = (expr: string, time = at) => client.instant(expr, time);
   const previous = at - Number(window.seconds);
+  // The rules' previous window is only whole when they were running at its start too.
+  const previousMissing =
+    choice.source === 'rules' ? await rulesMissing(client, choice.window, previous, f) : undefined;
+  const source: MarginReport['source'] =
+    choice.source === 'rules'
+      ? {
+          from: 'rules',
+          detail:
+            `recording rules, ${choice.window} window, latest evaluation up to 10 min before the end` +
+            (previousMissing === undefined ? '' : `; previous window left out: ${previousMissing}`),
+        }
+      : { from: 'raw', detail: `raw counters: ${choice.reason}` };
   const [revenue, cost, costToServe, margin, models, modelPrice, features, uses, top20] =
     await Promise.all([
-      q(revenueQ),
-      q(costQ),
-      q(costToServeOf(costQ, allocatedFixedCost(window, f))),
-      q(marginQ),
-      q(costByModel(window, f)),
-      q(effectivePricePerMTokens(window, f)),
-      q(costByFeature(window, f)),
-      q(requestsByFeature(window, f)),
-      q(top20CostShare(costQ)),
+      q(Q.revenue),
+      q(Q.cost),
+      q(Q.costToServe),
+      q(Q.margin),
+      q(Q.models),
+      q(Q.modelPrice),
+      q(Q.features),
+      q(Q.uses),
+      q(Q.top20),
     ]);
+  const marginQ = Q.margin;
+  const revenueQ = Q.revenue;
   const trend = async (label: string): Promise<TrendRow[]> => {
     const [m, r, rPrev] = await Promise.all([
       q(marginByInfoLabel(label, marginQ)),
       q(marginRatioByInfoLabel(label, marginQ, revenueQ)),
-      q(marginRatioByInfoLabel(label, marginQ, revenueQ), previous),
+      previousMissing === undefined
+        ? q(marginRatioByInfoLabel(label, marginQ, revenueQ), previous)
+        : Promise.resolve([]),
     ]);
     const ratios = byLabel(r, label);
     const prev = byLabel(rPrev, label);
@@ -193,6 +204,7 @@ export async function buildReport(
   return {
     window: window.range,
     at: new Date(at * 1000).toISOString(),
+    source,
     totals: {
       revenue: totalRevenue,
       cost: sum(customers.map((c) => c.cost)),

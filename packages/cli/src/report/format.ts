@@ -46,7 +46,8 @@ export function formatReport(r: MarginReport): string {
   sections.push(
     `ai-margin report: window ${r.window} ending ${r.at}\n` +
       `revenue ${usd(t.revenue)}  variable cost ${usd(t.cost)}  cost to serve ${usd(t.costToServe)}  ` +
-      `margin ${usd(t.margin)} (${pct(t.marginRatio)})`,
+      `margin ${usd(t.margin)} (${pct(t.marginRatio)})\n` +
+      `figures from ${r.source.detail}`,
   );
   sections.push(
     `Customers (worst margin first)\n${table(
