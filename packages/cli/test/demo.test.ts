@@ -7,26 +7,11 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import type { DemoJson } from '../src/demo/run-demo';
 import { runDemo } from '../src/demo/run-demo';
 import { generateScenario, type Scenario } from '../src/demo/scenario';
-import type { CommandIO } from '../src/io';
+import { captureIO } from './helpers/capture-io';
 import { computeExpectations, type Expectations } from './helpers/expectation';
 
 const SEED = 7;
 const CUSTOMERS = 40;
-
-function captureIO(): CommandIO & { out: string; err: string } {
-  const io = {
-    out: '',
-    err: '',
-    isTTY: false,
-    stdout(t: string) {
-      io.out += t;
-    },
-    stderr(t: string) {
-      io.err += t;
-    },
-  };
-  return io;
-}
 
 let json: DemoJson;
 let scenario: Scenario;

@@ -14,25 +14,10 @@ import {
 import { evaluateRecordingRulesAt, RULE_EVAL_VM_FLAGS } from '../../../test/support/dashboards';
 import { MARGIN_FIXTURE, marginFixtureExposition } from '../../../test/support/margin-fixture';
 import { run } from '../src/commands/report';
-import type { CommandIO } from '../src/io';
 import type { MarginReport } from '../src/report/build';
+import { captureIO } from './helpers/capture-io';
 
 const { T, HOUR } = MARGIN_FIXTURE;
-
-function captureIO(): CommandIO & { out: string; err: string } {
-  const io = {
-    out: '',
-    err: '',
-    isTTY: false,
-    stdout(text: string) {
-      io.out += text;
-    },
-    stderr(text: string) {
-      io.err += text;
-    },
-  };
-  return io;
-}
 
 let vm: VictoriaMetrics;
 

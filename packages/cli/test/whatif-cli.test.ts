@@ -4,26 +4,11 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { run } from '../src/commands/whatif';
-import type { CommandIO } from '../src/io';
 import { main } from '../src/main';
 import type { WhatifJson } from '../src/whatif/run';
+import { captureIO } from './helpers/capture-io';
 
 const EXAMPLE = resolve(__dirname, '../../../examples/whatif/next-quarter.yaml');
-
-function captureIO(): CommandIO & { out: string; err: string } {
-  const io = {
-    out: '',
-    err: '',
-    isTTY: false,
-    stdout(t: string) {
-      io.out += t;
-    },
-    stderr(t: string) {
-      io.err += t;
-    },
-  };
-  return io;
-}
 
 async function cli(...argv: string[]) {
   const io = captureIO();

@@ -19,10 +19,10 @@ import {
   type Scenario,
   USAGE_PRICE_PER_USE,
 } from '../src/demo/scenario';
-import type { CommandIO } from '../src/io';
 import { replay } from '../src/whatif/replay';
 import { EMPTY_SCENARIO } from '../src/whatif/scenario';
 import { demoHistory } from '../src/whatif/usage-source-demo';
+import { captureIO } from './helpers/capture-io';
 
 const SEED = 7;
 const CUSTOMERS = 40;
@@ -36,21 +36,6 @@ levers:
   - plan_price: { plan: team, usd: 99 }
   - cap: { plan: starter, monthly_tokens: ${CAP}, over: cut }
 `;
-
-function captureIO(): CommandIO & { out: string; err: string } {
-  const io = {
-    out: '',
-    err: '',
-    isTTY: false,
-    stdout(t: string) {
-      io.out += t;
-    },
-    stderr(t: string) {
-      io.err += t;
-    },
-  };
-  return io;
-}
 
 /** Cost of one call at the demo's hand-written prices; `key` overrides the model. */
 function callCost(call: DemoCall, key = `${call.provider}/${call.model}`): number {

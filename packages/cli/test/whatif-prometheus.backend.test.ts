@@ -14,9 +14,9 @@ import {
   type VictoriaMetrics,
 } from '../../../test/support/backends';
 import { run } from '../src/commands/whatif';
-import type { CommandIO } from '../src/io';
 import type { WhatifJson } from '../src/whatif/run';
 import { BUCKETS } from '../src/whatif/types';
+import { captureIO } from './helpers/capture-io';
 import { BOOK_DATA, history } from './helpers/whatif-fixtures';
 
 const HOUR = 3600_000;
@@ -82,21 +82,6 @@ function exposition(): string {
     }
   }
   return `${lines.join('\n')}\n`;
-}
-
-function captureIO(): CommandIO & { out: string; err: string } {
-  const io = {
-    out: '',
-    err: '',
-    isTTY: false,
-    stdout(t: string) {
-      io.out += t;
-    },
-    stderr(t: string) {
-      io.err += t;
-    },
-  };
-  return io;
 }
 
 let vm: VictoriaMetrics;
