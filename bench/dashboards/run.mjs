@@ -425,7 +425,7 @@ async function backfill(b, rules, startMs, intervalMs) {
   let points = 0;
   for (const r of rules) {
     const result = await q(r.expr, endMs / 1000);
-    const ts = result.map((s) => {
+    const seriesOf = (s) => {
       const v = Number(s.value[1]);
       const samples = [];
       // At whole multiples of the interval (whole hours for the tiles of the long windows).
@@ -434,11 +434,12 @@ async function backfill(b, rules, startMs, intervalMs) {
           samples.push([t, v * (0.5 + rnd())]);
       samples.push([endMs, v]);
       return { labels: { ...s.metric, ...(r.labels ?? {}), __name__: r.record }, samples };
-    });
-    for (let i = 0; i < ts.length; i += 500) {
-      const body = writeRequestOf(ts.slice(i, i + 500));
-      await remoteWrite([{ body, url: b.writeUrl }], 1);
-      points += ts.slice(i, i + 500).reduce((x, y) => x + y.samples.length, 0);
+    };
+    // 500 series at a time: at 100,000 customers a rule's 30 days of points do not fit in memory.
+    for (let i = 0; i < result.length; i += 500) {
+      const chunk = result.slice(i, i + 500).map(seriesOf);
+      await remoteWrite([{ body: writeRequestOf(chunk), url: b.writeUrl }], 1);
+      points += chunk.reduce((x, y) => x + y.samples.length, 0);
     }
     if (b.name === 'vm') await flushVm(b.url);
   }
