@@ -16,6 +16,7 @@ import { MARGIN_FIXTURE, marginFixtureExposition } from '../../../test/support/m
 import { run } from '../src/commands/report';
 import type { MarginReport } from '../src/report/build';
 import { captureIO } from './helpers/capture-io';
+import { reportJson } from './helpers/report';
 
 const { T, HOUR } = MARGIN_FIXTURE;
 
@@ -33,16 +34,7 @@ afterAll(async () => {
   await vm?.stop();
 });
 
-async function report(...extra: string[]): Promise<MarginReport> {
-  const io = captureIO();
-  const code = await run(
-    ['--url', vm.url, '--window', '30d', '--at', String(T), '--json', ...extra],
-    io,
-  );
-  expect(io.err).toBe('');
-  expect(code).toBe(0);
-  return JSON.parse(io.out) as MarginReport;
-}
+const report = (...extra: string[]) => reportJson(vm.url, T, ...extra);
 
 /** The report's figures to 9 significant digits (the rules add the window up from hourly tiles). */
 function figures(r: MarginReport): unknown {

@@ -132,14 +132,12 @@ export async function buildReport(
       q(Q.uses),
       q(Q.top20),
     ]);
-  const marginQ = Q.margin;
-  const revenueQ = Q.revenue;
   const trend = async (label: string): Promise<TrendRow[]> => {
     const [m, r, rPrev] = await Promise.all([
-      q(marginByInfoLabel(label, marginQ)),
-      q(marginRatioByInfoLabel(label, marginQ, revenueQ)),
+      q(marginByInfoLabel(label, Q.margin)),
+      q(marginRatioByInfoLabel(label, Q.margin, Q.revenue)),
       previousMissing === undefined
-        ? q(marginRatioByInfoLabel(label, marginQ, revenueQ), previous)
+        ? q(marginRatioByInfoLabel(label, Q.margin, Q.revenue), previous)
         : Promise.resolve([]),
     ]);
     const ratios = byLabel(r, label);
