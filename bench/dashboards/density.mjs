@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // What a 30-day rule costs as the sample rate grows. The 30-day cost rollup as it was (one
-// `increase(raw[30d])` over every raw series) and as it is (30 day tiles, three hourly tiles and
-// 2 h of raw samples, design notes 22 and 24), timed side by side on the same data in one real VictoriaMetrics,
+// `increase(raw[30d])` over every raw series) and as it is (the 1h rule's hourly tiles plus 2 h of
+// raw samples, design note 22), timed side by side on the same data in one real VictoriaMetrics,
 // once per sample interval. The main benchmark (run.mjs) loads hourly samples, where the two
 // read about as many samples; production scrapes or exports every 15-60 s.
 //
@@ -10,7 +10,7 @@
 //
 // Raw series: groups x replicas cost counters (one per customer/feature/model and replica).
 // Tiles: the 1h rule's series (one per group), written every minute (as a rule evaluator records
-// them) or at the sample interval if that is longer; day tiles every 4 minutes. Each query runs as an instant query at the
+// them) or at the sample interval if that is longer. Each query runs as an instant query at the
 // last whole hour with nocache=1, best of --runs; the two results are compared (they must agree:
 // at a whole hour the tiled form is exact on VictoriaMetrics).
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -25,7 +25,6 @@ const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const SECONDS = { s: 1, m: 60, h: 3600, d: 86_400 };
 const seconds = (d) => Number(d.slice(0, -1)) * SECONDS[d.at(-1)];
 const TILE = 'customer_feature_model:ai_margin_cost_usd:increase1h';
-const DAY_TILE = 'customer_feature_model:ai_margin_cost_usd:tile1d';
 const LABELS = ['customer_id', 'feature', 'provider', 'model', 'cost_type'];
 const SCOPE = ['deployment_environment_name', 'cluster'];
 
@@ -82,11 +81,6 @@ function* bodies(writeUrl, intervalS, startS, endS) {
       for (let t = day; t < until; t += tileS)
         if (t - startS >= 3600) tiles.push([t * 1000, 3600 * perSecond(g) * o.replicas]);
       yield* add({ __name__: TILE, ...groupLabels(g) }, tiles);
-      // Day tiles: the sum of 24 tiles, recorded every 4 minutes (the long rule group).
-      const dayTiles = [];
-      for (let t = day; t < until; t += 240)
-        if (t - startS >= 25 * 3600) dayTiles.push([t * 1000, 86_400 * perSecond(g) * o.replicas]);
-      yield* add({ __name__: DAY_TILE, ...groupLabels(g) }, dayTiles);
     }
   }
   if (batch.length) yield { body: writeRequestOf(batch), url: writeUrl };

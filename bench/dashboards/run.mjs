@@ -373,11 +373,10 @@ function trendRules(rules, targets) {
   };
   const ranged = targets.filter((t) => !t.instant);
   for (const t of ranged) add(t.expr);
-  // The 1d/7d/30d rules read the day tiles at whole hours, and those the 1h rules (tiles).
+  // The 1d/7d/30d rules add up the 1h rules at every whole hour of their window (tiles).
   const tiles = new Set();
   for (const r of all)
-    for (const m of r.expr.matchAll(/(?:sum|last)_over_time\(last_over_time\(([\w:]+)\[/g))
-      tiles.add(m[1]);
+    for (const m of r.expr.matchAll(/sum_over_time\(last_over_time\(([\w:]+)\[/g)) tiles.add(m[1]);
   for (const r of all)
     if (tiles.has(r.record) && !need.has(r.record)) {
       need.add(r.record);
@@ -389,8 +388,6 @@ function trendRules(rules, targets) {
     .map((r) => ({
       ...r,
       read: tiles.has(r.record) || ranged.some((t) => uses(t.expr, r.record)),
-      // A day tile is read at the same hour of each day as the rules' evaluation: only those.
-      dayTile: r.record.endsWith(':tile1d'),
     }));
 }
 
@@ -425,13 +422,6 @@ async function backfill(b, rules, startMs, intervalMs) {
     a = (a * 1103515245 + 12345) % 2147483648;
     return a / 2147483648;
   };
-  // The rules run in the next hours and read the day tiles at the same hours of earlier days:
-  // writing those hours only saves three quarters of the day tiles' points.
-  const DAY_MS = 86_400_000;
-  const nowMs = Date.now();
-  const readSoon = (t) =>
-    (((nowMs - t) % DAY_MS) + DAY_MS) % DAY_MS < 2 * 3_600_000 ||
-    (((t - nowMs) % DAY_MS) + DAY_MS) % DAY_MS < 4 * 3_600_000;
   let points = 0;
   for (const r of rules) {
     const result = await q(r.expr, endMs / 1000);
@@ -441,7 +431,7 @@ async function backfill(b, rules, startMs, intervalMs) {
       // At whole multiples of the interval (whole hours for the tiles of the long windows).
       if (r.read)
         for (let t = Math.ceil(startMs / intervalMs) * intervalMs; t < endMs; t += intervalMs)
-          if (!r.dayTile || readSoon(t)) samples.push([t, v * (0.5 + rnd())]);
+          samples.push([t, v * (0.5 + rnd())]);
       samples.push([endMs, v]);
       return { labels: { ...s.metric, ...(r.labels ?? {}), __name__: r.record }, samples };
     };

@@ -229,18 +229,15 @@ export async function waitForRuleEvaluation(
 const HOUR_S = 3600;
 /** Tiles a window reads: the 30-day rules read 30 days of them. */
 const TILE_SPAN_S = 30 * 86_400;
-/** A rule read at whole hours: `sum_over_time(last_over_time(<rule>[` or `last_over_time(last_…`. */
-const TILE_READ = /(?:sum|last)_over_time\(last_over_time\(([\w:]+)\[/g;
 /** Per VictoriaMetrics URL, the whole hours whose tiles are written already. */
 const tilesWritten = new Map<string, Set<number>>();
 
 /**
- * Rules other rules read at whole hours, their tiles (`…_over_time(last_over_time(<rule>[…])[…:1h]
- * …)`): the 1h rules, and the day tiles that add up 24 of them. A rule evaluator records them
- * every few minutes, so before the 1d/7d/30d windows can be evaluated at a past `t`, they need
- * their values at every whole hour of the 30 days before. One range query per rule (step 1h,
- * VictoriaMetrics aligns it to whole hours), written back at those hours, in rule-file order (the
- * day tiles read the 1h tiles written before them); hours written by an earlier call are skipped.
+ * The 1h rules that the 1d/7d/30d rules add up at whole hours (`sum_over_time(last_over_time(
+ * <1h rule>[…])[…:1h] …)`): a rule evaluator records them every minute, so before the longer
+ * windows can be evaluated at a past `t`, the 1h rules need their values at every whole hour of
+ * the 30 days before. One range query per rule (step 1h, VictoriaMetrics aligns it to whole
+ * hours), written back at those hours; hours written by an earlier call are skipped.
  */
 async function writeTilesBefore(
   url: string,
@@ -248,7 +245,8 @@ async function writeTilesBefore(
   rules: readonly RecordingRule[],
 ): Promise<number> {
   const tiled = new Set<string>();
-  for (const r of rules) for (const m of r.expr.matchAll(TILE_READ)) tiled.add(m[1]!);
+  for (const r of rules)
+    for (const m of r.expr.matchAll(/sum_over_time\(last_over_time\(([\w:]+)\[/g)) tiled.add(m[1]!);
   const done = tilesWritten.get(url) ?? new Set<number>();
   tilesWritten.set(url, done);
   const last = Math.floor(t / HOUR_S) * HOUR_S;
@@ -256,6 +254,7 @@ async function writeTilesBefore(
   for (let h = last - TILE_SPAN_S; h <= last; h += HOUR_S) if (!done.has(h)) hours.push(h);
   if (hours.length === 0) return 0;
   let written = 0;
+  // Rule-file order: a tile rule that reads another (none today) would see it written.
   for (const r of rules) {
     if (!tiled.has(r.record)) continue;
     const res = await fetch(`${url}/api/v1/query_range`, {
@@ -279,8 +278,8 @@ async function writeTilesBefore(
       r.record,
       j.data.result.map((x) => ({ ...x, values: x.values.filter(([ts]) => !done.has(ts)) })),
     );
-    await fetch(`${url}/internal/force_flush`);
   }
+  await fetch(`${url}/internal/force_flush`);
   for (const h of hours) done.add(h);
   return written;
 }

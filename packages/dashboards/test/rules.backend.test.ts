@@ -227,18 +227,6 @@ function mainRecordingExpectations(): { expr: string; samples: Sample[] }[] {
     out.push(perCustomer(`customer:ai_margin_cost_to_serve_usd:${w}`, PER_HOUR.costToServe, h));
     out.push(...rollupExpectations(w, h));
   }
-  // Day tiles: each rollup's 24 hourly tiles before the evaluation hour (the other cost views
-  // are sums of the cost detail, not rollups of their own).
-  const tile = (record: string) => record.replace(/:increase1h(?=$|\{)/, ':tile1d');
-  for (const e of [
-    ...rollupExpectations('1h', 24),
-    perCustomer('customer:ai_margin_usage_revenue_usd:increase1h', PER_HOUR.usageRevenue, 24),
-  ])
-    if (!/^(customer_model|customer_feature|model_feature):ai_margin_cost_usd:/.test(e.expr))
-      out.push({
-        expr: tile(e.expr),
-        samples: e.samples.map((x) => ({ ...x, labels: tile(x.labels) })),
-      });
   for (const w of ['7d', '30d'] as const) {
     const h = WINDOW_HOURS[w];
     // 3 customers with cost -> top ceil(0.6) = 1 customer: bob.
@@ -667,13 +655,12 @@ function fleetExpectations(): { expr: string; samples: Sample[] }[] {
 
 function testFile(groups: unknown[]): string {
   // Recording rules first, so alerts read this step's values (promtool's group order is
-  // otherwise random, and with a 1h step last step's values are beyond the 5m lookback). The
-  // long group first: the 1d rules of the other group read its day tiles of the whole hour.
+  // otherwise random, and with a 1h step last step's values are beyond the 5m lookback).
   return stringify(
     {
       rule_files: RULE_FILES,
       evaluation_interval: '1h',
-      group_eval_order: ['ai_margin_recording_long', 'ai_margin_recording', 'ai_margin_alerts'],
+      group_eval_order: ['ai_margin_recording', 'ai_margin_alerts'],
       tests: groups,
     },
     { lineWidth: 0 },

@@ -1,6 +1,6 @@
 /**
- * The 1d/7d/30d rules add up day tiles (24 of the 1h rules at whole hours), plus the raw increase
- * of the last two hours minus the part of it that a tile already holds (design notes 22, 24). Here on a real
+ * The 1d/7d/30d rules add up the 1h rules at whole hours, plus the raw increase of the last two
+ * hours minus the part of it that a tile already holds (design note 22). Here on a real
  * VictoriaMetrics, between whole hours, with per-minute samples: a steady counter gives the exact
  * 24-hour increase (the two partial hours are pro-rated), and so does a counter that resets half
  * an hour before (`increase()` handles the reset); at a whole hour, so does usage that changes

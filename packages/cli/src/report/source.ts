@@ -62,9 +62,8 @@ export async function rulesMissing(
   if (!(await present(RECORD.cost(w), at)))
     return `no ${RECORD.cost(w)} recorded in the 10 minutes before ${iso(at)}`;
   if (isTiled(w)) {
-    // The cost detail's hourly tiles: every cost window of the rules is added up from them
-    // (through its day tiles); the oldest the window needs is at the first whole hour after its
-    // start.
+    // The cost detail's hourly tiles: every cost window of the rules is added up from them, read
+    // at whole hours; the oldest is at the first whole hour after the window's start.
     const tile = RECORD.costDetail('1h');
     const start = Math.floor((at - Number(WINDOWS[w].seconds)) / 3600) * 3600 + 3600;
     if (!(await present(tile, start)))

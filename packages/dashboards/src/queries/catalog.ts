@@ -683,11 +683,6 @@ export const RECORD = {
   modelFeatureCost: (w: RecordedWindow) => `model_feature:ai_margin_cost_usd:increase${w}`,
   modelFeatureTokens: (w: RecordedWindow) => `model_feature:ai_margin_tokens:increase${w}`,
   modelFeatureRequests: (w: RecordedWindow) => `model_feature:ai_margin_requests:increase${w}`,
-  /**
-   * The day tile of a rollup's 1h rule (`customer:ai_margin_requests:increase1h` ->
-   * `customer:ai_margin_requests:tile1d`): its 24 hourly tiles added up (see {@link dayTileExpr}).
-   */
-  dayTile: (rollup1h: string) => `${rollup1h.slice(0, rollup1h.lastIndexOf(':'))}:tile1d`,
 } as const;
 
 /** Labels of the rollups. */
@@ -868,7 +863,7 @@ export type RollupName = keyof typeof ROLLUPS;
 export const rollupExpr = {
   /**
    * The rollup over a standard window: 1h reads the raw counters; longer windows add up the
-   * recorded day tiles (see {@link tiledIncrease}).
+   * recorded 1h tiles (see {@link tiledIncrease}).
    */
   increase: (name: RollupName, w: WindowName): string => {
     const r = ROLLUPS[name];
@@ -876,69 +871,43 @@ export const rollupExpr = {
       ? tiledIncrease(r.metric, r.by, WINDOWS[w], r.record('1h'))
       : increaseBy(r.metric, r.by, WINDOWS[w], RULE_SCOPE);
   },
-  /** The rollup's day tile rule: its 1h rule's last 24 hourly tiles added up. */
-  dayTile: (name: RollupName): string => dayTileExpr(ROLLUPS[name].record('1h')),
   fromCostDetail: (detail: string, by: readonly string[]) => sumBy(keep(by, RULE_SCOPE), detail),
 };
 
-// ---- long windows from hourly and daily tiles ----------------------------------------------
+// ---- long windows from hourly tiles ---------------------------------------------------------
 
 /**
- * A tile is a rule's value at a whole hour: its evaluation at or up to this long before (one
- * evaluated late or skipped still counts, shifted by minutes; longer gaps lose the hour).
+ * A tile is the 1h rule's value at a whole hour: its evaluation at or up to this long before
+ * (one evaluated late or skipped still counts, shifted by minutes; longer gaps lose the hour).
  */
 export const TILE_LOOKBACK = '10m';
 /** The raw window of a tiled increase: it reaches back past the last tile read. */
 export const SINCE_TILE_WINDOW = '2h';
-/** Windows the rules build from tiles (every standard window longer than 1h: whole days). */
+/** Windows the rules build from the 1h rule's tiles (every standard window longer than 1h). */
 export function isTiled(w: WindowName): boolean {
   return w !== '1h';
 }
 /** Label that keeps the parts of a tiled window apart until they are summed. */
 const TILE_PART = 'ai_margin_tile_part';
 
-const HOUR_S = 3600;
-const DAY_S = 86_400;
-
-/** A tile rule's value at the whole hour `offsetSeconds` before the evaluation's last whole hour. */
-function tileAt(rule: string, offsetSeconds: number): string {
-  // The one 1h step in (t - offset - 1h, t - offset]: the whole hour at or before t - offset.
-  const offset = offsetSeconds > 0 ? ` offset ${offsetSeconds}s` : '';
-  return `last_over_time(last_over_time(${rule}[${TILE_LOOKBACK}])[1h:1h]${offset})`;
-}
-
 /**
- * The day tile rule of the 1h rule `tile1h`: the sum of its 24 hourly tiles before the next
- * whole hour. Evaluated at any time in the last `TILE_LOOKBACK` before a whole hour X (which is
- * where the long windows read it), it is the tiles at X-1h, ..., X-24h, i.e. the increase over
- * (X-25h, X-1h]: `offset 30m` puts the subquery's end in [X-40m, X-30m], whose last whole hour
- * is X-1h, and `[1d:1h]` takes the 24 whole hours from there (the range's start is never a whole
- * hour, so left-open and left-closed ranges agree). Recorded every few minutes, it turns a long
- * window's w/1h tile reads per series into w/1d.
- */
-export function dayTileExpr(tile1h: string): string {
-  return `sum_over_time(last_over_time(${tile1h}[${TILE_LOOKBACK}])[1d:1h] offset 30m)`;
-}
-
-/**
- * The increase of `metric` over the window `w` (1d, 7d, 30d: whole days) by `by` and the fleet
- * scope, from the rollup's recorded tiles instead of every raw sample of the window. At
- * evaluation time t, with H the last whole hour, f = (t - H) / 1h and n = w / 1d:
+ * The increase of `metric` over the window `w` (1d, 7d, 30d) by `by` and the fleet scope, from
+ * the 1h rule `tile1h` instead of every raw sample of the window. At evaluation time t, with H
+ * the last whole hour and f = (t - H) / 1h:
  *
- * - whole days: the day tiles at H, H-1d, ..., H-(n-1)d (each the 24 hourly tiles before it),
- *   covering (H-w-1h, H-1h];
+ * - whole hours: the tiles at H-1h, H-2h, ..., H-w+1h (`sum_over_time` over a subquery at 1h
+ *   steps, which every backend aligns to whole hours), covering (H-w, H-1h];
  * - plus the raw `increase(metric[2h])`, covering (t-2h, t];
- * - minus the parts counted twice or outside the window: the fraction 1-f of the hourly tile at
- *   H-1h (its part after t-2h), the tile at H-w, and the fraction f of the tile at H-w+1h (its
- *   part before t-w), assuming even usage within each of those two pro-rated hours. At whole
- *   hours (f = 0) the first is the whole tile and the last nothing, so the sum is exact.
+ * - minus the parts counted twice or outside the window: the fraction 1-f of the tile at H-1h
+ *   (its part after t-2h) and the fraction f of the oldest tile (its part before t-w), assuming
+ *   even usage within each of those two hours. At whole hours (f = 0) the first is the whole
+ *   tile and the second nothing, so the sum is exact.
  *
- * The hourly tile at H is not read: a just-recorded tile may not be in the backend yet (a day
- * tile at H is any evaluation in the 10 minutes before H, so an older one stands in for it).
+ * The most recent tile (at H) is not read: a just-recorded tile may not be in the backend yet.
  * Counter resets and new series are handled by `increase()` in the tiles and the raw part. Each
  * part is evaluated once; a `label_replace` keeps their series apart until the outer `sum`.
- * Reads n + 3 tile values per series and 2 hours of raw samples instead of the whole window of
- * every raw series: see docs/design-notes.md §22 and §24.
+ * Reads w/1h values per tile series and 2 hours of raw samples instead of the whole window of
+ * every raw series: see docs/design-notes.md §22.
  */
 export function tiledIncrease(
   metric: (typeof METRICS)[keyof typeof METRICS],
@@ -947,21 +916,19 @@ export function tiledIncrease(
   tile1h: string,
 ): string {
   const seconds = Number(w.seconds);
-  if (!Number.isInteger(seconds / DAY_S) || seconds < DAY_S)
-    throw new Error(`a tiled window is whole days, not ${w.range}`);
-  const dayTile = RECORD.dayTile(tile1h);
-  const f = `(time() % ${HOUR_S})`;
-  const parts: [string, string][] = [];
-  for (let k = 0; k < seconds / DAY_S; k++) parts.push([`day${k}`, tileAt(dayTile, k * DAY_S)]);
-  parts.push(
-    ['raw', increaseBy(metric, by, windowOf(SINCE_TILE_WINDOW), RULE_SCOPE)],
-    ['overlap', `${tileAt(tile1h, HOUR_S)} * (${f} - ${HOUR_S}) / ${HOUR_S}`],
-    ['oldest', `-${tileAt(tile1h, seconds)}`],
-    ['before', `${tileAt(tile1h, seconds - HOUR_S)} * ${f} / -${HOUR_S}`],
-  );
+  const tile = `last_over_time(${tile1h}[${TILE_LOOKBACK}])`;
+  const tileAt = (offsetSeconds: number) =>
+    `last_over_time(${tile}[1h:1h] offset ${offsetSeconds}s)`;
+  const f = '(time() % 3600)';
+  const parts = {
+    hours: `sum_over_time(${tile}[${seconds - 3600 - 1}s:1h] offset 1h)`,
+    raw: increaseBy(metric, by, windowOf(SINCE_TILE_WINDOW), RULE_SCOPE),
+    overlap: `${tileAt(3600)} * (${f} - 3600) / 3600`,
+    before: `${tileAt(seconds - 3600)} * ${f} / -3600`,
+  };
   return sumBy(
     keep(by, RULE_SCOPE),
-    parts
+    Object.entries(parts)
       .map(([name, expr]) => `label_replace(${expr}, "${TILE_PART}", "${name}", "", "")`)
       .join(' or '),
   );

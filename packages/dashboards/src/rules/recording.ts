@@ -17,8 +17,6 @@ import {
   mrrProrated,
   RECORD,
   ROLLUP_LABELS,
-  ROLLUPS,
-  type RollupName,
   RULE_SCOPE,
   revenueOf,
   rollupExpr,
@@ -120,23 +118,13 @@ function cohortRules(w: WindowName): RecordingRule[] {
   ];
 }
 
-/** Each rollup's day tile: its 1h rule's last 24 hourly tiles, added up once for all windows. */
-function dayTileRules(): RecordingRule[] {
-  return (Object.keys(ROLLUPS) as RollupName[]).map((name) => ({
-    record: RECORD.dayTile(ROLLUPS[name].record('1h')),
-    expr: rollupExpr.dayTile(name),
-  }));
-}
-
 /**
  * The recording-rule groups. Rules inside a group run in order, so rules that read other
  * recording rules come after them in the same group.
  */
 export function recordingRuleGroups(): RuleGroup[] {
   const short: RecordingRule[] = [];
-  // The day tiles come first: every tiled window (1d in the short group too) reads them, at
-  // whole hours, so they need an evaluation in each 10 minutes before an hour, not every minute.
-  const long: RecordingRule[] = dayTileRules();
+  const long: RecordingRule[] = [];
   for (const w of CUSTOMER_WINDOWS)
     (LONG_WINDOWS.includes(w) ? long : short).push(...customerRules(w));
   for (const w of BUSINESS_WINDOWS)
