@@ -116,7 +116,10 @@ export function rulesForTest(interval = '2s'): Record<string, string> {
 }
 
 interface RuleFile {
-  groups: { name: string; rules: { record?: string; alert?: string; expr: string }[] }[];
+  groups: {
+    name: string;
+    rules: { record?: string; alert?: string; expr: string; labels?: Record<string, string> }[];
+  }[];
 }
 
 /**
@@ -150,7 +153,10 @@ export async function evaluateRecordingRulesAt(url: string, t: number): Promise<
     const n = await importRuleOutput(
       url,
       r.record,
-      j.data.result.map((x) => ({ metric: x.metric, values: [[t, x.value[1]]] })),
+      j.data.result.map((x) => ({
+        metric: { ...x.metric, ...r.labels },
+        values: [[t, x.value[1]]],
+      })),
     );
     if (n > 0) await fetch(`${url}/internal/force_flush`);
     written += n;
@@ -161,6 +167,7 @@ export async function evaluateRecordingRulesAt(url: string, t: number): Promise<
 interface RecordingRule {
   record: string;
   expr: string;
+  labels?: Record<string, string>;
 }
 
 /** The generated recording rules, in rule-file order (later rules read earlier outputs). */
@@ -171,7 +178,9 @@ async function recordingRules(): Promise<RecordingRule[]> {
     .sort()
     .flatMap((file) =>
       (parse(readFileSync(join(RULES_DIR, file), 'utf8')) as RuleFile).groups.flatMap((g) =>
-        g.rules.flatMap((r) => (r.record ? [{ record: r.record, expr: r.expr }] : [])),
+        g.rules.flatMap((r) =>
+          r.record ? [{ record: r.record, expr: r.expr, labels: r.labels }] : [],
+        ),
       ),
     );
 }

@@ -865,11 +865,11 @@ export const rollupExpr = {
    * The rollup over a standard window: 1h reads the raw counters; longer windows add up the
    * recorded 1h tiles (see {@link tiledIncrease}).
    */
-  increase: (name: RollupName, w: WindowName): string => {
+  increase: (name: RollupName, w: WindowName, shard?: Matcher): string => {
     const r = ROLLUPS[name];
     return isTiled(w)
-      ? tiledIncrease(r.metric, r.by, WINDOWS[w], r.record('1h'))
-      : increaseBy(r.metric, r.by, WINDOWS[w], RULE_SCOPE);
+      ? tiledIncrease(r.metric, r.by, WINDOWS[w], r.record('1h'), shard)
+      : increaseBy(r.metric, r.by, WINDOWS[w], RULE_SCOPE, shard ? [shard] : []);
   },
   fromCostDetail: (detail: string, by: readonly string[]) => sumBy(keep(by, RULE_SCOPE), detail),
 };
@@ -887,6 +887,26 @@ export const SINCE_TILE_WINDOW = '2h';
 export function isTiled(w: WindowName): boolean {
   return w !== '1h';
 }
+/**
+ * The 30-day cost detail is recorded in shards, by the customer id's last character (every id
+ * falls in exactly one: the last matcher takes what the others do not). Its tile subquery holds
+ * 723 points per customer x feature x model series: at 100,000 customers (285,000 series)
+ * VictoriaMetrics refused it for memory (3.58 GB reserved), and Prometheus counts those points
+ * against `--query.max-samples` (50 M by default, about 69,000 series). A shard holds a share of
+ * the series; each is a rule of its own, evaluated one after the other (design note 24).
+ */
+export const COST_DETAIL_SHARDS: readonly Matcher[] = [
+  re(L.customer, '.*[0-4]'),
+  re(L.customer, '.*[5-9]'),
+  re(L.customer, '.*[a-mA-M]'),
+  re(L.customer, '.*[n-zN-Z]'),
+  nre(L.customer, '.*[0-9a-zA-Z]'),
+];
+/** Windows whose cost detail is recorded in shards. */
+export const SHARDED_WINDOWS: readonly WindowName[] = ['30d'];
+/** Static label that keeps the shards' rules apart (promtool flags same-name rules without one). */
+export const SHARD_LABEL = 'ai_margin_shard';
+
 /** Label that keeps the parts of a tiled window apart until they are summed. */
 const TILE_PART = 'ai_margin_tile_part';
 
@@ -914,15 +934,17 @@ export function tiledIncrease(
   by: readonly string[],
   w: Window,
   tile1h: string,
+  shard?: Matcher,
 ): string {
   const seconds = Number(w.seconds);
-  const tile = `last_over_time(${tile1h}[${TILE_LOOKBACK}])`;
+  const only = shard ? [shard] : [];
+  const tile = `last_over_time(${selector(tile1h, only)}[${TILE_LOOKBACK}])`;
   const tileAt = (offsetSeconds: number) =>
     `last_over_time(${tile}[1h:1h] offset ${offsetSeconds}s)`;
   const f = '(time() % 3600)';
   const parts = {
     hours: `sum_over_time(${tile}[${seconds - 3600 - 1}s:1h] offset 1h)`,
-    raw: increaseBy(metric, by, windowOf(SINCE_TILE_WINDOW), RULE_SCOPE),
+    raw: increaseBy(metric, by, windowOf(SINCE_TILE_WINDOW), RULE_SCOPE, only),
     overlap: `${tileAt(3600)} * (${f} - 3600) / 3600`,
     before: `${tileAt(seconds - 3600)} * ${f} / -3600`,
   };

@@ -6,6 +6,7 @@
 import { LABELS } from '@ai-margin/conventions';
 import {
   allocatedFixedCost,
+  COST_DETAIL_SHARDS,
   costToServeOf,
   FLEET,
   isTiled,
@@ -20,6 +21,8 @@ import {
   RULE_SCOPE,
   revenueOf,
   rollupExpr,
+  SHARD_LABEL,
+  SHARDED_WINDOWS,
   scopeTotalRule,
   top20CostShare,
   topCostRule,
@@ -32,6 +35,8 @@ import {
 export interface RecordingRule {
   readonly record: string;
   readonly expr: string;
+  /** Static labels (only the shards of a rule recorded in parts have one). */
+  readonly labels?: Readonly<Record<string, string>>;
 }
 
 export interface RuleGroup {
@@ -56,9 +61,17 @@ function customerRules(w: WindowName): RecordingRule[] {
   const drivers = isTiled(w)
     ? { requests: RECORD.requests(w), tokens: RECORD.tokens(w), cost: RECORD.cost(w) }
     : undefined;
+  // One pass over the raw cost series; the other cost views sum this rollup. The long windows
+  // record it in shards that each hold a share of the series (see COST_DETAIL_SHARDS).
+  const detailRules: RecordingRule[] = SHARDED_WINDOWS.includes(w)
+    ? COST_DETAIL_SHARDS.map((shard, i) => ({
+        record: detail,
+        expr: rollupExpr.increase('costDetail', w, shard),
+        labels: { [SHARD_LABEL]: String(i) },
+      }))
+    : [{ record: detail, expr: rollupExpr.increase('costDetail', w) }];
   return [
-    // One pass over the raw cost series; the other cost views sum this rollup.
-    { record: detail, expr: rollupExpr.increase('costDetail', w) },
+    ...detailRules,
     { record: RECORD.cost(w), expr: rollupExpr.fromCostDetail(detail, [LABELS.customer]) },
     {
       record: RECORD.customerModel(w),
