@@ -10,18 +10,13 @@ import { join } from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { COST_DETAIL_SHARDS } from '../src/queries/catalog';
-import type { Matcher } from '../src/queries/promql';
+import { COST_DETAIL_SHARDS, RECORD, SHARD_LABEL } from '../src/queries/catalog';
+import { type Matcher, quote } from '../src/queries/promql';
 
+/** A shard's matcher applied to an id (the shards use regex matchers only). */
 function matches(m: Matcher, value: string): boolean {
-  const hit = new RegExp(`^(?:${m.value})$`).test(value);
-  return m.op === '=~'
-    ? hit
-    : m.op === '!~'
-      ? !hit
-      : m.op === '='
-        ? m.value === value
-        : m.value !== value;
+  if (m.op !== '=~' && m.op !== '!~') throw new Error(`not a regex matcher: ${m.op}`);
+  return new RegExp(`^(?:${m.value})$`).test(value) === (m.op === '=~');
 }
 
 const shardsOf = (id: string) => COST_DETAIL_SHARDS.filter((m) => matches(m, id)).length;
@@ -44,12 +39,12 @@ describe('cost-detail shards', () => {
     };
     const shards = doc.groups
       .flatMap((g) => g.rules)
-      .filter((r) => r.record === 'customer_feature_model:ai_margin_cost_usd:increase30d');
-    expect(shards.map((r) => r.labels?.ai_margin_shard)).toEqual(['0', '1', '2', '3', '4']);
+      .filter((r) => r.record === RECORD.costDetail('30d'));
+    expect(shards.map((r) => r.labels?.[SHARD_LABEL])).toEqual(['0', '1', '2', '3', '4']);
     shards.forEach((r, i) => {
       const m = COST_DETAIL_SHARDS[i]!;
       // The tiles and the raw counters of the shard both select its customers.
-      const sel = `customer_id${m.op}"${m.value}"`;
+      const sel = `${m.label}${m.op}${quote(m.value)}`;
       expect(r.expr.split(sel).length - 1, r.expr).toBe(4);
     });
   });

@@ -37,7 +37,7 @@ function valueAt(customer: keyof typeof RATE, t: number): number {
 
 /**
  * cyan's usage in the minute ending at `t`: it changes every hour (1 to 7 cents a minute, a
- * 7-hour cycle), so a day tile or hourly tile read an hour off changes the 24-hour sum.
+ * 7-hour cycle), so a tile read an hour off changes the 24-hour sum.
  */
 function unevenMinute(t: number): number {
   return 0.01 * (1 + (Math.floor((t - MIN - D0) / HOUR) % 7));
