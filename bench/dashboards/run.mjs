@@ -455,6 +455,64 @@ async function backfill(b, rules, startMs, intervalMs) {
   return s;
 }
 
+/** Gauges the history holds that rules and panels read with a plain selector (5-minute lookback). */
+const LIVE_GAUGES = [
+  'ai_margin_customer_info',
+  'ai_margin_customer_mrr_usd',
+  'ai_margin_fixed_cost_monthly_usd',
+  'ai_margin_sdk_info',
+];
+/** How long the refreshed gauges stay fresh: the rule and panel phases of a 100,000-customer run. */
+const REFRESH_AHEAD_MS = 45 * 60_000;
+
+/**
+ * A history loaded an hour ago ends an hour ago, and its gauges are stale: the cohort panels and
+ * SDK coverage come out empty, as for a service that stopped. A running service exports them
+ * every scrape, so write the gauges alive at the history's end again, every minute from now on.
+ */
+async function refreshGauges(b) {
+  const t0 = performance.now();
+  const q = async (query, time) => {
+    const res = await fetch(`${b.url}/api/v1/query`, {
+      method: 'POST',
+      body: new URLSearchParams({ query, time: String(time), timeout: '600s' }),
+    });
+    const j = await res.json();
+    if (j.status !== 'success') throw new Error(`refresh ${query}: ${j.error}`);
+    return j.data.result;
+  };
+  const nowMs = Math.floor(Date.now() / 60_000) * 60_000;
+  const [last] = await q(`max(max_over_time(timestamp(${LIVE_GAUGES[2]})[40d:1h]))`, nowMs / 1000);
+  const endMs = Math.round(Number(last.value[1]) * 1000);
+  if (nowMs - endMs < 60_000) return 0;
+  const times = [];
+  for (
+    let t = Math.max(endMs + 60_000, nowMs - 10 * 60_000);
+    t <= nowMs + REFRESH_AHEAD_MS;
+    t += 60_000
+  )
+    times.push(t);
+  let written = 0;
+  for (const name of LIVE_GAUGES) {
+    // Alive at the history's end: the series with a sample there (churned customers stay gone).
+    const alive = await q(`${name} and timestamp(${name}) == ${endMs / 1000}`, endMs / 1000);
+    for (let i = 0; i < alive.length; i += 500) {
+      const chunk = alive.slice(i, i + 500).map((s) => ({
+        labels: s.metric,
+        samples: times.map((t) => [t, Number(s.value[1])]),
+      }));
+      await remoteWrite([{ body: writeRequestOf(chunk), url: b.writeUrl }], 1);
+      written += chunk.length;
+    }
+  }
+  if (b.name === 'vm') await flushVm(b.url);
+  const s = (performance.now() - t0) / 1000;
+  process.stdout.write(
+    `${b.name}: refreshed ${written} gauge series (history ended ${new Date(endMs).toISOString()}) until ${new Date(times.at(-1)).toISOString()} in ${s.toFixed(0)} s\n`,
+  );
+  return s;
+}
+
 async function timePanels(b, targets, o, rangeS, step, rateInterval) {
   const at = Date.now() / 1000;
   const out = [];
@@ -622,6 +680,7 @@ async function runPhases(backends, env, o, x) {
       res.backfill = await backfill(b, trendRules(rules, targets), x.startMs, x.intervalMs);
       if (b.name === 'prom') res.compaction += await compactProm(b);
     }
+    res.refresh = await refreshGauges(b);
     if (baseline.length) {
       res.baseline = await timePanels(b, baseline, o, rangeS, step, rateInterval);
       printTable(

@@ -41,6 +41,25 @@ function mapOf(entries: Iterable<[string, number]>): Map<string, number> {
   return new Map(entries);
 }
 
+/** Customers per 20-point margin band (the panel has no bar for an empty band). */
+function bandCounts(ratios: Map<string, number>): Map<string, number> {
+  const bandOf = (r: number) =>
+    r < 0
+      ? 'below 0%'
+      : r < 0.2
+        ? '0-20%'
+        : r < 0.4
+          ? '20-40%'
+          : r < 0.6
+            ? '40-60%'
+            : r < 0.8
+              ? '60-80%'
+              : '80% and above';
+  const out = new Map<string, number>();
+  for (const r of ratios.values()) out.set(bandOf(r), (out.get(bandOf(r)) ?? 0) + 1);
+  return out;
+}
+
 /** Per-customer revenue, margin and ratio over a window of `seconds`. */
 export function customerFigures(e: Expected, seconds: number) {
   const revenue = new Map<string, number>();
@@ -178,8 +197,10 @@ export function expectedPanels(
         [`@anthropic-ai/sdk|${installedVersion('@anthropic-ai/sdk')}|instrumented`, 1],
       ]),
     ),
-    // A histogram panel: one margin ratio per customer, bucketed by Grafana.
-    'ai-margin-overview/Margin distribution (customers per margin band)/A': values(C, f.ratio),
+    'ai-margin-overview/Margin distribution (customers per margin band)/A': values(
+      ['band'],
+      bandCounts(f.ratio),
+    ),
     // Time series panels: USD per trailing hour from the 1h rules. The scenario lasts under an
     // hour, so the last point (now) holds the whole scenario, like the 1h window panels.
     'ai-margin-overview/Revenue vs cost per trailing hour/A': scalar(

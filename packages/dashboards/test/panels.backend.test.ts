@@ -126,13 +126,62 @@ describe('dashboard panel queries on VictoriaMetrics', () => {
     expect(await one('Customers under water')).toBe(1);
     expect(await one('Top 20% customers share of cost')).toBe(1440 / 3060);
     expect(await one('LLM share of variable cost')).toBe(1);
-    const ratios = panel('overview', 'Margin distribution (customers per margin band)').targets![0]!
+    const bands = panel('overview', 'Margin distribution (customers per margin band)').targets![0]!
       .expr;
-    // bob has no revenue, hence no margin %; he is counted under water instead
-    expect(await byLabel(substitute(ratios), 'customer_id')).toEqual({
-      alice: 540 / 900,
-      carol: 1,
-      dave: 180 / 1440,
+    // Ratios alice 540/900 = 0.6 (the lower edge of 60-80%), carol 1, dave 180/1440 = 0.125; bob
+    // has no revenue, hence no margin %: he is counted under water instead.
+    const counted = await query(substitute(bands));
+    expect(
+      Object.fromEntries(counted.map((s) => [`${s.labels.band} #${s.labels.band_index}`, s.value])),
+    ).toEqual({ '0-20% #0': 1, '60-80% #3': 1, '80% and above #4': 1 });
+    // The pro plan: alice and carol.
+    expect(await byLabel(substitute(bands, { plan: 'pro' }), 'band')).toEqual({
+      '60-80%': 1,
+      '80% and above': 1,
+    });
+  });
+
+  // Over the 30 days: alice gpt-4o 360 (chat), bob claude-sonnet-4 1440 (search), dave gpt-4o
+  // 1260 (search). With Customer All the panels read the model/feature rollup; with customers
+  // picked, the per-customer rollups. Each side must answer alone.
+  it('Customers: cost by model and by feature, Customer All and picked', async () => {
+    const byModel = panel('customers', 'Cost by model').targets![0]!.expr;
+    const byFeature = panel('customers', 'Cost by feature').targets![0]!.expr;
+    const models = async (vars: Record<string, string>) =>
+      Object.fromEntries(
+        (await query(substitute(byModel, vars))).map((s) => [
+          `${s.labels.provider}/${s.labels.model}`,
+          s.value,
+        ]),
+      );
+    expect(await models({})).toEqual({ 'openai/gpt-4o': 1620, 'anthropic/claude-sonnet-4': 1440 });
+    expect(await models({ customer: 'alice' })).toEqual({ 'openai/gpt-4o': 360 });
+    expect(await models({ customer: '(alice|bob)' })).toEqual({
+      'openai/gpt-4o': 360,
+      'anthropic/claude-sonnet-4': 1440,
+    });
+    expect(await models({ customer: '(dave|bob)', model: 'gpt-4o' })).toEqual({
+      'openai/gpt-4o': 1260,
+    });
+    expect(await models({ customer: 'carol' })).toEqual({});
+    // Each side answers alone: with All nothing comes from the per-customer rollup (250 000
+    // series at 100 000 customers), with customers picked nothing from the model/feature one.
+    const without = (expr: string, rule: string) => expr.replaceAll(rule, 'ai_margin_absent:');
+    expect(await query(substitute(without(byModel, 'model_feature:')))).toEqual([]);
+    expect(await query(substitute(without(byFeature, 'model_feature:')))).toEqual([]);
+    expect(
+      await query(substitute(without(byModel, 'customer_model:'), { customer: '(alice|bob)' })),
+    ).toEqual([]);
+    expect(
+      await query(substitute(without(byFeature, 'customer_feature:'), { customer: 'alice' })),
+    ).toEqual([]);
+    expect(await byLabel(substitute(byFeature), 'feature')).toEqual({ chat: 360, search: 2700 });
+    expect(await byLabel(substitute(byFeature, { customer: 'dave' }), 'feature')).toEqual({
+      search: 1260,
+    });
+    expect(await byLabel(substitute(byFeature, { customer: '(alice|dave)' }), 'feature')).toEqual({
+      chat: 360,
+      search: 1260,
     });
   });
 

@@ -10,11 +10,16 @@ import { LABELS, METRICS } from '@ai-margin/conventions';
 import { parser } from '@prometheus-io/lezer-promql';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { BAND_LABEL } from '../src/queries/catalog';
+import { BAND_INDEX_LABEL, BAND_LABEL, VARIABLE_TEST_LABEL } from '../src/queries/catalog';
 
 const GENERATED = join(__dirname, '..', 'generated');
 const CATALOG_METRICS = new Set(Object.values(METRICS).map((m) => m.promName));
-const KNOWN_LABELS = new Set<string>([...Object.values(LABELS), BAND_LABEL]);
+const KNOWN_LABELS = new Set<string>([
+  ...Object.values(LABELS),
+  BAND_LABEL,
+  BAND_INDEX_LABEL,
+  VARIABLE_TEST_LABEL,
+]);
 // biome-ignore lint/suspicious/noTemplateCurlyInString: Grafana's datasource placeholder, not a JS template
 const PLACEHOLDER = { type: 'prometheus', uid: '${DS_PROMETHEUS}' };
 /** Grafana's own variables that may appear in queries and links. */

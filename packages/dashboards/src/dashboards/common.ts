@@ -4,6 +4,7 @@
  * importable by UI (`__inputs`) and by file provisioning (datasource variable).
  */
 import { LABELS, METRICS } from '@ai-margin/conventions';
+import * as barchart from '@grafana/grafana-foundation-sdk/barchart';
 import * as bargauge from '@grafana/grafana-foundation-sdk/bargauge';
 import type * as cog from '@grafana/grafana-foundation-sdk/cog';
 import { TableSortByFieldStateBuilder } from '@grafana/grafana-foundation-sdk/common';
@@ -17,7 +18,6 @@ import {
   VariableRefresh,
   VariableSort,
 } from '@grafana/grafana-foundation-sdk/dashboard';
-import * as histogram from '@grafana/grafana-foundation-sdk/histogram';
 import { DataqueryBuilder, PromQueryFormat } from '@grafana/grafana-foundation-sdk/prometheus';
 import * as stat from '@grafana/grafana-foundation-sdk/stat';
 import * as table from '@grafana/grafana-foundation-sdk/table';
@@ -253,26 +253,38 @@ export function barsPanel(
   return p;
 }
 
-/** Histogram of the values of one instant query (one value per series), series combined. */
-export function histogramPanel(
+/**
+ * Bars of a categorical count, one bar per row of one instant query (e.g. customers per margin
+ * band): the query's series become table rows (`format: table`), sorted on `sortLabel` (the
+ * backend returns series in no set order), and `category` labels the bars.
+ */
+export function categoryBarsPanel(
   title: string,
   description: string,
   expr: string,
+  category: string,
+  sortLabel: string,
   unit: string,
-  bucketSize: number,
   width = 12,
-): histogram.PanelBuilder {
-  return new histogram.PanelBuilder()
+): barchart.PanelBuilder {
+  return new barchart.PanelBuilder()
     .title(title)
     .description(description)
     .datasource(DATASOURCE)
     .unit(unit)
     .span(width)
     .height(9)
-    .bucketSize(bucketSize)
-    .bucketOffset(0)
-    .combine(true)
-    .withTarget(target({ expr }, true));
+    .xField(category)
+    .withTarget(target({ expr }, true, true))
+    .withTransformation({ id: 'sortBy', options: { sort: [{ field: sortLabel, desc: false }] } })
+    .withTransformation({
+      id: 'organize',
+      options: {
+        excludeByName: { Time: true, [sortLabel]: true },
+        indexByName: {},
+        renameByName: {},
+      },
+    });
 }
 
 export interface Column {

@@ -1,5 +1,8 @@
 import { LABELS } from '@ai-margin/conventions';
 import {
+  BAND_INDEX_LABEL,
+  BAND_LABEL,
+  marginBandCounts,
   priceBookAgeDays,
   DASHBOARD_RANGE as R,
   recordedByCustomer,
@@ -13,9 +16,9 @@ import {
 } from '../queries/catalog';
 import { sumBy } from '../queries/promql';
 import {
+  categoryBarsPanel,
   DASHBOARD_FILTERS as F,
   finalize,
-  histogramPanel,
   newDashboard,
   PERCENT,
   row,
@@ -115,12 +118,13 @@ export function overviewDashboard() {
       ),
     )
     .withPanel(
-      histogramPanel(
+      categoryBarsPanel(
         'Margin distribution (customers per margin band)',
-        'Histogram of customers by margin % over the time range, in 20-point bands (customers without revenue have no margin % and are counted under water above). Two humps, light users high and heavy users low or negative, is the usual AI-product shape.',
-        ratio,
-        PERCENT,
-        0.2,
+        'Customers per margin-% band over the time range (customers without revenue have no margin % and are counted under water above). Two humps, light users high and heavy users low or negative, is the usual AI-product shape. Counted in the query, one bar per band: a band without customers has no bar.',
+        marginBandCounts(ratio),
+        BAND_LABEL,
+        BAND_INDEX_LABEL,
+        'none',
       ),
     )
     .withPanel(
