@@ -17,6 +17,7 @@ import {
   priceBookAgeWithUnknownModels,
   RULE_SCOPE,
   reconciliationRatio,
+  recorded,
   rejectedAmounts,
   revenueByCustomer,
   SDK_UNPATCHED_REASON,
@@ -24,7 +25,7 @@ import {
   WINDOWS,
   type WindowName,
 } from '../queries/catalog';
-import { eq, paren, selector } from '../queries/promql';
+import { eq, paren } from '../queries/promql';
 import { RECORD } from '../rules/recording';
 
 /** Tunable thresholds. Defaults suit a B2B AI product billed monthly. */
@@ -120,11 +121,13 @@ function alertInputs(source: AlertSource, w: WindowName): AlertInputs {
   if (source === 'recorded') {
     const notCustomer = [NOT_A_CUSTOMER];
     return {
-      margin: selector(RECORD.margin(w), notCustomer),
-      marginRatio: selector(RECORD.marginRatio(w), notCustomer),
-      ageMonthRatio: (m) => selector(RECORD.ageMonthMarginRatio('30d'), [eq(age, m)]),
-      cost1h: selector(RECORD.cost('1h'), notCustomer),
-      cost7d: RECORD.cost('7d'),
+      // The latest evaluation within 10m, as the rules read each other: an evaluation of the
+      // long group that takes over 5 minutes must not resolve an alert and restart its `for`.
+      margin: recorded(RECORD.margin(w), notCustomer),
+      marginRatio: recorded(RECORD.marginRatio(w), notCustomer),
+      ageMonthRatio: (m) => recorded(RECORD.ageMonthMarginRatio('30d'), [eq(age, m)]),
+      cost1h: recorded(RECORD.cost('1h'), notCustomer),
+      cost7d: recorded(RECORD.cost('7d')),
     };
   }
   // Per environment and cluster, like the recording rules.

@@ -19,6 +19,7 @@ import {
   RECORD,
   ROLLUP_LABELS,
   RULE_SCOPE,
+  recorded,
   revenueOf,
   rollupExpr,
   SHARD_LABEL,
@@ -59,7 +60,11 @@ function customerRules(w: WindowName): RecordingRule[] {
   const R = ROLLUP_LABELS;
   // Tiled windows allocate by the recorded drivers instead of reading the raw counters again.
   const drivers = isTiled(w)
-    ? { requests: RECORD.requests(w), tokens: RECORD.tokens(w), cost: RECORD.cost(w) }
+    ? {
+        requests: recorded(RECORD.requests(w)),
+        tokens: recorded(RECORD.tokens(w)),
+        cost: recorded(RECORD.cost(w)),
+      }
     : undefined;
   // One pass over the raw cost series; the other cost views sum this rollup. The long windows
   // record it in shards that each hold a share of the series (see COST_DETAIL_SHARDS).
@@ -72,18 +77,21 @@ function customerRules(w: WindowName): RecordingRule[] {
     : [{ record: detail, expr: rollupExpr.increase('costDetail', w) }];
   return [
     ...detailRules,
-    { record: RECORD.cost(w), expr: rollupExpr.fromCostDetail(detail, [LABELS.customer]) },
+    {
+      record: RECORD.cost(w),
+      expr: rollupExpr.fromCostDetail(recorded(detail), [LABELS.customer]),
+    },
     {
       record: RECORD.customerModel(w),
-      expr: rollupExpr.fromCostDetail(detail, R.customerModel),
+      expr: rollupExpr.fromCostDetail(recorded(detail), R.customerModel),
     },
     {
       record: RECORD.customerFeature(w),
-      expr: rollupExpr.fromCostDetail(detail, R.customerFeature),
+      expr: rollupExpr.fromCostDetail(recorded(detail), R.customerFeature),
     },
     {
       record: RECORD.modelFeatureCost(w),
-      expr: rollupExpr.fromCostDetail(detail, R.modelFeatureCost),
+      expr: rollupExpr.fromCostDetail(recorded(detail), R.modelFeatureCost),
     },
     { record: RECORD.requests(w), expr: rollupExpr.increase('requests', w) },
     { record: RECORD.tokens(w), expr: rollupExpr.increase('tokens', w) },
@@ -95,14 +103,20 @@ function customerRules(w: WindowName): RecordingRule[] {
     { record: RECORD.usageRevenue(w), expr: rollupExpr.increase('usageRevenue', w) },
     {
       record: RECORD.revenue(w),
-      expr: revenueOf(RECORD.usageRevenue(w), mrrProrated(win, RULE_SCOPE)),
+      expr: revenueOf(recorded(RECORD.usageRevenue(w)), mrrProrated(win, RULE_SCOPE)),
     },
-    { record: RECORD.margin(w), expr: marginOf(RECORD.revenue(w), RECORD.cost(w)) },
-    { record: RECORD.marginRatio(w), expr: marginRatioOf(RECORD.margin(w), RECORD.revenue(w)) },
+    {
+      record: RECORD.margin(w),
+      expr: marginOf(recorded(RECORD.revenue(w)), recorded(RECORD.cost(w))),
+    },
+    {
+      record: RECORD.marginRatio(w),
+      expr: marginRatioOf(recorded(RECORD.margin(w)), recorded(RECORD.revenue(w))),
+    },
     { record: RECORD.fixedAllocated(w), expr: allocatedFixedCost(win, RULE_SCOPE, drivers) },
     {
       record: RECORD.costToServe(w),
-      expr: costToServeOf(RECORD.cost(w), RECORD.fixedAllocated(w)),
+      expr: costToServeOf(recorded(RECORD.cost(w)), recorded(RECORD.fixedAllocated(w))),
     },
   ];
 }
@@ -112,20 +126,29 @@ const SCOPE = FLEET.scopeLabels;
 
 function businessRules(w: WindowName): RecordingRule[] {
   return [
-    { record: RECORD.top20CostShare(w), expr: top20CostShare(RECORD.cost(w), SCOPE) },
-    { record: RECORD.marginBands(w), expr: marginDistribution(RECORD.marginRatio(w), SCOPE) },
-    { record: RECORD.underwater(w), expr: underwaterCount(RECORD.margin(w), SCOPE) },
+    { record: RECORD.top20CostShare(w), expr: top20CostShare(recorded(RECORD.cost(w)), SCOPE) },
+    {
+      record: RECORD.marginBands(w),
+      expr: marginDistribution(recorded(RECORD.marginRatio(w)), SCOPE),
+    },
+    { record: RECORD.underwater(w), expr: underwaterCount(recorded(RECORD.margin(w)), SCOPE) },
   ];
 }
 
 function cohortRules(w: WindowName): RecordingRule[] {
   const byInfo = (label: string) =>
-    marginRatioByInfoLabel(label, RECORD.margin(w), RECORD.revenue(w), [], SCOPE);
+    marginRatioByInfoLabel(
+      label,
+      recorded(RECORD.margin(w)),
+      recorded(RECORD.revenue(w)),
+      [],
+      SCOPE,
+    );
   return [
     { record: RECORD.cohortMarginRatio(w), expr: byInfo(LABELS.cohort) },
     {
       record: RECORD.cohortMargin(w),
-      expr: marginByInfoLabel(LABELS.cohort, RECORD.margin(w), SCOPE),
+      expr: marginByInfoLabel(LABELS.cohort, recorded(RECORD.margin(w)), SCOPE),
     },
     { record: RECORD.ageMonthMarginRatio(w), expr: byInfo(LABELS.ageMonth) },
   ];
@@ -146,9 +169,12 @@ export function recordingRuleGroups(): RuleGroup[] {
   // Trend panels over 30 days read these, not 10,000 per-customer series: the top-cost
   // customers and each scope's totals.
   short.push(
-    { record: RECORD.topCost('1h'), expr: topCostRule(RECORD.cost('1h'), SCOPE) },
-    { record: RECORD.scopeCost('1h'), expr: scopeTotalRule(RECORD.cost('1h'), SCOPE) },
-    { record: RECORD.scopeRevenue('1h'), expr: scopeTotalRule(RECORD.revenue('1h'), SCOPE) },
+    { record: RECORD.topCost('1h'), expr: topCostRule(recorded(RECORD.cost('1h')), SCOPE) },
+    { record: RECORD.scopeCost('1h'), expr: scopeTotalRule(recorded(RECORD.cost('1h')), SCOPE) },
+    {
+      record: RECORD.scopeRevenue('1h'),
+      expr: scopeTotalRule(recorded(RECORD.revenue('1h')), SCOPE),
+    },
   );
   short.push({
     record: RECORD.unpricedShare('1h'),
@@ -157,9 +183,9 @@ export function recordingRuleGroups(): RuleGroup[] {
   return [
     { name: 'ai_margin_recording', interval: '1m', rules: short },
     // 7- and 30-day windows read weeks of samples: every 4 minutes is fresh enough for a
-    // 30-day figure and keeps evaluation cheap (panels read the latest value within 10m). Not
-    // 5m: vmalert looks back 5m (-datasource.queryStep), so a rule reading another rule's
-    // previous output (written one evaluation earlier by remote write) would miss it.
+    // 30-day figure and keeps evaluation cheap. Rules, alerts and panels read a rule's latest
+    // value within 10m: under vmalert a rule reads the previous evaluation's output (written
+    // back by remote write), so two evaluations must stay under 10 minutes apart.
     { name: 'ai_margin_recording_long', interval: '4m', rules: long },
   ];
 }
