@@ -405,17 +405,20 @@ function trendRules(rules, targets) {
  * query's time depends on), not the same values. Rules that read earlier rules see their output;
  * a rule no panel reads (the cost detail) gets the last point only.
  */
+/** An instant query with a long timeout (setup queries over the whole history); `what` names the step in errors. */
+async function instantQuery(b, query, time, what) {
+  const res = await fetch(`${b.url}/api/v1/query`, {
+    method: 'POST',
+    body: new URLSearchParams({ query, time: String(time), timeout: '600s' }),
+  });
+  const j = await res.json();
+  if (j.status !== 'success') throw new Error(`${what} ${query}: ${j.error}`);
+  return j.data.result;
+}
+
 async function backfill(b, rules, startMs, intervalMs) {
   const t0 = performance.now();
-  const q = async (query, time) => {
-    const res = await fetch(`${b.url}/api/v1/query`, {
-      method: 'POST',
-      body: new URLSearchParams({ query, time: String(time), timeout: '600s' }),
-    });
-    const j = await res.json();
-    if (j.status !== 'success') throw new Error(`backfill ${query}: ${j.error}`);
-    return j.data.result;
-  };
+  const q = (query, time) => instantQuery(b, query, time, 'backfill');
   // The history's last sample (an attached backend may hold an older history than `now`).
   const [last] = await q(
     'max(max_over_time(timestamp(ai_margin_fixed_cost_monthly_usd)[40d:1h]))',
@@ -472,15 +475,7 @@ const REFRESH_AHEAD_MS = 45 * 60_000;
  */
 async function refreshGauges(b) {
   const t0 = performance.now();
-  const q = async (query, time) => {
-    const res = await fetch(`${b.url}/api/v1/query`, {
-      method: 'POST',
-      body: new URLSearchParams({ query, time: String(time), timeout: '600s' }),
-    });
-    const j = await res.json();
-    if (j.status !== 'success') throw new Error(`refresh ${query}: ${j.error}`);
-    return j.data.result;
-  };
+  const q = (query, time) => instantQuery(b, query, time, 'refresh');
   const nowMs = Math.floor(Date.now() / 60_000) * 60_000;
   const [last] = await q(`max(max_over_time(timestamp(${LIVE_GAUGES[2]})[40d:1h]))`, nowMs / 1000);
   const endMs = Math.round(Number(last.value[1]) * 1000);
