@@ -87,11 +87,11 @@ describe('ai-margin report from the recording rules', () => {
       from: 'raw',
       detail: 'raw counters: the rules record 1h, 1d, 7d, 30d windows, not 2w',
     });
-    // An hour later the 30d rule has no evaluation within its 10-minute lookback.
+    // An hour later the 30d rule has no evaluation within its 20-minute lookback.
     const later = await report('--at', String(T + HOUR));
     expect(later.source).toEqual({
       from: 'raw',
-      detail: `raw counters: no customer:ai_margin_cost_usd:increase30d recorded in the 10 minutes before ${new Date((T + HOUR) * 1000).toISOString()}`,
+      detail: `raw counters: no customer:ai_margin_cost_usd:increase30d recorded in the 20 minutes before ${new Date((T + HOUR) * 1000).toISOString()}`,
     });
   });
 

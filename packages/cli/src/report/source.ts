@@ -8,6 +8,7 @@ import {
   type Filters,
   isTiled,
   RECORD,
+  RECORDED_LOOKBACK_MINUTES,
   RECORDED_WINDOWS,
   recorded,
   scopeMatchers,
@@ -60,7 +61,7 @@ export async function rulesMissing(
     (await client.instant(`count(${recorded(name, scope)})`, t)).length > 0;
   const iso = (t: number) => new Date(t * 1000).toISOString();
   if (!(await present(RECORD.cost(w), at)))
-    return `no ${RECORD.cost(w)} recorded in the 10 minutes before ${iso(at)}`;
+    return `no ${RECORD.cost(w)} recorded in the ${RECORDED_LOOKBACK_MINUTES} minutes before ${iso(at)}`;
   if (isTiled(w)) {
     // The cost detail's hourly tiles: every cost window of the rules is added up from them, read
     // at whole hours; the oldest is at the first whole hour after the window's start.

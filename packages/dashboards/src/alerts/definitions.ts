@@ -121,8 +121,8 @@ function alertInputs(source: AlertSource, w: WindowName): AlertInputs {
   if (source === 'recorded') {
     const notCustomer = [NOT_A_CUSTOMER];
     return {
-      // The latest evaluation within 10m, as the rules read each other: an evaluation of the
-      // long group that takes over 5 minutes must not resolve an alert and restart its `for`.
+      // The latest evaluation within RECORDED_LOOKBACK, as the rules read each other: a slow
+      // evaluation of the long group must not resolve an alert and restart its `for`.
       margin: recorded(RECORD.margin(w), notCustomer),
       marginRatio: recorded(RECORD.marginRatio(w), notCustomer),
       ageMonthRatio: (m) => recorded(RECORD.ageMonthMarginRatio('30d'), [eq(age, m)]),

@@ -184,8 +184,8 @@ export function recordingRuleGroups(): RuleGroup[] {
     { name: 'ai_margin_recording', interval: '1m', rules: short },
     // 7- and 30-day windows read weeks of samples: every 4 minutes is fresh enough for a
     // 30-day figure and keeps evaluation cheap. Rules, alerts and panels read a rule's latest
-    // value within 10m: under vmalert a rule reads the previous evaluation's output (written
-    // back by remote write), so two evaluations must stay under 10 minutes apart.
+    // value within RECORDED_LOOKBACK (20m): under vmalert a rule reads the previous
+    // evaluation's output (written back by remote write, stamped with its start time).
     { name: 'ai_margin_recording_long', interval: '4m', rules: long },
   ];
 }
