@@ -396,15 +396,6 @@ function trendRules(rules, targets) {
     }));
 }
 
-/**
- * Writes the series the trend rules would have recorded over the history, one point per sample
- * interval. Replaying the rules (`vmalert -replay`, `promtool tsdb create-blocks-from rules`)
- * takes about a minute per rule and 2-day chunk on this machine at 10,000 customers, so each rule
- * is evaluated once, at the history's last sample, and every series gets that value times a
- * random factor at each interval: the same series and sample count as a replay (what a range
- * query's time depends on), not the same values. Rules that read earlier rules see their output;
- * a rule no panel reads (the cost detail) gets the last point only.
- */
 /** An instant query with a long timeout (setup queries over the whole history); `what` names the step in errors. */
 async function instantQuery(b, query, time, what) {
   const res = await fetch(`${b.url}/api/v1/query`, {
@@ -416,15 +407,33 @@ async function instantQuery(b, query, time, what) {
   return j.data.result;
 }
 
+/**
+ * The time of the history's last sample (an attached backend may hold an older history than
+ * `now`): the fixed-cost pools are sampled from its start to its end.
+ */
+async function historyEndMs(b, what) {
+  const [last] = await instantQuery(
+    b,
+    'max(max_over_time(timestamp(ai_margin_fixed_cost_monthly_usd)[40d:1h]))',
+    Date.now() / 1000,
+    what,
+  );
+  return Math.round(Number(last.value[1]) * 1000);
+}
+
+/**
+ * Writes the series the trend rules would have recorded over the history, one point per sample
+ * interval. Replaying the rules (`vmalert -replay`, `promtool tsdb create-blocks-from rules`)
+ * takes about a minute per rule and 2-day chunk on this machine at 10,000 customers, so each rule
+ * is evaluated once, at the history's last sample, and every series gets that value times a
+ * random factor at each interval: the same series and sample count as a replay (what a range
+ * query's time depends on), not the same values. Rules that read earlier rules see their output;
+ * a rule no panel reads (the cost detail) gets the last point only.
+ */
 async function backfill(b, rules, startMs, intervalMs) {
   const t0 = performance.now();
   const q = (query, time) => instantQuery(b, query, time, 'backfill');
-  // The history's last sample (an attached backend may hold an older history than `now`).
-  const [last] = await q(
-    'max(max_over_time(timestamp(ai_margin_fixed_cost_monthly_usd)[40d:1h]))',
-    Date.now() / 1000,
-  );
-  const endMs = Math.round(Number(last.value[1]) * 1000);
+  const endMs = await historyEndMs(b, 'backfill');
   let a = 12345;
   const rnd = () => {
     a = (a * 1103515245 + 12345) % 2147483648;
@@ -477,8 +486,7 @@ async function refreshGauges(b) {
   const t0 = performance.now();
   const q = (query, time) => instantQuery(b, query, time, 'refresh');
   const nowMs = Math.floor(Date.now() / 60_000) * 60_000;
-  const [last] = await q(`max(max_over_time(timestamp(${LIVE_GAUGES[2]})[40d:1h]))`, nowMs / 1000);
-  const endMs = Math.round(Number(last.value[1]) * 1000);
+  const endMs = await historyEndMs(b, 'refresh');
   if (nowMs - endMs < 60_000) return 0;
   const times = [];
   for (

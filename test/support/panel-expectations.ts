@@ -43,20 +43,20 @@ function mapOf(entries: Iterable<[string, number]>): Map<string, number> {
 
 /** Customers per 20-point margin band (the panel has no bar for an empty band). */
 function bandCounts(ratios: Map<string, number>): Map<string, number> {
-  const bandOf = (r: number) =>
-    r < 0
-      ? 'below 0%'
-      : r < 0.2
-        ? '0-20%'
-        : r < 0.4
-          ? '20-40%'
-          : r < 0.6
-            ? '40-60%'
-            : r < 0.8
-              ? '60-80%'
-              : '80% and above';
+  // Each band from its lower edge, highest first.
+  const bands: [number, string][] = [
+    [0.8, '80% and above'],
+    [0.6, '60-80%'],
+    [0.4, '40-60%'],
+    [0.2, '20-40%'],
+    [0, '0-20%'],
+    [Number.NEGATIVE_INFINITY, 'below 0%'],
+  ];
   const out = new Map<string, number>();
-  for (const r of ratios.values()) out.set(bandOf(r), (out.get(bandOf(r)) ?? 0) + 1);
+  for (const r of ratios.values()) {
+    const band = bands.find(([min]) => r >= min)![1];
+    out.set(band, (out.get(band) ?? 0) + 1);
+  }
   return out;
 }
 

@@ -822,7 +822,8 @@ export const recordedByCustomer = {
  * non-empty ids), so `ai_margin_variable=~"($customer)"` keeps a selector only when Customer is
  * All and `!~` only when it is not: the backend drops the other side from its index, before it
  * reads a sample. A filter regex that matches the empty string is taken as All. The group is not
- * decoration: VictoriaMetrics 1.112 ignores a matcher `!~".*"` as if it matched everything.
+ * decoration: VictoriaMetrics 1.112 keeps a series that lacks the label under `!~".*"`
+ * (Prometheus drops it); `!~"(.*)"` behaves the same on both.
  */
 export const VARIABLE_TEST_LABEL = 'ai_margin_variable';
 

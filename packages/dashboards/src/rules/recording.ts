@@ -58,12 +58,16 @@ function customerRules(w: WindowName): RecordingRule[] {
   const win = WINDOWS[w];
   const detail = RECORD.costDetail(w);
   const R = ROLLUP_LABELS;
+  // What later rules read of earlier ones: the latest output within RECORDED_LOOKBACK.
+  const costDetail = recorded(detail);
+  const cost = recorded(RECORD.cost(w));
+  const revenue = recorded(RECORD.revenue(w));
   // Tiled windows allocate by the recorded drivers instead of reading the raw counters again.
   const drivers = isTiled(w)
     ? {
         requests: recorded(RECORD.requests(w)),
         tokens: recorded(RECORD.tokens(w)),
-        cost: recorded(RECORD.cost(w)),
+        cost,
       }
     : undefined;
   // One pass over the raw cost series; the other cost views sum this rollup. The long windows
@@ -79,19 +83,19 @@ function customerRules(w: WindowName): RecordingRule[] {
     ...detailRules,
     {
       record: RECORD.cost(w),
-      expr: rollupExpr.fromCostDetail(recorded(detail), [LABELS.customer]),
+      expr: rollupExpr.fromCostDetail(costDetail, [LABELS.customer]),
     },
     {
       record: RECORD.customerModel(w),
-      expr: rollupExpr.fromCostDetail(recorded(detail), R.customerModel),
+      expr: rollupExpr.fromCostDetail(costDetail, R.customerModel),
     },
     {
       record: RECORD.customerFeature(w),
-      expr: rollupExpr.fromCostDetail(recorded(detail), R.customerFeature),
+      expr: rollupExpr.fromCostDetail(costDetail, R.customerFeature),
     },
     {
       record: RECORD.modelFeatureCost(w),
-      expr: rollupExpr.fromCostDetail(recorded(detail), R.modelFeatureCost),
+      expr: rollupExpr.fromCostDetail(costDetail, R.modelFeatureCost),
     },
     { record: RECORD.requests(w), expr: rollupExpr.increase('requests', w) },
     { record: RECORD.tokens(w), expr: rollupExpr.increase('tokens', w) },
@@ -107,16 +111,16 @@ function customerRules(w: WindowName): RecordingRule[] {
     },
     {
       record: RECORD.margin(w),
-      expr: marginOf(recorded(RECORD.revenue(w)), recorded(RECORD.cost(w))),
+      expr: marginOf(revenue, cost),
     },
     {
       record: RECORD.marginRatio(w),
-      expr: marginRatioOf(recorded(RECORD.margin(w)), recorded(RECORD.revenue(w))),
+      expr: marginRatioOf(recorded(RECORD.margin(w)), revenue),
     },
     { record: RECORD.fixedAllocated(w), expr: allocatedFixedCost(win, RULE_SCOPE, drivers) },
     {
       record: RECORD.costToServe(w),
-      expr: costToServeOf(recorded(RECORD.cost(w)), recorded(RECORD.fixedAllocated(w))),
+      expr: costToServeOf(cost, recorded(RECORD.fixedAllocated(w))),
     },
   ];
 }
